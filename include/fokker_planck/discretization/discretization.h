@@ -1,0 +1,179 @@
+/**
+ * @file
+ * The finite-element discretisation of the Fokker–Planck operator
+ * −∇·J, J = a p − T D ∇p (DESIGN.md §1), in weak form
+ * (T D∇p − a p, ∇φ). Reflecting boundaries are natural; absorbing ones
+ * are constraints p = 0; periodic ones identify opposite faces.
+ */
+#pragma once
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/distributed/tria_base.h>
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/mapping_q.h>
+#include <deal.II/lac/affine_constraints.h>
+
+#include <fokker_planck/base/linear_algebra.h>
+#include <fokker_planck/geometry/geometry.h>
+#include <fokker_planck/model/model.h>
+
+#include <memory>
+
+namespace FokkerPlanck
+{
+  /** Entries of subsection "Discretization". */
+  struct DiscretizationParameters
+  {
+    /** Polynomial degree of the Lagrange elements Q_k. */
+    unsigned int degree = 1;
+    /**
+     * Algebraic upwinding: make every cell matrix an M-matrix by adding the
+     * smallest symmetric, zero-row-sum artificial diffusion. Guarantees a
+     * positive stationary density and positive implicit-Euler transients
+     * (with a lumped mass matrix) at any Péclet number; first order in h.
+     */
+    bool upwind = false;
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    void
+    parse_parameters(dealii::ParameterHandler &prm);
+  };
+
+  /**
+   * DoFs, constraints and the assembled matrices of one case.
+   * After assemble():
+   * - operator_matrix A with A_ij = (T D∇φ_j − a φ_j, ∇φ_i), so that
+   *   M dp/dt + A p = 0; with reflecting/periodic boundaries 1ᵀA = 0
+   *   (probability is conserved) and A is singular with null vector π;
+   * - mass_matrix M (lumped when upwinding);
+   * - mass_vector m_i = ∫φ_i, so that ∫p_h = mᵀp;
+   * - moment vectors ∫x_k φ_i and ∫x_k x_l φ_i.
+   * All are condensed with the constraints.
+   */
+  template <int dim>
+  class Discretization
+  {
+  public:
+    Discretization(dealii::parallel::TriangulationBase<dim> &triangulation,
+                   const GeometryParameters                 &geometry,
+                   const DiscretizationParameters           &parameters);
+
+    /** Distribute DoFs, build constraints and sparsity, size the matrices. */
+    void
+    setup();
+
+    /**
+     * Assemble A, M and the vectors for @p model. Checks on every quadrature
+     * point that D is symmetric positive definite; if not, every rank throws
+     * the same InputError naming the model entry and the point.
+     */
+    void
+    assemble(const Model<dim> &model);
+
+    /** Non-ghosted vector over the locally owned DoFs. */
+    void
+    initialize_vector(LA::MPI::Vector &vector) const;
+
+    /** Ghosted (read-only) vector including locally relevant DoFs. */
+    void
+    initialize_ghosted_vector(LA::MPI::Vector &vector) const;
+
+    /** ∫p_h for a vector with constraints distributed. */
+    double
+    mass(const LA::MPI::Vector &p) const;
+
+    /** Mean ∫x p / ∫p and covariance of the density p. */
+    void
+    moments(const LA::MPI::Vector        &p,
+            dealii::Tensor<1, dim>        &mean,
+            dealii::SymmetricTensor<2, dim> &covariance) const;
+
+    /** Interpolate @p function, apply constraints (owned vector). */
+    void
+    interpolate(const dealii::Function<dim> &function, LA::MPI::Vector &p) const;
+
+    MPI_Comm
+    communicator() const
+    {
+      return mpi_communicator;
+    }
+
+    const dealii::DoFHandler<dim> &
+    get_dof_handler() const
+    {
+      return dof_handler;
+    }
+
+    const dealii::Mapping<dim> &
+    get_mapping() const
+    {
+      return *mapping;
+    }
+
+    const dealii::FiniteElement<dim> &
+    get_fe() const
+    {
+      return fe;
+    }
+
+    const dealii::AffineConstraints<double> &
+    get_constraints() const
+    {
+      return constraints;
+    }
+
+    const dealii::IndexSet &
+    locally_owned_dofs() const
+    {
+      return owned_dofs;
+    }
+
+    /** Quadrature used for assembly and error norms. */
+    dealii::QGauss<dim>
+    quadrature() const;
+
+    /** True if no boundary is absorbing (the operator is singular). */
+    bool
+    conserves_mass() const
+    {
+      return !geometry.has_absorbing_boundary();
+    }
+
+    /** Index of the first locally owned unconstrained DoF of rank 0. */
+    dealii::types::global_dof_index
+    pinned_dof() const;
+
+    const DiscretizationParameters &
+    get_parameters() const
+    {
+      return parameters;
+    }
+
+    LA::MPI::SparseMatrix operator_matrix;
+    LA::MPI::SparseMatrix mass_matrix;
+    LA::MPI::Vector       mass_vector;
+    /** ∫x_k φ_i, k = 0..dim-1. */
+    std::vector<LA::MPI::Vector> first_moment_vectors;
+    /** ∫x_k x_l φ_i for k <= l, in SymmetricTensor unrolled order. */
+    std::vector<LA::MPI::Vector> second_moment_vectors;
+
+  private:
+    MPI_Comm                                  mpi_communicator;
+    dealii::parallel::TriangulationBase<dim> &triangulation;
+    const GeometryParameters                 &geometry;
+    const DiscretizationParameters            parameters;
+    dealii::FE_Q<dim>                         fe;
+    std::unique_ptr<dealii::Mapping<dim>>     mapping;
+    dealii::DoFHandler<dim>                   dof_handler;
+    dealii::AffineConstraints<double>         constraints;
+    dealii::IndexSet                          owned_dofs;
+    dealii::IndexSet                          relevant_dofs;
+  };
+
+  extern template class Discretization<1>;
+  extern template class Discretization<2>;
+  extern template class Discretization<3>;
+} // namespace FokkerPlanck

@@ -1,0 +1,93 @@
+/**
+ * @file
+ * ParaView output (DESIGN.md §6): one .pvd per run, a .pvtu and .vtu pieces
+ * per output step, fields named in snake_case.
+ */
+#pragma once
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <fokker_planck/discretization/discretization.h>
+#include <fokker_planck/model/model.h>
+
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace FokkerPlanck
+{
+  /** Entries of subsection "Output". */
+  struct OutputParameters
+  {
+    std::string           directory = "results";
+    std::string           base_name = "solution";
+    std::set<std::string> fields;
+    unsigned int          every_n_steps = 1;
+    bool                  write_fields  = true;
+    unsigned int          n_groups      = 1;
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    void
+    parse_parameters(dealii::ParameterHandler &prm);
+
+    /** Whether field @p name is requested. */
+    bool
+    wants(const std::string &name) const
+    {
+      return fields.count(name) > 0;
+    }
+  };
+
+  /**
+   * Writes the density and derived fields:
+   * - density p (or π);
+   * - drift u and probability_current J = a p − T D∇p, as 3-component
+   *   vectors in every dimension;
+   * - loss L where the model has one;
+   * - diffusion D as a tensor;
+   * - subdomain, the MPI rank owning each cell.
+   * The .pvd lists every step written so far with paths relative to itself.
+   */
+  template <int dim>
+  class OutputWriter
+  {
+  public:
+    OutputWriter(const OutputParameters    &parameters,
+                 const Discretization<dim> &discretization,
+                 const Model<dim>          &model);
+
+    /**
+     * Write the fields of density @p p (constraints distributed) at
+     * @p time. Returns the .pvtu file name relative to the directory.
+     */
+    std::string
+    write(double time, const LA::MPI::Vector &p);
+
+    /** Number of output steps written. */
+    unsigned int
+    n_written() const
+    {
+      return times_and_names.size();
+    }
+
+    /** The .pvd file name relative to the directory. */
+    std::string
+    pvd_name() const
+    {
+      return parameters.base_name + ".pvd";
+    }
+
+  private:
+    const OutputParameters                       parameters;
+    const Discretization<dim>                   &discretization;
+    const Model<dim>                            &model;
+    std::vector<std::pair<double, std::string>>  times_and_names;
+  };
+
+  extern template class OutputWriter<1>;
+  extern template class OutputWriter<2>;
+  extern template class OutputWriter<3>;
+} // namespace FokkerPlanck

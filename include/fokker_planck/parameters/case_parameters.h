@@ -1,0 +1,63 @@
+/**
+ * @file
+ * All parameters of one case: each stage declares and parses its own
+ * subsection; this struct holds them together and runs the checks that
+ * involve several entries.
+ */
+#pragma once
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <fokker_planck/discretization/discretization.h>
+#include <fokker_planck/geometry/geometry.h>
+#include <fokker_planck/model/model.h>
+#include <fokker_planck/output/output_writer.h>
+#include <fokker_planck/solvers/linear_solver.h>
+#include <fokker_planck/solvers/transient_solver.h>
+
+#include <string>
+#include <vector>
+
+namespace FokkerPlanck
+{
+  /** The parameters of one case, as read from one parameter file. */
+  struct CaseParameters
+  {
+    /** Spatial dimension of the state x, read once (entry "dim"). */
+    unsigned int dim = 2;
+    /** Stationary density or transient evolution (entry "Problem"). */
+    bool stationary = true;
+
+    GeometryParameters       geometry;
+    ModelParameters          model;
+    DiscretizationParameters discretization;
+    LinearSolverParameters   linear_solver;
+    TimeSteppingParameters   time_stepping;
+    OutputParameters         output;
+
+    /** Declare every entry of every stage. */
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    /** Read every stage's entries; @p input_directory resolves mesh paths. */
+    void
+    parse_parameters(dealii::ParameterHandler &prm,
+                     const std::string        &input_directory);
+
+    /** Checks involving several entries; throws InputError naming one. */
+    void
+    check() const;
+  };
+
+  /**
+   * Read @p filename into @p prm, then apply command-line overrides of the
+   * form "Subsection/Entry=value". Throws InputError for a missing file and
+   * for overrides that name no entry or break its pattern; deal.II's own
+   * exception (which names file, line, entry and pattern) for a malformed
+   * file.
+   */
+  void
+  read_parameter_file(dealii::ParameterHandler       &prm,
+                      const std::string              &filename,
+                      const std::vector<std::string> &overrides);
+} // namespace FokkerPlanck

@@ -1,0 +1,258 @@
+#include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/timer.h>
+#include <deal.II/base/utilities.h>
+
+#include <fokker_planck/app/simulator.h>
+#include <fokker_planck/base/input_error.h>
+#include <fokker_planck/discretization/discretization.h>
+#include <fokker_planck/geometry/geometry.h>
+#include <fokker_planck/output/output_writer.h>
+#include <fokker_planck/output/statistics.h>
+#include <fokker_planck/solvers/stationary_solver.h>
+#include <fokker_planck/solvers/transient_solver.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+
+namespace FokkerPlanck
+{
+  using namespace dealii;
+
+  namespace
+  {
+    template <int dim>
+    double
+    length_scale(const Triangulation<dim> &triangulation)
+    {
+      const auto box = GridTools::compute_bounding_box(triangulation);
+      return box.get_boundary_points().first.distance(
+        box.get_boundary_points().second);
+    }
+
+    /** Names of the moment columns: mean_x, cov_xy, ... */
+    const char *axis_name[] = {"x", "y", "z"};
+
+    template <int dim>
+    void
+    add_moments(StatisticsTable           &table,
+                nlohmann::json            &json,
+                const Discretization<dim> &discretization,
+                const LA::MPI::Vector     &p)
+    {
+      Tensor<1, dim>          mean;
+      SymmetricTensor<2, dim> covariance;
+      discretization.moments(p, mean, covariance);
+      for (unsigned int k = 0; k < dim; ++k)
+        {
+          table.add(std::string("mean_") + axis_name[k], mean[k]);
+          json["mean"].push_back(mean[k]);
+        }
+      for (unsigned int k = 0; k < dim; ++k)
+        {
+          nlohmann::json row;
+          for (unsigned int l = 0; l < dim; ++l)
+            {
+              if (l >= k)
+                table.add(std::string("cov_") + axis_name[k] + axis_name[l],
+                          covariance[k][l]);
+              row.push_back(covariance[k][l]);
+            }
+          json["covariance"].push_back(row);
+        }
+    }
+
+    void
+    write_text(const std::string &filename, const std::string &text)
+    {
+      std::ofstream out(filename);
+      out << text;
+    }
+  } // namespace
+
+  template <int dim>
+  nlohmann::json
+  run_case(ParameterHandler     &prm,
+           const CaseParameters &parameters,
+           const std::string    &parameter_file,
+           const bool            verbose)
+  {
+    const MPI_Comm     communicator = MPI_COMM_WORLD;
+    const bool         root = Utilities::MPI::this_mpi_process(communicator) == 0;
+    ConditionalOStream log(std::cout, root && verbose);
+    Timer              total_timer(communicator);
+    Timer              timer(communicator);
+    nlohmann::json     summary;
+
+    // Mesh and model.
+    auto triangulation = make_triangulation<dim>(communicator);
+    build_mesh(parameters.geometry, *triangulation);
+    const double mesh_seconds = timer.wall_time();
+    auto         model        = create_model<dim>(prm, length_scale(*triangulation));
+
+    // Discretisation.
+    timer.restart();
+    Discretization<dim> discretization(*triangulation,
+                                       parameters.geometry,
+                                       parameters.discretization);
+    discretization.setup();
+    const double setup_seconds = timer.wall_time();
+    timer.restart();
+    discretization.assemble(*model);
+    const double assembly_seconds = timer.wall_time();
+
+    log << "fokker-planck: " << parameter_file << "\n"
+        << "  model:       " << model->description() << "\n"
+        << "  temperature: T = " << model->temperature() << "\n"
+        << "  mesh:        " << triangulation->n_global_active_cells()
+        << " cells, " << discretization.get_dof_handler().n_dofs()
+        << " unknowns (Q" << parameters.discretization.degree
+        << (parameters.discretization.upwind ? ", algebraic upwind" : "")
+        << "), " << Utilities::MPI::n_mpi_processes(communicator) << " rank(s)\n";
+
+    // From here on, results are written.
+    const std::string directory = parameters.output.directory;
+    if (root)
+      std::filesystem::create_directories(directory);
+    MPI_Barrier(communicator);
+    if (root)
+      {
+        std::ifstream      in(parameter_file);
+        std::ostringstream original;
+        original << in.rdbuf();
+        write_text(directory + "/input.prm", original.str());
+        std::ofstream all(directory + "/parameters.prm");
+        prm.print_parameters(all, ParameterHandler::PRM);
+      }
+
+    summary["parameter_file"]  = parameter_file;
+    summary["dim"]             = dim;
+    summary["model"]           = model->description();
+    summary["temperature"]     = model->temperature();
+    summary["n_cells"]         = triangulation->n_global_active_cells();
+    summary["n_dofs"]          = discretization.get_dof_handler().n_dofs();
+    summary["degree"]          = parameters.discretization.degree;
+    summary["stabilization"]   = parameters.discretization.upwind ? "algebraic upwind" : "none";
+    summary["n_ranks"]         = Utilities::MPI::n_mpi_processes(communicator);
+    summary["linear_algebra"]  = LA::backend_name;
+    summary["problem"]         = parameters.stationary ? "stationary" : "transient";
+
+    OutputWriter<dim> writer(parameters.output, discretization, *model);
+    StatisticsTable   statistics;
+    const std::string statistics_file = directory + "/statistics.txt";
+    LA::MPI::Vector   p;
+
+    if (parameters.stationary)
+      {
+        const StationaryInfo info =
+          solve_stationary(discretization, parameters.linear_solver, p);
+        statistics.add("step", 0U);
+        statistics.add("mass", discretization.mass(p));
+        nlohmann::json moments;
+        add_moments(statistics, moments, discretization, p);
+        statistics.add("min_density", info.min_density);
+        statistics.add("max_density", info.max_density);
+        statistics.add("relative_residual", info.relative_residual);
+        statistics.add("iterations", info.iterations);
+        if (parameters.output.write_fields)
+          writer.write(0., p);
+        statistics.write(statistics_file, communicator);
+
+        summary["stationary"] = {{"mass", discretization.mass(p)},
+                                 {"mass_error", info.mass_error},
+                                 {"residual_l2", info.residual},
+                                 {"relative_residual", info.relative_residual},
+                                 {"min_density", info.min_density},
+                                 {"max_density", info.max_density},
+                                 {"iterations", info.iterations},
+                                 {"mean", moments["mean"]},
+                                 {"covariance", moments["covariance"]}};
+        summary["seconds"]["preconditioner"] = info.preconditioner_seconds;
+        summary["seconds"]["solve"]          = info.solve_seconds;
+
+        log << std::setprecision(6) << "  stationary:  mass - 1 = " << info.mass_error
+            << ", relative residual = " << info.relative_residual
+            << ", GMRES iterations = " << info.iterations << "\n"
+            << "               min density = " << info.min_density
+            << ", max density = " << info.max_density << "\n"
+            << "               mean = " << moments["mean"].dump()
+            << ", covariance = " << moments["covariance"].dump() << "\n";
+      }
+    else
+      {
+        auto initial = make_initial_condition<dim>(parameters.time_stepping);
+        discretization.interpolate(*initial, p);
+        const double initial_mass = discretization.mass(p);
+        require(initial_mass > 0.,
+                "Time stepping/Initial condition",
+                "the initial density has no positive mass on the mesh");
+        if (parameters.time_stepping.normalize)
+          p /= initial_mass;
+
+        TransientSolver<dim> solver(discretization,
+                                    parameters.time_stepping,
+                                    parameters.linear_solver);
+        unsigned int total_iterations = 0, total_rejected = 0;
+        nlohmann::json last_moments;
+        StepInfo       last;
+        Timer          step_timer(communicator);
+        solver.run(p, [&](const StepInfo &info, const LA::MPI::Vector &density) {
+          total_iterations += info.iterations;
+          total_rejected += info.rejected;
+          last = info;
+          statistics.add("step", info.step);
+          statistics.add("time", info.time);
+          statistics.add("time_step", info.time_step);
+          statistics.add("mass", discretization.mass(density));
+          last_moments = nlohmann::json();
+          add_moments(statistics, last_moments, discretization, density);
+          statistics.add("min_density", density.min());
+          statistics.add("max_density", density.max());
+          statistics.add("iterations", info.iterations);
+          statistics.add("rejected_steps", info.rejected);
+          statistics.add("wall_seconds", step_timer.wall_time());
+          const bool last_step =
+            info.time >= parameters.time_stepping.end_time * (1. - 1e-12);
+          if (parameters.output.write_fields &&
+              (info.step % parameters.output.every_n_steps == 0 || last_step))
+            writer.write(info.time, density);
+          statistics.write(statistics_file, communicator);
+        });
+        summary["transient"] = {{"end_time", last.time},
+                                {"steps", last.step},
+                                {"rejected_steps", total_rejected},
+                                {"gmres_iterations", total_iterations},
+                                {"initial_mass", parameters.time_stepping.normalize ? 1. : initial_mass},
+                                {"final_mass", discretization.mass(p)},
+                                {"min_density", p.min()},
+                                {"max_density", p.max()},
+                                {"mean", last_moments["mean"]},
+                                {"covariance", last_moments["covariance"]}};
+        log << std::setprecision(6) << "  transient:   " << last.step
+            << " steps to t = " << last.time
+            << ", final mass = " << discretization.mass(p)
+            << ", min density = " << p.min() << "\n"
+            << "               mean = " << last_moments["mean"].dump()
+            << ", covariance = " << last_moments["covariance"].dump() << "\n";
+      }
+
+    summary["seconds"]["mesh"]     = mesh_seconds;
+    summary["seconds"]["setup"]    = setup_seconds;
+    summary["seconds"]["assembly"] = assembly_seconds;
+    summary["seconds"]["total"]    = total_timer.wall_time();
+    summary["files"]["statistics"] = "statistics.txt";
+    if (writer.n_written() > 0)
+      summary["files"]["fields"] = writer.pvd_name();
+    if (root)
+      write_text(directory + "/summary.json", summary.dump(2) + "\n");
+
+    log << "  results:     " << directory << "/ ("
+        << (writer.n_written() > 0 ? writer.pvd_name() + ", " : "")
+        << "statistics.txt, summary.json, parameters.prm)\n";
+    return summary;
+  }
+
+  template nlohmann::json run_case<1>(ParameterHandler &, const CaseParameters &, const std::string &, bool);
+  template nlohmann::json run_case<2>(ParameterHandler &, const CaseParameters &, const std::string &, bool);
+  template nlohmann::json run_case<3>(ParameterHandler &, const CaseParameters &, const std::string &, bool);
+} // namespace FokkerPlanck

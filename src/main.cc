@@ -1,0 +1,145 @@
+// fokker-planck: finite-element solver for Fokker–Planck equations of SGD
+// models. Thin driver: command line, parameter file, dispatch on dim.
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/parameter_handler.h>
+
+#include <fokker_planck/app/simulator.h>
+#include <fokker_planck/base/input_error.h>
+#include <fokker_planck/parameters/case_parameters.h>
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+namespace
+{
+  using namespace FokkerPlanck;
+
+  /** The additional-information text of a deal.II exception, one paragraph. */
+  std::string
+  message_of(const dealii::ExceptionBase &e)
+  {
+    std::ostringstream out;
+    e.print_info(out);
+    std::string text = out.str();
+    for (auto &c : text)
+      if (c == '\n')
+        c = ' ';
+    while (!text.empty() && text.back() == ' ')
+      text.pop_back();
+    return text;
+  }
+
+  int
+  run(const std::string &file, const std::vector<std::string> &overrides)
+  {
+    dealii::ParameterHandler prm;
+    CaseParameters::declare_parameters(prm);
+    read_parameter_file(prm, file, overrides);
+
+    CaseParameters parameters;
+    const std::string directory =
+      std::filesystem::absolute(file).parent_path().string();
+    parameters.parse_parameters(prm, directory);
+    parameters.check();
+
+    switch (parameters.dim)
+      {
+        case 1:
+          run_case<1>(prm, parameters, file);
+          break;
+        case 2:
+          run_case<2>(prm, parameters, file);
+          break;
+        case 3:
+          run_case<3>(prm, parameters, file);
+          break;
+        default:
+          throw InputError("dim", "must be 1, 2 or 3");
+      }
+    return 0;
+  }
+} // namespace
+
+int
+main(int argc, char **argv)
+{
+  dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
+  const bool root = dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0;
+
+  CLI::App app{"fokker-planck: stationary and transient Fokker-Planck densities "
+               "of SDE models of SGD, by finite elements (deal.II).\n"
+               "Run serially or as 'mpirun -np N fokker-planck case.prm'.",
+               "fokker-planck"};
+  app.set_help_flag();
+  bool                     help = false, print_parameters = false;
+  std::string              file;
+  std::vector<std::string> overrides;
+  app.add_flag("-h,--help", help,
+               "Print this help and every parameter with its meaning and allowed values");
+  app.add_flag("--print-parameters", print_parameters,
+               "Print a complete parameter file with all defaults and exit");
+  app.add_option("parameter_file", file, "The case to run (deal.II ParameterHandler format)");
+  app.add_option("-s,--set", overrides,
+                 "Override an entry, e.g. -s 'Geometry/Global refinements=3' "
+                 "(repeatable; applied after the file is read)");
+
+  try
+    {
+      app.parse(argc, argv);
+    }
+  catch (const CLI::ParseError &e)
+    {
+      if (root)
+        std::cerr << "fokker-planck: " << e.what() << "\n" << "Try 'fokker-planck --help'.\n";
+      return 2;
+    }
+
+  if (help || print_parameters)
+    {
+      if (root)
+        {
+          dealii::ParameterHandler prm;
+          CaseParameters::declare_parameters(prm);
+          if (help)
+            std::cout << app.help() << "\nParameters (subsection/entry, default, "
+                      << "allowed values, meaning):\n\n";
+          prm.print_parameters(std::cout,
+                               help ? dealii::ParameterHandler::Text :
+                                      dealii::ParameterHandler::PRM);
+        }
+      return 0;
+    }
+
+  if (file.empty())
+    {
+      if (root)
+        std::cerr << "fokker-planck: no parameter file given.\n"
+                  << "Usage: fokker-planck [--help] [-s Entry=value]... case.prm\n";
+      return 2;
+    }
+
+  try
+    {
+      return run(file, overrides);
+    }
+  catch (const InputError &e)
+    {
+      if (root)
+        std::cerr << "fokker-planck: error in " << file << ": " << e.what() << "\n";
+    }
+  catch (const dealii::ExceptionBase &e)
+    {
+      if (root)
+        std::cerr << "fokker-planck: error in " << file << ": " << message_of(e) << "\n";
+    }
+  catch (const std::exception &e)
+    {
+      if (root)
+        std::cerr << "fokker-planck: error in " << file << ": " << e.what() << "\n";
+    }
+  return 1;
+}

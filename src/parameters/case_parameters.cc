@@ -1,0 +1,102 @@
+#include <fokker_planck/base/input_error.h>
+#include <fokker_planck/parameters/case_parameters.h>
+
+#include <filesystem>
+#include <sstream>
+
+namespace FokkerPlanck
+{
+  using namespace dealii;
+
+  void
+  CaseParameters::declare_parameters(ParameterHandler &prm)
+  {
+    prm.declare_entry("dim",
+                      "2",
+                      Patterns::Integer(1, 3),
+                      "Dimension d of the state x (1, 2 or 3). Read once; the "
+                      "whole run is compiled for this dimension.");
+    prm.declare_entry("Problem",
+                      "stationary",
+                      Patterns::Selection("stationary|transient"),
+                      "'stationary': the stationary density pi with "
+                      "integral 1 (reflecting/periodic boundaries only). "
+                      "'transient': p(t) from an initial condition up to "
+                      "'Time stepping/End time'.");
+    GeometryParameters::declare_parameters(prm);
+    ModelParameters::declare_parameters(prm);
+    DiscretizationParameters::declare_parameters(prm);
+    LinearSolverParameters::declare_parameters(prm);
+    TimeSteppingParameters::declare_parameters(prm);
+    OutputParameters::declare_parameters(prm);
+  }
+
+  void
+  CaseParameters::parse_parameters(ParameterHandler  &prm,
+                                   const std::string &input_directory)
+  {
+    dim        = prm.get_integer("dim");
+    stationary = prm.get("Problem") == "stationary";
+    geometry.parse_parameters(prm, input_directory);
+    model.parse_parameters(prm);
+    discretization.parse_parameters(prm);
+    linear_solver.parse_parameters(prm);
+    time_stepping.parse_parameters(prm);
+    output.parse_parameters(prm);
+  }
+
+  void
+  CaseParameters::check() const
+  {
+    geometry.check(dim);
+    if (stationary)
+      require(!geometry.has_absorbing_boundary(),
+              "Boundary conditions/Types",
+              "'Problem = stationary' needs reflecting or periodic "
+              "boundaries only: with an absorbing boundary the stationary "
+              "density is zero. Use 'Problem = transient'");
+    else
+      time_stepping.check(dim);
+  }
+
+  void
+  read_parameter_file(ParameterHandler               &prm,
+                      const std::string              &filename,
+                      const std::vector<std::string> &overrides)
+  {
+    require(std::filesystem::is_regular_file(filename),
+            "parameter file",
+            "'" + filename + "' does not exist or is not a file");
+    prm.parse_input(filename, "", false, false);
+
+    for (const auto &assignment : overrides)
+      {
+        const auto equal = assignment.find('=');
+        require(equal != std::string::npos,
+                "--set " + assignment,
+                "must have the form 'Subsection/Entry=value'");
+        const std::string path  = Utilities::trim(assignment.substr(0, equal));
+        const std::string value = Utilities::trim(assignment.substr(equal + 1));
+        const auto        parts = Utilities::split_string_list(path, '/');
+        unsigned int      depth = 0;
+        try
+          {
+            for (; depth + 1 < parts.size(); ++depth)
+              prm.enter_subsection(parts[depth]);
+            prm.set(parts.back(), value);
+          }
+        catch (const ExceptionBase &e)
+          {
+            for (; depth > 0; --depth)
+              prm.leave_subsection();
+            std::ostringstream text;
+            e.print_info(text);
+            throw InputError(path,
+                             "cannot set it to '" + value +
+                               "' from the command line: " + text.str());
+          }
+        for (; depth > 0; --depth)
+          prm.leave_subsection();
+      }
+  }
+} // namespace FokkerPlanck

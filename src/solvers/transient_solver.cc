@@ -1,0 +1,396 @@
+#include <deal.II/base/function_parser.h>
+#include <deal.II/base/symmetric_tensor.h>
+
+#include <fokker_planck/base/input_error.h>
+#include <fokker_planck/parameters/parsing.h>
+#include <fokker_planck/solvers/transient_solver.h>
+
+#include <cmath>
+
+namespace FokkerPlanck
+{
+  using namespace dealii;
+
+  void
+  TimeSteppingParameters::declare_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Time stepping");
+    {
+      prm.declare_entry("Scheme",
+                        "crank-nicolson",
+                        Patterns::Selection("implicit euler|crank-nicolson|bdf2"),
+                        "'implicit euler' (order 1, L-stable, positivity "
+                        "preserving with algebraic upwinding), "
+                        "'crank-nicolson' (order 2, A-stable), 'bdf2' (order "
+                        "2, L-stable, variable step; first step implicit "
+                        "Euler).");
+      prm.declare_entry("End time",
+                        "1",
+                        Patterns::Double(0.),
+                        "Final time (units of the SDE's time; for SGD t = "
+                        "step * eta).");
+      prm.declare_entry("Time step",
+                        "0.01",
+                        Patterns::Double(0.),
+                        "Fixed step; with 'Adaptive = true' the first step.");
+      prm.declare_entry("Adaptive",
+                        "false",
+                        Patterns::Bool(),
+                        "Adapt the step by step doubling to keep the "
+                        "estimated local error in the M-weighted l1 norm "
+                        "below 'Tolerance'.");
+      prm.declare_entry("Tolerance",
+                        "1e-4",
+                        Patterns::Double(0.),
+                        "Local error tolerance of adaptive stepping (l1 norm "
+                        "of the density, i.e. probability).");
+      prm.declare_entry("Minimum time step",
+                        "1e-8",
+                        Patterns::Double(0.),
+                        "Smallest step of adaptive stepping.");
+      prm.declare_entry("Maximum time step",
+                        "1",
+                        Patterns::Double(0.),
+                        "Largest step of adaptive stepping.");
+      prm.enter_subsection("Initial condition");
+      {
+        prm.declare_entry("Type",
+                          "gaussian",
+                          Patterns::Selection("gaussian|expression"),
+                          "'gaussian': N(Mean, Covariance); 'expression': "
+                          "the muparser expression 'Expression' in x, y, z.");
+        prm.declare_entry("Mean",
+                          "0, 0",
+                          Patterns::List(Patterns::Double(), 1, 3),
+                          "Mean m0 of the Gaussian, dim numbers.");
+        prm.declare_entry("Covariance",
+                          "0.1, 0, 0, 0.1",
+                          Patterns::List(Patterns::Double(), 1, 9),
+                          "Covariance Sigma0 of the Gaussian, dim*dim "
+                          "numbers row-major, symmetric positive definite.");
+        prm.declare_entry("Expression",
+                          "1",
+                          Patterns::Anything(),
+                          "Initial density for 'Type = expression' (need not "
+                          "be normalised if 'Normalize = true').");
+        prm.declare_entry("Function constants",
+                          "",
+                          Patterns::Anything(),
+                          "Constants for 'Expression', e.g. 'a=1, b=2'.");
+        prm.declare_entry("Normalize",
+                          "true",
+                          Patterns::Bool(),
+                          "Scale the interpolated initial density to mass 1.");
+      }
+      prm.leave_subsection();
+    }
+    prm.leave_subsection();
+  }
+
+  void
+  TimeSteppingParameters::parse_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Time stepping");
+    {
+      const std::string s = prm.get("Scheme");
+      scheme = s == "implicit euler" ? Scheme::implicit_euler :
+               s == "bdf2"           ? Scheme::bdf2 :
+                                       Scheme::crank_nicolson;
+      end_time          = prm.get_double("End time");
+      time_step         = prm.get_double("Time step");
+      adaptive          = prm.get_bool("Adaptive");
+      tolerance         = prm.get_double("Tolerance");
+      minimum_time_step = prm.get_double("Minimum time step");
+      maximum_time_step = prm.get_double("Maximum time step");
+      prm.enter_subsection("Initial condition");
+      {
+        initial_type       = prm.get("Type") == "gaussian" ? InitialType::gaussian :
+                                                             InitialType::expression;
+        initial_mean       = Parsing::get_doubles(prm, "Mean");
+        initial_covariance = Parsing::get_doubles(prm, "Covariance");
+        initial_expression = prm.get("Expression");
+        initial_constants  = prm.get("Function constants");
+        normalize          = prm.get_bool("Normalize");
+      }
+      prm.leave_subsection();
+    }
+    prm.leave_subsection();
+  }
+
+  void
+  TimeSteppingParameters::check(const unsigned int dim) const
+  {
+    require(end_time > 0., "Time stepping/End time", "must be > 0");
+    require(time_step > 0., "Time stepping/Time step", "must be > 0");
+    if (adaptive)
+      {
+        require(tolerance > 0., "Time stepping/Tolerance", "must be > 0");
+        require(minimum_time_step > 0. && minimum_time_step <= time_step,
+                "Time stepping/Minimum time step",
+                "must be > 0 and <= 'Time step'");
+        require(maximum_time_step >= time_step,
+                "Time stepping/Maximum time step",
+                "must be >= 'Time step'");
+      }
+    if (initial_type == InitialType::gaussian)
+      {
+        const std::string e = "Time stepping/Initial condition/";
+        require(initial_mean.size() == dim,
+                e + "Mean",
+                "needs dim = " + std::to_string(dim) + " numbers");
+        require(initial_covariance.size() == dim * dim,
+                e + "Covariance",
+                "needs dim*dim = " + std::to_string(dim * dim) + " numbers");
+        for (unsigned int i = 0; i < dim; ++i)
+          for (unsigned int j = 0; j < dim; ++j)
+            require(initial_covariance[i * dim + j] == initial_covariance[j * dim + i],
+                    e + "Covariance",
+                    "must be symmetric");
+      }
+  }
+
+  unsigned int
+  TimeSteppingParameters::order() const
+  {
+    return scheme == Scheme::implicit_euler ? 1 : 2;
+  }
+
+  namespace
+  {
+    /** The density of N(mean, covariance). */
+    template <int dim>
+    class GaussianDensity : public Function<dim>
+    {
+    public:
+      GaussianDensity(const Point<dim> &mean, const SymmetricTensor<2, dim> &covariance)
+        : mean(mean)
+        , precision(invert(covariance))
+        , factor(1. / std::sqrt(std::pow(2. * M_PI, dim) * determinant(covariance)))
+      {}
+
+      double
+      value(const Point<dim> &x, const unsigned int = 0) const override
+      {
+        const Tensor<1, dim> d = x - mean;
+        return factor * std::exp(-0.5 * (d * (precision * d)));
+      }
+
+    private:
+      const Point<dim>              mean;
+      const SymmetricTensor<2, dim> precision;
+      const double                  factor;
+    };
+  } // namespace
+
+  template <int dim>
+  std::unique_ptr<Function<dim>>
+  make_initial_condition(const TimeSteppingParameters &parameters)
+  {
+    if (parameters.initial_type == TimeSteppingParameters::InitialType::gaussian)
+      {
+        Point<dim>              mean;
+        SymmetricTensor<2, dim> covariance;
+        for (unsigned int i = 0; i < dim; ++i)
+          {
+            mean[i] = parameters.initial_mean[i];
+            for (unsigned int j = i; j < dim; ++j)
+              covariance[i][j] = parameters.initial_covariance[i * dim + j];
+          }
+        require(eigenvalues(covariance)[dim - 1] > 0.,
+                "Time stepping/Initial condition/Covariance",
+                "must be positive definite");
+        return std::make_unique<GaussianDensity<dim>>(mean, covariance);
+      }
+    const std::string entry = "Time stepping/Initial condition/Expression";
+    auto              parser = std::make_unique<FunctionParser<dim>>(1);
+    try
+      {
+        parser->initialize(Parsing::variable_names(dim),
+                           parameters.initial_expression,
+                           Parsing::parse_constants(
+                             parameters.initial_constants,
+                             "Time stepping/Initial condition/Function constants"));
+        parser->value(Point<dim>());
+      }
+    catch (const InputError &)
+      {
+        throw;
+      }
+    catch (const std::exception &)
+      {
+        throw InputError(entry,
+                         "cannot evaluate '" + parameters.initial_expression +
+                           "' as a function of " + Parsing::variable_names(dim));
+      }
+    return parser;
+  }
+
+  template <int dim>
+  struct TransientSolver<dim>::CachedSystem
+  {
+    explicit CachedSystem(const LinearSolverParameters &parameters)
+      : solver(parameters)
+    {}
+    LA::MPI::SparseMatrix matrix;
+    LinearSolver          solver;
+  };
+
+  template <int dim>
+  TransientSolver<dim>::TransientSolver(const Discretization<dim>    &discretization,
+                                        const TimeSteppingParameters &parameters,
+                                        const LinearSolverParameters &solver_parameters)
+    : discretization(discretization)
+    , parameters(parameters)
+    , solver_parameters(solver_parameters)
+  {}
+
+  template <int dim>
+  TransientSolver<dim>::~TransientSolver() = default;
+
+  template <int dim>
+  const LinearSolver &
+  TransientSolver<dim>::system_solver(const double c)
+  {
+    auto it = cache.find(c);
+    if (it == cache.end())
+      {
+        // Adaptive stepping visits many step sizes; keep the cache small.
+        if (cache.size() >= 4)
+          cache.erase(cache.begin());
+        auto system = std::make_unique<CachedSystem>(solver_parameters);
+        system->matrix.copy_from(discretization.mass_matrix);
+        system->matrix.add(c, discretization.operator_matrix);
+        system->solver.initialize(system->matrix);
+        it = cache.emplace(c, std::move(system)).first;
+      }
+    return it->second->solver;
+  }
+
+  template <int dim>
+  unsigned int
+  TransientSolver<dim>::step(State &state, const double dt)
+  {
+    const auto     &M = discretization.mass_matrix;
+    const auto     &A = discretization.operator_matrix;
+    LA::MPI::Vector rhs, tmp;
+    discretization.initialize_vector(rhs);
+    discretization.initialize_vector(tmp);
+
+    double c = dt;
+    using Scheme = TimeSteppingParameters::Scheme;
+    if (parameters.scheme == Scheme::crank_nicolson)
+      {
+        c = 0.5 * dt;
+        M.vmult(rhs, state.current);
+        A.vmult(tmp, state.current);
+        rhs.add(-0.5 * dt, tmp);
+      }
+    else if (parameters.scheme == Scheme::bdf2 && state.has_previous)
+      {
+        const double omega = dt / state.previous_step;
+        c                  = dt * (1. + omega) / (1. + 2. * omega);
+        tmp                = state.current;
+        tmp *= (1. + omega) * (1. + omega) / (1. + 2. * omega);
+        tmp.add(-omega * omega / (1. + 2. * omega), state.previous);
+        M.vmult(rhs, tmp);
+      }
+    else
+      M.vmult(rhs, state.current);
+    discretization.get_constraints().set_zero(rhs);
+
+    LA::MPI::Vector next(state.current);
+    const auto      info = system_solver(c).solve(next, rhs);
+    discretization.get_constraints().distribute(next);
+
+    state.previous      = state.current;
+    state.current       = next;
+    state.previous_step = dt;
+    state.has_previous  = true;
+    return info.iterations;
+  }
+
+  template <int dim>
+  void
+  TransientSolver<dim>::run(LA::MPI::Vector &p, const Observer &observer)
+  {
+    State state;
+    state.current = p;
+    StepInfo info;
+    observer(info, state.current);
+
+    const double end = parameters.end_time;
+    double       dt  = parameters.time_step;
+    if (!parameters.adaptive)
+      {
+        const unsigned int n_steps =
+          std::max(1., std::ceil(end / parameters.time_step - 1e-9));
+        dt = end / n_steps;
+        for (unsigned int n = 1; n <= n_steps; ++n)
+          {
+            info.iterations = step(state, dt);
+            info.step       = n;
+            info.time       = n == n_steps ? end : n * dt;
+            info.time_step  = dt;
+            observer(info, state.current);
+          }
+        p = state.current;
+        return;
+      }
+
+    const unsigned int q = parameters.order();
+    double             t = 0.;
+    while (t < end * (1. - 1e-12))
+      {
+        dt                  = std::min(dt, end - t);
+        info.rejected       = 0;
+        info.iterations     = 0;
+        while (true)
+          {
+            State big = state, small = state;
+            info.iterations += step(big, dt);
+            info.iterations += step(small, 0.5 * dt);
+            info.iterations += step(small, 0.5 * dt);
+
+            // M-weighted l1 distance between the two results.
+            double local = 0.;
+            for (const auto i : discretization.locally_owned_dofs())
+              local += std::abs(discretization.mass_vector[i] *
+                                (small.current[i] - big.current[i]));
+            const double difference =
+              Utilities::MPI::sum(local, discretization.communicator());
+            const double estimate = difference / ((1U << q) - 1.);
+            const double factor =
+              std::clamp(0.9 * std::pow(parameters.tolerance /
+                                          std::max(estimate, 1e-300),
+                                        1. / (q + 1.)),
+                         0.2,
+                         2.);
+            if (estimate <= parameters.tolerance ||
+                dt <= parameters.minimum_time_step * (1. + 1e-12))
+              {
+                t += dt;
+                state               = small;
+                info.step += 1;
+                info.time           = t;
+                info.time_step      = dt;
+                info.error_estimate = estimate;
+                observer(info, state.current);
+                dt = std::clamp(dt * factor,
+                                parameters.minimum_time_step,
+                                parameters.maximum_time_step);
+                break;
+              }
+            ++info.rejected;
+            dt = std::max(dt * factor, parameters.minimum_time_step);
+          }
+      }
+    p = state.current;
+  }
+
+  template class TransientSolver<1>;
+  template class TransientSolver<2>;
+  template class TransientSolver<3>;
+  template std::unique_ptr<Function<1>> make_initial_condition<1>(const TimeSteppingParameters &);
+  template std::unique_ptr<Function<2>> make_initial_condition<2>(const TimeSteppingParameters &);
+  template std::unique_ptr<Function<3>> make_initial_condition<3>(const TimeSteppingParameters &);
+} // namespace FokkerPlanck
