@@ -1,0 +1,121 @@
+/**
+ * @file
+ * Test fixture: a whole case (mesh, model, discretisation) built from
+ * parameter-file text, through the same code paths as the program.
+ */
+#pragma once
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/fe/fe_values.h>
+
+#include <fokker_planck/discretization/discretization.h>
+#include <fokker_planck/geometry/geometry.h>
+#include <fokker_planck/model/model.h>
+#include <fokker_planck/parameters/case_parameters.h>
+#include <fokker_planck/solvers/stationary_solver.h>
+#include <fokker_planck/solvers/transient_solver.h>
+
+#include <cmath>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace FokkerPlanck::Testing
+{
+  /** A case built from @p text (a parameter file's contents). */
+  template <int dim>
+  struct TestCase
+  {
+    explicit TestCase(const std::string &text)
+    {
+      CaseParameters::declare_parameters(prm);
+      prm.parse_input_from_string(text);
+      parameters.parse_parameters(prm, ".");
+      parameters.check();
+      triangulation = make_triangulation<dim>(MPI_COMM_WORLD);
+      build_mesh(parameters.geometry, *triangulation);
+      model = create_model<dim>(prm, 1.);
+      discretization = std::make_unique<Discretization<dim>>(*triangulation,
+                                                             parameters.geometry,
+                                                             parameters.discretization);
+      discretization->setup();
+      discretization->assemble(*model);
+    }
+
+    /** The stationary density. */
+    StationaryInfo
+    solve_stationary(LA::MPI::Vector &pi) const
+    {
+      return FokkerPlanck::solve_stationary(*discretization, parameters.linear_solver, pi);
+    }
+
+    /**
+     * ∫_Ω f(x, p_h(x), ∇p_h(x)) dx over the locally owned cells, summed over
+     * ranks, for a density @p p with constraints distributed.
+     */
+    double
+    integrate(const LA::MPI::Vector &p,
+              const std::function<double(const dealii::Point<dim> &,
+                                         double,
+                                         const dealii::Tensor<1, dim> &)> &f,
+              const unsigned int extra_points = 2) const
+    {
+      LA::MPI::Vector ghosted;
+      discretization->initialize_ghosted_vector(ghosted);
+      ghosted = p;
+      const dealii::QGauss<dim> quadrature(discretization->get_fe().degree + extra_points);
+      dealii::FEValues<dim>     fe_values(discretization->get_mapping(),
+                                      discretization->get_fe(),
+                                      quadrature,
+                                      dealii::update_values | dealii::update_gradients |
+                                        dealii::update_quadrature_points |
+                                        dealii::update_JxW_values);
+      std::vector<double>                 values(quadrature.size());
+      std::vector<dealii::Tensor<1, dim>> gradients(quadrature.size());
+      double                              local = 0;
+      for (const auto &cell : discretization->get_dof_handler().active_cell_iterators())
+        if (cell->is_locally_owned())
+          {
+            fe_values.reinit(cell);
+            fe_values.get_function_values(ghosted, values);
+            fe_values.get_function_gradients(ghosted, gradients);
+            for (unsigned int q = 0; q < quadrature.size(); ++q)
+              local += f(fe_values.quadrature_point(q), values[q], gradients[q]) *
+                       fe_values.JxW(q);
+          }
+      return dealii::Utilities::MPI::sum(local, MPI_COMM_WORLD);
+    }
+
+    /** ||p_h − p_exact||_{L2}. */
+    double
+    l2_error(const LA::MPI::Vector &p, const std::function<double(const dealii::Point<dim> &)> &exact) const
+    {
+      return std::sqrt(integrate(p, [&](const auto &x, const double v, const auto &) {
+        const double d = v - exact(x);
+        return d * d;
+      }));
+    }
+
+    /** The discrete current J_h = a p_h − T D ∇p_h at a quadrature point. */
+    dealii::Tensor<1, dim>
+    current(const dealii::Point<dim> &x, const double p, const dealii::Tensor<1, dim> &grad) const
+    {
+      return model->fokker_planck_drift(x) * p -
+             model->temperature() * (model->diffusion(x) * grad);
+    }
+
+    dealii::ParameterHandler                                  prm;
+    CaseParameters                                            parameters;
+    std::unique_ptr<dealii::parallel::TriangulationBase<dim>> triangulation;
+    std::unique_ptr<Model<dim>>                               model;
+    std::unique_ptr<Discretization<dim>>                      discretization;
+  };
+
+  /** Observed order log(e_coarse/e_fine)/log(h_coarse/h_fine) with h halved. */
+  inline double
+  observed_order(const double coarse_error, const double fine_error)
+  {
+    return std::log(coarse_error / fine_error) / std::log(2.);
+  }
+} // namespace FokkerPlanck::Testing
