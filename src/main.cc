@@ -18,21 +18,6 @@ namespace
 {
   using namespace FokkerPlanck;
 
-  /** The additional-information text of a deal.II exception, one paragraph. */
-  std::string
-  message_of(const dealii::ExceptionBase &e)
-  {
-    std::ostringstream out;
-    e.print_info(out);
-    std::string text = out.str();
-    for (auto &c : text)
-      if (c == '\n')
-        c = ' ';
-    while (!text.empty() && text.back() == ' ')
-      text.pop_back();
-    return text;
-  }
-
   int
   run(const std::string &file, const std::vector<std::string> &overrides)
   {
@@ -126,20 +111,11 @@ main(int argc, char **argv)
     {
       return run(file, overrides);
     }
-  catch (const InputError &e)
-    {
-      if (root)
-        std::cerr << "fokker-planck: error in " << file << ": " << e.what() << "\n";
-    }
-  catch (const dealii::ExceptionBase &e)
-    {
-      if (root)
-        std::cerr << "fokker-planck: error in " << file << ": " << message_of(e) << "\n";
-    }
   catch (const std::exception &e)
     {
+      // InputError, deal.II's parameter errors and anything else: one line.
       if (root)
-        std::cerr << "fokker-planck: error in " << file << ": " << e.what() << "\n";
+        std::cerr << "fokker-planck: error in " << file << ": " << one_line_message(e) << "\n";
     }
   return 1;
 }

@@ -138,7 +138,7 @@ namespace FokkerPlanck
     else
       require(temperature > 0.,
               "Model/Temperature",
-              "must be > 0 (got " + std::to_string(temperature) + ")");
+              "must be > 0 (got " + Utilities::to_string(temperature) + ")");
   }
 
   double

@@ -5,6 +5,7 @@
 #include <fokker_planck/parameters/parsing.h>
 
 #include <cmath>
+#include <iostream>
 #include <sstream>
 
 namespace FokkerPlanck
@@ -13,22 +14,6 @@ namespace FokkerPlanck
 
   namespace
   {
-    /** The text of a deal.II exception without its banner. */
-    std::string
-    short_message(const std::exception &e)
-    {
-      if (const auto *exc = dynamic_cast<const ExceptionBase *>(&e))
-        {
-          std::ostringstream out;
-          exc->print_info(out);
-          std::string text = out.str();
-          while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-            text.pop_back();
-          return text;
-        }
-      return e.what();
-    }
-
     /**
      * A FunctionParser for @p expressions that has been evaluated once, so
      * that syntax errors and unknown names surface here, with the entry.
@@ -40,14 +25,21 @@ namespace FokkerPlanck
                 const std::string                   &entry)
     {
       auto parser = std::make_unique<FunctionParser<dim>>(expressions.size());
+      // muparser's errors are also printed to std::cerr by deal.II; the
+      // user gets them once, in the InputError below.
+      std::ostringstream       silenced;
+      std::streambuf *const    saved = std::cerr.rdbuf(silenced.rdbuf());
+      const auto restore = [&]() { std::cerr.rdbuf(saved); };
       try
         {
           parser->initialize(Parsing::variable_names(dim), expressions, constants);
           Vector<double> values(expressions.size());
           parser->vector_value(Point<dim>(), values);
+          restore();
         }
       catch (const std::exception &e)
         {
+          restore();
           std::string joined;
           for (const auto &s : expressions)
             joined += (joined.empty() ? "" : "; ") + s;
@@ -55,7 +47,7 @@ namespace FokkerPlanck
                            "cannot evaluate '" + joined + "' in the variables " +
                              Parsing::variable_names(dim) +
                              " (and constants T, Function constants): " +
-                             short_message(e));
+                             one_line_message(e));
         }
       return parser;
     }

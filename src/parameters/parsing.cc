@@ -3,6 +3,8 @@
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/parameters/parsing.h>
 
+#include <cmath>
+
 namespace FokkerPlanck
 {
   namespace Parsing
@@ -38,7 +40,8 @@ namespace FokkerPlanck
     std::map<std::string, double>
     parse_constants(const std::string &text, const std::string &entry)
     {
-      std::map<std::string, double> constants;
+      // pi and e are always defined; a user's own value takes precedence.
+      std::map<std::string, double> constants = {{"pi", M_PI}, {"e", M_E}};
       for (const auto &pair : dealii::Utilities::split_string_list(text, ','))
         {
           const auto parts = dealii::Utilities::split_string_list(pair, '=');

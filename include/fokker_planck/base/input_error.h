@@ -47,6 +47,13 @@ namespace FokkerPlanck
     std::string problem_text;
   };
 
+  /**
+   * The text of any exception on one line with single spaces; for deal.II
+   * exceptions only the explanation, without the banner and stack trace.
+   */
+  std::string
+  one_line_message(const std::exception &e);
+
   /** Throw an InputError unless @p condition holds. */
   inline void
   require(const bool condition, const std::string &entry, const std::string &problem)

@@ -31,7 +31,8 @@ namespace FokkerPlanck
     split_expressions(const std::string &text);
 
     /**
-     * Parse "a=1.5, b=2" into a map of constants for FunctionParser. Throws
+     * Parse "a=1.5, b=2" into a map of constants for FunctionParser; pi and
+     * e are predefined unless the text defines them. Throws
      * an InputError naming @p entry if a pair is malformed.
      */
     std::map<std::string, double>

@@ -16,7 +16,7 @@ namespace FokkerPlanck
     unsigned int iterations = 0;
     /** ||Aπ||₂ of the discrete equation, constrained rows excluded. */
     double residual = 0.;
-    /** ||Aπ||₂ / ||diag(A) π||₂: scale-free residual. */
+    /** ||Aπ||₂ / (max_i |A_ii| ||π||₂): scale-free residual. */
     double relative_residual = 0.;
     /** ∫π_h − 1 after the solve. */
     double mass_error = 0.;
@@ -47,7 +47,11 @@ namespace FokkerPlanck
                    const LinearSolverParameters &parameters,
                    LA::MPI::Vector              &pi);
 
-  /** ||Ap|| over unconstrained rows, and the same relative to ||diag(A)p||. */
+  /**
+   * ||Ap||₂ over unconstrained rows, and the same relative to
+   * max_i |A_ii| ||p||₂ (a scale-free measure that stays meaningful when
+   * the density spans many orders of magnitude).
+   */
   template <int dim>
   std::pair<double, double>
   stationary_residual(const Discretization<dim> &discretization,
