@@ -90,11 +90,14 @@ main(int argc, char **argv)
           dealii::ParameterHandler prm;
           CaseParameters::declare_parameters(prm);
           if (help)
-            std::cout << app.help() << "\nParameters (subsection/entry, default, "
-                      << "allowed values, meaning):\n\n";
-          prm.print_parameters(std::cout,
-                               help ? dealii::ParameterHandler::Text :
-                                      dealii::ParameterHandler::PRM);
+            {
+              std::cout << app.help()
+                        << "\nParameters: Subsection/Entry = default, the allowed values,"
+                        << " and the meaning.\n\n";
+              print_parameter_reference(prm, std::cout);
+            }
+          else
+            prm.print_parameters(std::cout, dealii::ParameterHandler::PRM);
         }
       return 0;
     }

@@ -33,7 +33,7 @@ namespace FokkerPlanck
         "none",
         Patterns::Selection("none|algebraic upwind"),
         "'none': plain Galerkin, accurate when the mesh Peclet number "
-        "|a| h / (T lambda_min(D)) is below about 2, otherwise it "
+        "|a| h / (2 T lambda_min(D)) is below about 1, otherwise it "
         "oscillates and can go negative. 'algebraic upwind': adds the "
         "smallest artificial diffusion that makes every cell matrix an "
         "M-matrix (and lumps the mass matrix); the stationary density and "

@@ -1,7 +1,10 @@
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/parameters/case_parameters.h>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
+#include <cctype>
 #include <sstream>
 
 namespace FokkerPlanck
@@ -57,6 +60,51 @@ namespace FokkerPlanck
               "density is zero. Use 'Problem = transient'");
     else
       time_stepping.check(dim);
+  }
+
+  namespace
+  {
+    /** Undo ParameterHandler's name mangling ("_20" is a space, etc.). */
+    std::string
+    demangle(const std::string &name)
+    {
+      std::string result;
+      for (std::size_t i = 0; i < name.size(); ++i)
+        if (name[i] == '_' && i + 2 < name.size() &&
+            std::isxdigit(static_cast<unsigned char>(name[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(name[i + 2])))
+          {
+            result += static_cast<char>(std::stoi(name.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+          }
+        else
+          result += name[i];
+      return result;
+    }
+
+    void
+    print_entries(const nlohmann::json &node, const std::string &path, std::ostream &out)
+    {
+      // Entries first, then subsections, each alphabetically (JSON order).
+      for (const auto &[key, value] : node.items())
+        if (value.is_object() && value.contains("value"))
+          {
+            out << path << demangle(key) << " = " << value.value("default_value", "") << "\n"
+                << "    allowed: " << value.value("pattern_description", "") << "\n"
+                << "    " << value.value("documentation", "") << "\n\n";
+          }
+      for (const auto &[key, value] : node.items())
+        if (value.is_object() && !value.contains("value"))
+          print_entries(value, path + demangle(key) + "/", out);
+    }
+  } // namespace
+
+  void
+  print_parameter_reference(const ParameterHandler &prm, std::ostream &out)
+  {
+    std::ostringstream json;
+    prm.print_parameters(json, ParameterHandler::JSON);
+    print_entries(nlohmann::json::parse(json.str()), "", out);
   }
 
   void

@@ -15,6 +15,7 @@
 #include <fokker_planck/solvers/linear_solver.h>
 #include <fokker_planck/solvers/transient_solver.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,14 @@ namespace FokkerPlanck
     void
     check() const;
   };
+
+  /**
+   * Print every parameter of @p prm (declared, not necessarily parsed) as a
+   * reference: "Subsection/Entry = default", the allowed values, and the
+   * meaning. Used by --help and doc/parameters.md.
+   */
+  void
+  print_parameter_reference(const dealii::ParameterHandler &prm, std::ostream &out);
 
   /**
    * Read @p filename into @p prm, then apply command-line overrides of the
