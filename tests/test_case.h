@@ -51,6 +51,19 @@ namespace FokkerPlanck::Testing
     }
 
     /**
+     * The initial density of "Time stepping/Initial condition" interpolated
+     * on the mesh and, if 'Normalize', scaled to mass 1, as the program does.
+     */
+    void
+    initial_density(LA::MPI::Vector &p) const
+    {
+      const auto initial = make_initial_condition<dim>(parameters.time_stepping);
+      discretization->interpolate(*initial, p);
+      if (parameters.time_stepping.normalize)
+        p /= discretization->mass(p);
+    }
+
+    /**
      * ∫_Ω f(x, p_h(x), ∇p_h(x)) dx over the locally owned cells, summed over
      * ranks, for a density @p p with constraints distributed.
      */
@@ -111,6 +124,28 @@ namespace FokkerPlanck::Testing
     std::unique_ptr<Model<dim>>                               model;
     std::unique_ptr<Discretization<dim>>                      discretization;
   };
+
+  /**
+   * Parameter text of the anisotropic Ornstein–Uhlenbeck case of
+   * DESIGN.md §3.1 (H = [[1, 0.8], [−0.3, 2]], D = [[1, 0.3], [0.3, 0.5]],
+   * T = 0.7 on [−6, 6]², 4×4 coarse cells) with Q_degree elements.
+   */
+  inline std::string
+  design_ornstein_uhlenbeck_2d(const unsigned int degree, const unsigned int refinements)
+  {
+    return "set dim = 2\n"
+           "subsection Geometry\n"
+           "  set Lower corner = -6, -6\n  set Upper corner = 6, 6\n"
+           "  set Subdivisions = 4, 4\n"
+           "  set Global refinements = " +
+           std::to_string(refinements) +
+           "\nend\n"
+           "subsection Model\n  set Name = ornstein-uhlenbeck\n  set Temperature = 0.7\n"
+           "  subsection Ornstein-Uhlenbeck\n    set H = 1, 0.8, -0.3, 2\n"
+           "    set D = 1, 0.3, 0.3, 0.5\n  end\nend\n"
+           "subsection Discretization\n  set Degree = " +
+           std::to_string(degree) + "\nend\n";
+  }
 
   /** Observed order log(e_coarse/e_fine)/log(h_coarse/h_fine) with h halved. */
   inline double

@@ -41,22 +41,6 @@ namespace
     return Tensor<2, 2>({{s(0), s(1)}, {s(1), s(2)}});
   }
 
-  std::string
-  case_text(const unsigned int degree, const unsigned int refinements)
-  {
-    return "set dim = 2\n"
-           "subsection Geometry\n"
-           "  set Lower corner = -6, -6\n  set Upper corner = 6, 6\n"
-           "  set Subdivisions = 4, 4\n"
-           "  set Global refinements = " +
-           std::to_string(refinements) +
-           "\nend\n"
-           "subsection Model\n  set Name = ornstein-uhlenbeck\n  set Temperature = 0.7\n"
-           "  subsection Ornstein-Uhlenbeck\n    set H = 1, 0.8, -0.3, 2\n"
-           "    set D = 1, 0.3, 0.3, 0.5\n  end\nend\n"
-           "subsection Discretization\n  set Degree = " +
-           std::to_string(degree) + "\nend\n";
-  }
 
   struct Errors
   {
@@ -66,7 +50,7 @@ namespace
   Errors
   solve_and_measure(const unsigned int degree, const unsigned int refinements)
   {
-    TestCase<2>     test(case_text(degree, refinements));
+    TestCase<2>     test(design_ornstein_uhlenbeck_2d(degree, refinements));
     LA::MPI::Vector pi;
     const auto      info = test.solve_stationary(pi);
     EXPECT_NEAR(test.discretization->mass(pi), 1., 1e-12);
