@@ -18,6 +18,8 @@
 
 #include <cmath>
 #include <functional>
+#include <iostream>
+#include <sstream>
 #include <memory>
 #include <string>
 
@@ -145,6 +147,14 @@ namespace FokkerPlanck::Testing
            "    set D = 1, 0.3, 0.3, 0.5\n  end\nend\n"
            "subsection Discretization\n  set Degree = " +
            std::to_string(degree) + "\nend\n";
+  }
+
+  /** std::cout on rank 0, a sink elsewhere: for measured numbers in test logs. */
+  inline std::ostream &
+  root_log()
+  {
+    static std::ostringstream sink;
+    return dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0 ? std::cout : sink;
   }
 
   /** Observed order log(e_coarse/e_fine)/log(h_coarse/h_fine) with h halved. */

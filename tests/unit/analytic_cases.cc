@@ -18,11 +18,12 @@ using namespace FokkerPlanck::Testing;
 
 namespace
 {
-  std::ostream &
-  log()
+  /** ∇L of the loss below. */
+  Tensor<1, 2>
+  loss_gradient(const Point<2> &p)
   {
-    static std::ostringstream sink;
-    return Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0 ? std::cout : sink;
+    const double x = p[0], y = p[1];
+    return Tensor<1, 2>({x * x * x + x / 2. + y / 4., y + x / 4.});
   }
 
   // A convex, non-quadratic loss on the box [-3, 3] x [-5, 5] at T = 0.4:
@@ -91,17 +92,17 @@ namespace
                const unsigned int         degree,
                const std::string         &what)
   {
-    log() << "  " << what << ", Q" << degree << ":";
+    root_log() << "  " << what << ", Q" << degree << ":";
     for (const auto &e : errors)
-      log() << " (" << e.density << ", " << e.current << ")";
-    log() << "\n    orders:";
+      root_log() << " (" << e.density << ", " << e.current << ")";
+    root_log() << "\n    orders:";
     for (unsigned int i = 1; i < errors.size(); ++i)
       {
         const double density_order =
             observed_order(errors[i - 1].density, errors[i].density);
         const double current_order =
             observed_order(errors[i - 1].current, errors[i].current);
-        log() << " (" << density_order << ", " << current_order << ")";
+        root_log() << " (" << density_order << ", " << current_order << ")";
         // The coarsest mesh may be pre-asymptotic; the finest pair of
         // meshes must show the expected orders k+1 (density) and k
         // (current, which contains ∇π_h).
@@ -111,7 +112,7 @@ namespace
         EXPECT_LT(density_order, degree + 1. + 0.5) << what << ", step " << i;
         EXPECT_GT(current_order, degree - slack) << what << ", step " << i;
       }
-    log() << "\n";
+    root_log() << "\n";
   }
 } // namespace
 
@@ -143,10 +144,6 @@ TEST_P(RotatedGradientFlow, DensityAndCurrentConverge)
       const auto   exact = [&](const Point<2> &x) {
         return std::exp(-loss(x) / temperature) / Z;
       };
-      const auto grad_L = [](const Point<2> &p) {
-        const double x = p[0], y = p[1];
-        return Tensor<1, 2>({x * x * x + x / 2. + y / 4., y + x / 4.});
-      };
       const double norm = std::sqrt(
           test.integrate(pi, [&](const Point<2> &x, double, const Tensor<1, 2> &) {
             return std::pow(exact(x), 2);
@@ -154,7 +151,7 @@ TEST_P(RotatedGradientFlow, DensityAndCurrentConverge)
       // T D ∇π = −π ∇L for D = I: the scale of either part of J.
       const double flux_norm = std::sqrt(
           test.integrate(pi, [&](const Point<2> &x, double, const Tensor<1, 2> &) {
-            return (exact(x) * grad_L(x)).norm_square();
+            return (exact(x) * loss_gradient(x)).norm_square();
           }));
       Errors e;
       e.density = test.l2_error(pi, exact) / norm;
@@ -162,7 +159,7 @@ TEST_P(RotatedGradientFlow, DensityAndCurrentConverge)
           std::sqrt(test.integrate(
               pi,
               [&](const Point<2> &x, double p, const Tensor<1, 2> &g) {
-                const Tensor<1, 2> gL = grad_L(x);
+                const Tensor<1, 2> gL = loss_gradient(x);
                 const Tensor<1, 2> J  = c * exact(x) * Tensor<1, 2>({-gL[1], gL[0]});
                 return (test.current(x, p, g) - J).norm_square();
               })) /
@@ -242,10 +239,6 @@ TEST_P(StateDependentNoise, BoltzmannDensityAndZeroCurrent)
       const auto   exact = [&](const Point<2> &x) {
         return std::exp(-loss(x) / temperature) / Z;
       };
-      const auto grad_L = [](const Point<2> &p) {
-        const double x = p[0], y = p[1];
-        return Tensor<1, 2>({x * x * x + x / 2. + y / 4., y + x / 4.});
-      };
       const double norm = std::sqrt(
           ito.integrate(pi, [&](const Point<2> &x, double, const Tensor<1, 2> &) {
             return std::pow(exact(x), 2);
@@ -253,7 +246,7 @@ TEST_P(StateDependentNoise, BoltzmannDensityAndZeroCurrent)
       // ‖T D∇π‖ = ‖π D∇L‖: the size of each of the two cancelling parts of J.
       const double flux_norm = std::sqrt(
           ito.integrate(pi, [&](const Point<2> &x, double, const Tensor<1, 2> &) {
-            return (exact(x) * (diffusion(x) * grad_L(x))).norm_square();
+            return (exact(x) * (diffusion(x) * loss_gradient(x))).norm_square();
           }));
       for (auto *c : {&ito, &hk})
         {
@@ -357,7 +350,7 @@ TEST_P(OneDimensional, ZeroFluxDensity)
       }) / norm;
     }
   check_orders(errors, degree, "1D state-dependent D");
-  log() << "    distance to DESIGN.md's exp(int a/(TD))/D: " << design_formula_distance
+  root_log() << "    distance to DESIGN.md's exp(int a/(TD))/D: " << design_formula_distance
         << "\n";
   EXPECT_LT(errors.back().density, degree == 1 ? 1e-3 : 1e-5);
   EXPECT_GT(design_formula_distance, 0.1);
