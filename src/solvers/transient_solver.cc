@@ -233,6 +233,7 @@ namespace FokkerPlanck
     {}
     LA::MPI::SparseMatrix matrix;
     LinearSolver          solver;
+    unsigned int          created = 0;
   };
 
   template <int dim>
@@ -254,10 +255,18 @@ namespace FokkerPlanck
     auto it = cache.find(c);
     if (it == cache.end())
       {
-        // Adaptive stepping visits many step sizes; keep the cache small.
-        if (cache.size() >= 4)
-          cache.erase(cache.begin());
-        auto system = std::make_unique<CachedSystem>(solver_parameters);
+        // Adaptive steps live on a ladder (see snap_to_ladder), so a few
+        // coefficients recur; keep the most recently created ones.
+        if (cache.size() >= 8)
+          {
+            auto oldest = cache.begin();
+            for (auto i = cache.begin(); i != cache.end(); ++i)
+              if (i->second->created < oldest->second->created)
+                oldest = i;
+            cache.erase(oldest);
+          }
+        auto system     = std::make_unique<CachedSystem>(solver_parameters);
+        system->created = ++n_created;
         system->matrix.copy_from(discretization.mass_matrix);
         system->matrix.add(c, discretization.operator_matrix);
         system->solver.initialize(system->matrix);
@@ -307,6 +316,16 @@ namespace FokkerPlanck
     state.previous_step = dt;
     state.has_previous  = true;
     return info.iterations;
+  }
+
+  template <int dim>
+  double
+  TransientSolver<dim>::snap_to_ladder(const double dt) const
+  {
+    // Largest Δt₀ 2^(k/8) <= dt: half steps are on the ladder too, and the
+    // factorisations of M + cA can be reused when a step size recurs.
+    const double rungs = std::floor(8. * std::log2(dt / parameters.time_step) + 1e-9);
+    return parameters.time_step * std::exp2(rungs / 8.);
   }
 
   template <int dim>
@@ -375,13 +394,13 @@ namespace FokkerPlanck
                 info.time_step      = dt;
                 info.error_estimate = estimate;
                 observer(info, state.current);
-                dt = std::clamp(dt * factor,
-                                parameters.minimum_time_step,
-                                parameters.maximum_time_step);
+                dt = snap_to_ladder(std::clamp(dt * factor,
+                                               parameters.minimum_time_step,
+                                               parameters.maximum_time_step));
                 break;
               }
             ++info.rejected;
-            dt = std::max(dt * factor, parameters.minimum_time_step);
+            dt = std::max(snap_to_ladder(dt * factor), parameters.minimum_time_step);
           }
       }
     p = state.current;

@@ -83,7 +83,10 @@ namespace FokkerPlanck
    * adaptive one controlled by step doubling: one step of size Δt is
    * compared with two of Δt/2, the local error is estimated as
    * ‖p_{Δt/2,Δt/2} − p_Δt‖₁,M / (2^q − 1) with the M-weighted l¹ norm, and
-   * the two half steps are kept when it is below the tolerance.
+   * the two half steps are kept when it is below the tolerance. New step
+   * sizes are rounded down to the ladder Δt₀ 2^(k/8), so that the
+   * factorisations or AMG hierarchies of the last eight matrices M + cA are
+   * reused when a step size recurs.
    *
    * Every scheme solves (M + cA) p^{n+1} = r with r built from earlier
    * levels, so mass mᵀp is conserved with reflecting boundaries up to the
@@ -121,6 +124,13 @@ namespace FokkerPlanck
     unsigned int
     step(State &state, double dt);
 
+    /**
+     * Round an adaptive step down to the ladder Δt₀ 2^(k/8), k integer, so
+     * that step sizes (and the matrices M + cA) recur.
+     */
+    double
+    snap_to_ladder(double dt) const;
+
     /** The solver for M + c A, built on first use and cached. */
     const LinearSolver &
     system_solver(double c);
@@ -130,6 +140,7 @@ namespace FokkerPlanck
     const LinearSolverParameters  solver_parameters;
     struct CachedSystem;
     std::map<double, std::unique_ptr<CachedSystem>> cache;
+    unsigned int                                    n_created = 0;
   };
 
   extern template class TransientSolver<1>;
