@@ -154,6 +154,7 @@ namespace FokkerPlanck
         statistics.add("max_density", info.max_density);
         statistics.add("relative_residual", info.relative_residual);
         statistics.add("iterations", info.iterations);
+        statistics.add("wall_seconds", info.preconditioner_seconds + info.solve_seconds);
         if (parameters.output.write_fields)
           writer.write(0., p);
         statistics.write(statistics_file, communicator);

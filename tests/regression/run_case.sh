@@ -15,7 +15,7 @@ mpiexec -n "$ranks" "$program" "$prm" -s "Output/Directory=$work/out" "$@" > "$w
 filter() {
   # Keep columns whose header name is not run-dependent.
   awk '
-    /^# [0-9]+: / { name[$2+0] = $3; if ($3 !~ /^(iterations|wall_seconds)$/) keep[$2+0] = 1; print; next }
+    /^# [0-9]+: / { if ($3 !~ /^(iterations|wall_seconds)$/) { keep[$2+0] = 1; print $3 } next }
     { line = ""; for (i = 1; i <= NF; ++i) if (keep[i]) line = line $i " "; print line }
   ' "$1"
 }
