@@ -215,9 +215,9 @@ namespace FokkerPlanck
                       "; add an isotropic floor or change the domain");
                 const Tensor<1, dim> a = model.fokker_planck_drift(x);
                 for (unsigned int d = 0; d < dim; ++d)
-                  require(std::isfinite(a[d]),
-                          "Model",
-                          "the drift is not finite at x = " + point_text(x));
+                  if (!std::isfinite(a[d]))
+                    throw InputError("Model",
+                                     "the drift is not finite at x = " + point_text(x));
                 const SymmetricTensor<2, dim> TD  = T * D;
                 const double                  JxW = fe_values.JxW(q);
 

@@ -7,6 +7,9 @@
 #else
 #  include <deal.II/lac/trilinos_precondition.h>
 #  include <deal.II/lac/trilinos_solver.h>
+
+#  include <Teuchos_ParameterList.hpp>
+#  include <ml_MultiLevelPreconditioner.h>
 #endif
 
 #include <fokker_planck/solvers/linear_solver.h>
@@ -39,22 +42,60 @@ namespace FokkerPlanck
       prm.declare_entry("Restart length",
                         "50",
                         Patterns::Integer(3, 500),
-                        "Number of GMRES vectors kept before a restart.");
+                        "Number of GMRES vectors kept before a restart. Each "
+                        "iteration orthogonalises against all kept vectors, "
+                        "so with many iterations a long restart costs more "
+                        "vector operations than the matrix products do.");
       prm.declare_entry("Direct package",
                         "mumps",
                         Patterns::Selection("mumps|klu"),
                         "Sparse direct solver used by 'Type = direct' "
                         "(Trilinos Amesos: MUMPS is parallel, KLU gathers to "
                         "one rank). Ignored with PETSc, which uses MUMPS.");
+      prm.declare_entry("AMG variant",
+                        "nonsymmetric",
+                        Patterns::Selection("nonsymmetric|symmetric"),
+                        "Multigrid hierarchy for 'Type = amg' (Trilinos ML). "
+                        "'nonsymmetric': Petrov-Galerkin smoothed aggregation "
+                        "with energy-minimising prolongation and restriction "
+                        "(ML 'NSSA'), for non-symmetric operators such as the "
+                        "Fokker-Planck operator with drift. 'symmetric': "
+                        "classical smoothed aggregation (ML 'SA', cheaper "
+                        "set-up; converges slowly once the drift matters). "
+                        "With PETSc, BoomerAMG is used and this is ignored.");
+      prm.declare_entry("AMG smoother type",
+                        "ILU",
+                        Patterns::Selection(
+                          "ILU|Chebyshev|symmetric Gauss-Seidel"),
+                        "Smoother on each multigrid level: 'ILU' (incomplete "
+                        "LU(0) of each rank's block; robust for drift-"
+                        "dominated operators), 'Chebyshev' (polynomial; "
+                        "cheapest set-up, best for nearly symmetric "
+                        "operators), 'symmetric Gauss-Seidel' (on each "
+                        "rank's block). Trilinos only; BoomerAMG (PETSc) "
+                        "keeps its own SOR/Jacobi smoother.");
       prm.declare_entry("AMG smoother sweeps",
-                        "2",
+                        "1",
                         Patterns::Integer(1, 10),
-                        "Smoothing steps per multigrid level.");
+                        "Smoothing steps per multigrid level (the polynomial "
+                        "degree for 'Chebyshev'). Trilinos only.");
       prm.declare_entry("AMG aggregation threshold",
-                        "1e-4",
+                        "0.1",
                         Patterns::Double(0., 1.),
                         "Strength-of-connection threshold of the AMG "
-                        "aggregation.");
+                        "aggregation: couplings weaker than this fraction of "
+                        "the diagonal are ignored when aggregates are formed. "
+                        "Larger values give smaller aggregates (more levels, "
+                        "costlier set-up, usually fewer iterations); on the "
+                        "Ornstein-Uhlenbeck benchmark (doc/benchmarks.md) "
+                        "0.1 needs 17 GMRES iterations where 1e-4 needs 30 "
+                        "and 0.25 needs 24. Trilinos only.");
+      prm.declare_entry("AMG cycle",
+                        "V",
+                        Patterns::Selection("V|W"),
+                        "Multigrid cycle per preconditioner application: "
+                        "'V', or 'W' (visits coarse levels more often; fewer "
+                        "iterations at a higher cost per iteration).");
     }
     prm.leave_subsection();
   }
@@ -68,8 +109,17 @@ namespace FokkerPlanck
     max_iterations        = prm.get_integer("Maximum iterations");
     restart               = prm.get_integer("Restart length");
     direct_package        = prm.get("Direct package");
+    amg_variant           = prm.get("AMG variant") == "symmetric" ?
+                              AMGVariant::symmetric :
+                              AMGVariant::nonsymmetric;
+    const std::string smoother = prm.get("AMG smoother type");
+    smoother_type = smoother == "Chebyshev" ? AMGSmoother::chebyshev :
+                    smoother == "symmetric Gauss-Seidel" ?
+                                              AMGSmoother::symmetric_gauss_seidel :
+                                              AMGSmoother::ilu;
     smoother_sweeps       = prm.get_integer("AMG smoother sweeps");
     aggregation_threshold = prm.get_double("AMG aggregation threshold");
+    w_cycle               = prm.get("AMG cycle") == "W";
     prm.leave_subsection();
   }
 
@@ -83,6 +133,56 @@ namespace FokkerPlanck
     TrilinosWrappers::PreconditionAMG     amg;
 #endif
   };
+
+#ifndef FP_USE_PETSC
+  namespace
+  {
+    /**
+     * The Trilinos ML parameter list for @p parameters. Starts from ML's
+     * defaults for the chosen variant and sets what deal.II's
+     * PreconditionAMG::AdditionalData would set (uncoupled aggregation,
+     * deterministic seed, KLU on a coarse level of at most 2000 rows), plus
+     * the smoother, threshold and cycle of the parameter file.
+     */
+    Teuchos::ParameterList
+    ml_parameters(const LinearSolverParameters &parameters)
+    {
+      using AMGSmoother = LinearSolverParameters::AMGSmoother;
+      Teuchos::ParameterList list;
+      if (parameters.amg_variant == LinearSolverParameters::AMGVariant::nonsymmetric)
+        {
+          ML_Epetra::SetDefaults("NSSA", list);
+          list.set("aggregation: block scaling", true);
+        }
+      else
+        ML_Epetra::SetDefaults("SA", list);
+      list.set("aggregation: type", "Uncoupled");
+      list.set("aggregation: threshold", parameters.aggregation_threshold);
+      switch (parameters.smoother_type)
+        {
+          case AMGSmoother::ilu:
+            list.set("smoother: type", "ILU");
+            list.set("smoother: ifpack overlap", 0);
+            break;
+          case AMGSmoother::chebyshev:
+            list.set("smoother: type", "Chebyshev");
+            list.set("smoother: Chebyshev alpha", 10.);
+            break;
+          case AMGSmoother::symmetric_gauss_seidel:
+            list.set("smoother: type", "symmetric Gauss-Seidel");
+            break;
+        }
+      list.set("smoother: sweeps", static_cast<int>(parameters.smoother_sweeps));
+      list.set("prec type", parameters.w_cycle ? "MGW" : "MGV");
+      list.set("cycle applications", 1);
+      list.set("coarse: type", "Amesos-KLU");
+      list.set("coarse: max size", 2000);
+      list.set("initialize random seed", true);
+      list.set("ML output", 0);
+      return list;
+    }
+  } // namespace
+#endif
 
   LinearSolver::LinearSolver(const LinearSolverParameters &parameters)
     : parameters(parameters)
@@ -100,6 +200,7 @@ namespace FokkerPlanck
       {
         PETScWrappers::PreconditionBoomerAMG::AdditionalData data;
         data.symmetric_operator = false;
+        data.w_cycle            = parameters.w_cycle;
         implementation->amg.initialize(new_matrix, data);
       }
 #else
@@ -112,15 +213,7 @@ namespace FokkerPlanck
         implementation->direct->initialize(new_matrix);
       }
     else
-      {
-        TrilinosWrappers::PreconditionAMG::AdditionalData data;
-        data.elliptic              = false;
-        data.higher_order_elements = false;
-        data.smoother_sweeps       = parameters.smoother_sweeps;
-        data.aggregation_threshold = parameters.aggregation_threshold;
-        data.smoother_type         = "Chebyshev";
-        implementation->amg.initialize(new_matrix, data);
-      }
+      implementation->amg.initialize(new_matrix, ml_parameters(parameters));
 #endif
   }
 

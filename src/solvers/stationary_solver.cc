@@ -1,4 +1,5 @@
 #include <deal.II/base/timer.h>
+#include <deal.II/lac/solver_control.h>
 
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/solvers/stationary_solver.h>
@@ -30,26 +31,20 @@ namespace FokkerPlanck
 
   namespace
   {
-    /** (π_k, max π, a DoF where the maximum is attained). */
+    /** An unconstrained DoF where @p pi attains its maximum. */
     template <int dim>
-    std::tuple<double, double, types::global_dof_index>
-    pinned_value_and_maximum(const Discretization<dim> &discretization,
-                             const LA::MPI::Vector     &pi,
-                             const types::global_dof_index k)
+    types::global_dof_index
+    argmax_dof(const Discretization<dim> &discretization, const LA::MPI::Vector &pi)
     {
-      const auto &owned   = discretization.locally_owned_dofs();
-      const auto  comm    = discretization.communicator();
-      double      value_k = owned.is_element(k) ? pi[k] : -std::numeric_limits<double>::max();
-      value_k             = Utilities::MPI::max(value_k, comm);
-      const double largest = pi.max();
-      types::global_dof_index argmax = numbers::invalid_dof_index;
-      for (const auto i : owned)
+      const double            largest = pi.max();
+      types::global_dof_index argmax  = numbers::invalid_dof_index;
+      for (const auto i : discretization.locally_owned_dofs())
         if (pi[i] == largest && !discretization.get_constraints().is_constrained(i))
           {
             argmax = i;
             break;
           }
-      return {value_k, largest, Utilities::MPI::min(argmax, comm)};
+      return Utilities::MPI::min(argmax, discretization.communicator());
     }
   } // namespace
 
@@ -85,9 +80,10 @@ namespace FokkerPlanck
 
     // The preconditioner is A with the row of one unconstrained DoF k
     // replaced by a diagonal entry. It is non-singular exactly when π_k ≠ 0,
-    // so k should carry probability: the first attempt pins an arbitrary
-    // DoF; if π_k turns out negligible or the residual poor, the solve is
-    // repeated with k at the maximum of the first π.
+    // so k should carry probability. The first attempt pins an arbitrary
+    // DoF; if GMRES fails or the residual is poor (which happens when π_k is
+    // negligible and the preconditioner nearly singular), the solve is
+    // repeated with k at the maximum of the first iterate.
     discretization.initialize_vector(pi);
     types::global_dof_index k = discretization.pinned_dof();
     for (unsigned int attempt = 0; attempt < 2; ++attempt)
@@ -101,17 +97,28 @@ namespace FokkerPlanck
         info.preconditioner_seconds += timer.wall_time();
 
         timer.restart();
-        const SolveInfo solve_info = solver.solve(bordered, pi, m);
-        info.iterations += solve_info.iterations;
-        pi /= discretization.mass(pi);
-        discretization.get_constraints().distribute(pi);
+        bool converged = true;
+        try
+          {
+            info.iterations += solver.solve(bordered, pi, m).iterations;
+          }
+        catch (const SolverControl::NoConvergence &)
+          {
+            if (attempt == 1)
+              throw;
+            converged = false;
+          }
+        if (converged)
+          {
+            pi /= discretization.mass(pi);
+            discretization.get_constraints().distribute(pi);
+          }
         info.solve_seconds += timer.wall_time();
 
-        const auto [value_at_k, largest, argmax] = pinned_value_and_maximum(discretization, pi, k);
-        const double relative = stationary_residual(discretization, pi).second;
-        if (attempt == 1 || (value_at_k > 1e-3 * largest && relative < 1e-8))
+        if (converged && stationary_residual(discretization, pi).second < 1e-8)
           break;
-        k = argmax;
+        k  = argmax_dof(discretization, pi);
+        pi = 0;
       }
 
     std::tie(info.residual, info.relative_residual) =
