@@ -207,8 +207,8 @@ namespace FokkerPlanck
           statistics.add("mass", discretization.mass(density));
           last_moments = nlohmann::json();
           add_moments(statistics, last_moments, discretization, density);
-          statistics.add("min_density", density.min());
-          statistics.add("max_density", density.max());
+          statistics.add("min_density", LA::min_entry(density));
+          statistics.add("max_density", LA::max_entry(density));
           statistics.add("iterations", info.iterations);
           statistics.add("rejected_steps", info.rejected);
           statistics.add("wall_seconds", step_timer.wall_time());
@@ -225,14 +225,14 @@ namespace FokkerPlanck
                                 {"gmres_iterations", total_iterations},
                                 {"initial_mass", parameters.time_stepping.normalize ? 1. : initial_mass},
                                 {"final_mass", discretization.mass(p)},
-                                {"min_density", p.min()},
-                                {"max_density", p.max()},
+                                {"min_density", LA::min_entry(p)},
+                                {"max_density", LA::max_entry(p)},
                                 {"mean", last_moments["mean"]},
                                 {"covariance", last_moments["covariance"]}};
         log << std::setprecision(6) << "  transient:   " << last.step
             << " steps to t = " << last.time
             << ", final mass = " << discretization.mass(p)
-            << ", min density = " << p.min() << "\n"
+            << ", min density = " << LA::min_entry(p) << "\n"
             << "               mean = " << last_moments["mean"].dump()
             << ", covariance = " << last_moments["covariance"].dump() << "\n";
       }

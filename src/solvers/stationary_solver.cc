@@ -36,7 +36,7 @@ namespace FokkerPlanck
     types::global_dof_index
     argmax_dof(const Discretization<dim> &discretization, const LA::MPI::Vector &pi)
     {
-      const double            largest = pi.max();
+      const double            largest = LA::max_entry(pi);
       types::global_dof_index argmax  = numbers::invalid_dof_index;
       for (const auto i : discretization.locally_owned_dofs())
         if (pi[i] == largest && !discretization.get_constraints().is_constrained(i))
@@ -90,7 +90,7 @@ namespace FokkerPlanck
       {
         timer.restart();
         LA::MPI::SparseMatrix pinned;
-        pinned.copy_from(A);
+        LA::copy_matrix(pinned, A);
         pinned.clear_rows({k}, largest_diagonal);
         LinearSolver solver(parameters);
         solver.initialize(pinned);
@@ -124,8 +124,8 @@ namespace FokkerPlanck
     std::tie(info.residual, info.relative_residual) =
       stationary_residual(discretization, pi);
     info.mass_error  = discretization.mass(pi) - 1.;
-    info.min_density = pi.min();
-    info.max_density = pi.max();
+    info.min_density = LA::min_entry(pi);
+    info.max_density = LA::max_entry(pi);
     return info;
   }
 

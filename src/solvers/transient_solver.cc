@@ -267,7 +267,7 @@ namespace FokkerPlanck
           }
         auto system     = std::make_unique<CachedSystem>(solver_parameters);
         system->created = ++n_created;
-        system->matrix.copy_from(discretization.mass_matrix);
+        LA::copy_matrix(system->matrix, discretization.mass_matrix);
         system->matrix.add(c, discretization.operator_matrix);
         system->solver.initialize(system->matrix);
         it = cache.emplace(c, std::move(system)).first;
