@@ -179,7 +179,9 @@ namespace FokkerPlanck
 
   template <int dim>
   std::string
-  OutputWriter<dim>::write(const double time, const LA::MPI::Vector &p)
+  OutputWriter<dim>::write(const double           time,
+                           const LA::MPI::Vector &p,
+                           const ExtraFields     &extra)
   {
     LA::MPI::Vector ghosted;
     discretization.initialize_ghosted_vector(ghosted);
@@ -202,6 +204,8 @@ namespace FokkerPlanck
             subdomain(cell->active_cell_index()) = cell->subdomain_id();
         data_out.add_data_vector(subdomain, "subdomain");
       }
+    if (extra)
+      extra(data_out);
 
     DataOutBase::VtkFlags flags(time,
                                 times_and_names.size(),

@@ -10,10 +10,17 @@
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/model/model.h>
 
+#include <functional>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace dealii
+{
+  template <int dim, int spacedim>
+  class DataOut;
+}
 
 namespace FokkerPlanck
 {
@@ -60,11 +67,20 @@ namespace FokkerPlanck
                  const Model<dim>          &model);
 
     /**
+     * Adds further data vectors (analysis fields, Monte Carlo estimates) to
+     * the DataOut of one output step. Vectors it adds must stay alive until
+     * write() returns; they may belong to other DoFHandlers on the same
+     * triangulation.
+     */
+    using ExtraFields = std::function<void(dealii::DataOut<dim, dim> &)>;
+
+    /**
      * Write the fields of density @p p (constraints distributed) at
-     * @p time. Returns the .pvtu file name relative to the directory.
+     * @p time, plus whatever @p extra adds. Returns the .pvtu file name
+     * relative to the directory.
      */
     std::string
-    write(double time, const LA::MPI::Vector &p);
+    write(double time, const LA::MPI::Vector &p, const ExtraFields &extra = {});
 
     /** Number of output steps written. */
     unsigned int
