@@ -128,12 +128,15 @@ namespace FokkerPlanck::Testing
   };
 
   /**
-   * Parameter text of the anisotropic Ornstein–Uhlenbeck case of
-   * DESIGN.md §3.1 (H = [[1, 0.8], [−0.3, 2]], D = [[1, 0.3], [0.3, 0.5]],
-   * T = 0.7 on [−6, 6]², 4×4 coarse cells) with Q_degree elements.
+   * Parameter text of a 2D Ornstein–Uhlenbeck case u = −Hx, constant D,
+   * T = 0.7 on [−6, 6]², 4×4 coarse cells, Q_degree elements; @p H and
+   * @p D are four numbers each, row-major.
    */
   inline std::string
-  design_ornstein_uhlenbeck_2d(const unsigned int degree, const unsigned int refinements)
+  ornstein_uhlenbeck_2d(const std::string &H,
+                        const std::string &D,
+                        const unsigned int degree,
+                        const unsigned int refinements)
   {
     return "set dim = 2\n"
            "subsection Geometry\n"
@@ -143,10 +146,22 @@ namespace FokkerPlanck::Testing
            std::to_string(refinements) +
            "\nend\n"
            "subsection Model\n  set Name = ornstein-uhlenbeck\n  set Temperature = 0.7\n"
-           "  subsection Ornstein-Uhlenbeck\n    set H = 1, 0.8, -0.3, 2\n"
-           "    set D = 1, 0.3, 0.3, 0.5\n  end\nend\n"
+           "  subsection Ornstein-Uhlenbeck\n    set H = " +
+           H + "\n    set D = " + D +
+           "\n  end\nend\n"
            "subsection Discretization\n  set Degree = " +
            std::to_string(degree) + "\nend\n";
+  }
+
+  /**
+   * Parameter text of the anisotropic Ornstein–Uhlenbeck case of
+   * DESIGN.md §3.1 (H = [[1, 0.8], [−0.3, 2]], D = [[1, 0.3], [0.3, 0.5]],
+   * T = 0.7 on [−6, 6]², 4×4 coarse cells) with Q_degree elements.
+   */
+  inline std::string
+  design_ornstein_uhlenbeck_2d(const unsigned int degree, const unsigned int refinements)
+  {
+    return ornstein_uhlenbeck_2d("1, 0.8, -0.3, 2", "1, 0.3, 0.3, 0.5", degree, refinements);
   }
 
   /** std::cout on rank 0, a sink elsewhere: for measured numbers in test logs. */

@@ -10,6 +10,7 @@
 #include <fokker_planck/output/statistics.h>
 #include <fokker_planck/solvers/stationary_solver.h>
 #include <fokker_planck/solvers/transient_solver.h>
+#include <fokker_planck/spectral/relaxation.h>
 
 #include <filesystem>
 #include <fstream>
@@ -142,6 +143,13 @@ namespace FokkerPlanck
     const std::string statistics_file = directory + "/statistics.txt";
     LA::MPI::Vector   p;
 
+    // Spectrum, transitions and mixing (spectral/), as far as requested.
+    RelaxationAnalysis<dim> relaxation(parameters.relaxation,
+                                       parameters.linear_solver,
+                                       discretization,
+                                       !parameters.stationary);
+    relaxation.run(summary, log);
+
     if (parameters.stationary)
       {
         const StationaryInfo info =
@@ -155,8 +163,9 @@ namespace FokkerPlanck
         statistics.add("relative_residual", info.relative_residual);
         statistics.add("iterations", info.iterations);
         statistics.add("wall_seconds", info.preconditioner_seconds + info.solve_seconds);
+        relaxation.add_statistics(statistics);
         if (parameters.output.write_fields)
-          writer.write(0., p);
+          writer.write(0., p, relaxation.fields());
         statistics.write(statistics_file, communicator);
 
         summary["stationary"] = {{"mass", discretization.mass(p)},
@@ -212,11 +221,12 @@ namespace FokkerPlanck
           statistics.add("iterations", info.iterations);
           statistics.add("rejected_steps", info.rejected);
           statistics.add("wall_seconds", step_timer.wall_time());
+          relaxation.add_distance(statistics, info.time, density);
           const bool last_step =
             info.time >= parameters.time_stepping.end_time * (1. - 1e-12);
           if (parameters.output.write_fields &&
               (info.step % parameters.output.every_n_steps == 0 || last_step))
-            writer.write(info.time, density);
+            writer.write(info.time, density, relaxation.fields());
           statistics.write(statistics_file, communicator);
         });
         summary["transient"] = {{"end_time", last.time},
@@ -237,6 +247,7 @@ namespace FokkerPlanck
             << ", covariance = " << last_moments["covariance"].dump() << "\n";
       }
 
+    relaxation.finish(summary);
     summary["seconds"]["mesh"]     = mesh_seconds;
     summary["seconds"]["setup"]    = setup_seconds;
     summary["seconds"]["assembly"] = assembly_seconds;

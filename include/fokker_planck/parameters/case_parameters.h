@@ -14,6 +14,7 @@
 #include <fokker_planck/output/output_writer.h>
 #include <fokker_planck/solvers/linear_solver.h>
 #include <fokker_planck/solvers/transient_solver.h>
+#include <fokker_planck/spectral/relaxation.h>
 
 #include <ostream>
 #include <string>
@@ -35,6 +36,7 @@ namespace FokkerPlanck
     LinearSolverParameters   linear_solver;
     TimeSteppingParameters   time_stepping;
     OutputParameters         output;
+    RelaxationParameters     relaxation;
 
     /** Declare every entry of every stage. */
     static void

@@ -1,0 +1,59 @@
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/fe/fe_values.h>
+
+#include <fokker_planck/spectral/cell_integral.h>
+
+namespace FokkerPlanck
+{
+  using namespace dealii;
+
+  template <int dim>
+  double
+  integrate_fields(const Discretization<dim>                  &discretization,
+                   const std::vector<const LA::MPI::Vector *> &fields,
+                   const std::function<double(const Point<dim> &, const std::vector<double> &)>
+                                     &integrand,
+                   const unsigned int extra_points)
+  {
+    std::vector<LA::MPI::Vector> ghosted(fields.size());
+    for (unsigned int i = 0; i < fields.size(); ++i)
+      {
+        discretization.initialize_ghosted_vector(ghosted[i]);
+        ghosted[i] = *fields[i];
+      }
+    const QGauss<dim> quadrature(discretization.get_fe().degree + 1 + extra_points);
+    FEValues<dim>     fe_values(discretization.get_mapping(),
+                            discretization.get_fe(),
+                            quadrature,
+                            update_values | update_quadrature_points | update_JxW_values);
+    std::vector<std::vector<double>> values(fields.size(),
+                                            std::vector<double>(quadrature.size()));
+    std::vector<double>              at_point(fields.size());
+    double                           local = 0.;
+    for (const auto &cell : discretization.get_dof_handler().active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          for (unsigned int i = 0; i < fields.size(); ++i)
+            fe_values.get_function_values(ghosted[i], values[i]);
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+            {
+              for (unsigned int i = 0; i < fields.size(); ++i)
+                at_point[i] = values[i][q];
+              local += integrand(fe_values.quadrature_point(q), at_point) * fe_values.JxW(q);
+            }
+        }
+    return Utilities::MPI::sum(local, discretization.communicator());
+  }
+
+#define FP_INSTANTIATE(dim)                                                             \
+  template double integrate_fields<dim>(                                                \
+    const Discretization<dim> &,                                                        \
+    const std::vector<const LA::MPI::Vector *> &,                                       \
+    const std::function<double(const Point<dim> &, const std::vector<double> &)> &,     \
+    unsigned int);
+  FP_INSTANTIATE(1)
+  FP_INSTANTIATE(2)
+  FP_INSTANTIATE(3)
+#undef FP_INSTANTIATE
+} // namespace FokkerPlanck

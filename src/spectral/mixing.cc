@@ -1,0 +1,243 @@
+#include <fokker_planck/base/input_error.h>
+#include <fokker_planck/parameters/parsing.h>
+#include <fokker_planck/spectral/cell_integral.h>
+#include <fokker_planck/spectral/mixing.h>
+
+#include <cmath>
+#include <complex>
+
+namespace FokkerPlanck
+{
+  using namespace dealii;
+
+  void
+  MixingParameters::declare_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Mixing");
+    {
+      prm.declare_entry("Distance to stationarity",
+                        "false",
+                        Patterns::Bool(),
+                        "Transient runs with reflecting/periodic boundaries: "
+                        "compute pi first and add l1_distance = ||p - pi||_1 "
+                        "and kl_divergence = KL(p || pi) to the statistics "
+                        "at every step, next to what the spectral gap "
+                        "predicts (with 'Spectrum/Compute = true').");
+      prm.declare_entry("Mixing epsilon",
+                        "0.01",
+                        Patterns::Double(0.),
+                        "epsilon of the mixing time t_mix = first t with "
+                        "||p(t) - pi||_1 < epsilon.");
+      prm.declare_entry("Observables",
+                        "",
+                        Patterns::Anything(),
+                        "Linear observables f = c.x whose stationary "
+                        "autocorrelation times are computed from the spectral "
+                        "decomposition: directions c separated by ';', each "
+                        "dim numbers, e.g. '1, 0; 0, 1; 1, -1'. Needs "
+                        "'Spectrum/Compute' and 'Left eigenvectors'.");
+      prm.declare_entry("Training horizon",
+                        "0",
+                        Patterns::Double(0.),
+                        "Length of training in units of t (steps * learning "
+                        "rate); an observable mixes within it if its "
+                        "autocorrelation at the horizon is below the "
+                        "threshold. 0: no horizon.");
+      prm.declare_entry("Autocorrelation threshold",
+                        "0.05",
+                        Patterns::Double(0., 1.),
+                        "|rho(horizon)| below which an observable counts as "
+                        "mixed.");
+    }
+    prm.leave_subsection();
+  }
+
+  void
+  MixingParameters::parse_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Mixing");
+    distance  = prm.get_bool("Distance to stationarity");
+    epsilon   = prm.get_double("Mixing epsilon");
+    horizon   = prm.get_double("Training horizon");
+    threshold = prm.get_double("Autocorrelation threshold");
+    observables.clear();
+    for (const auto &item : Parsing::split_expressions(prm.get("Observables")))
+      {
+        std::vector<double> c;
+        try
+          {
+            for (const auto &number : Utilities::split_string_list(item, ','))
+              c.push_back(Utilities::string_to_double(number));
+          }
+        catch (const std::exception &)
+          {
+            throw InputError("Mixing/Observables",
+                             "'" + item + "' is not a list of numbers");
+          }
+        observables.push_back(c);
+      }
+    prm.leave_subsection();
+  }
+
+  void
+  MixingParameters::check(const unsigned int dim) const
+  {
+    require(epsilon > 0., "Mixing/Mixing epsilon", "must be > 0");
+    for (const auto &c : observables)
+      {
+        require(c.size() == dim,
+                "Mixing/Observables",
+                "each direction needs dim = " + std::to_string(dim) + " numbers");
+        double norm = 0.;
+        for (const double x : c)
+          norm += x * x;
+        require(norm > 0., "Mixing/Observables", "a direction must not be zero");
+      }
+  }
+
+  template <int dim>
+  Distance
+  distance_to_stationarity(const Discretization<dim> &discretization,
+                           const LA::MPI::Vector     &p,
+                           const LA::MPI::Vector     &pi)
+  {
+    Distance d;
+    const auto fields = std::vector<const LA::MPI::Vector *>{&p, &pi};
+    d.l1 = integrate_fields<dim>(discretization, fields, [](const Point<dim> &, const auto &v) {
+      return std::abs(v[0] - v[1]);
+    });
+    d.kl = integrate_fields<dim>(discretization, fields, [](const Point<dim> &, const auto &v) {
+      return v[0] > 0. ? v[0] * std::log(v[0] / std::max(v[1], 1e-300)) : 0.;
+    });
+    d.chi2 = integrate_fields<dim>(discretization, fields, [](const Point<dim> &, const auto &v) {
+      return (v[0] - v[1]) * (v[0] - v[1]) / std::max(v[1], 1e-300);
+    });
+    return d;
+  }
+
+  MixingMonitor::MixingMonitor(const double epsilon, const double gap)
+    : epsilon(epsilon)
+    , gap(gap)
+  {}
+
+  void
+  MixingMonitor::add(const double t, const Distance &distance)
+  {
+    if (n == 0)
+      chi2_initial = distance.chi2;
+    previous_t  = last_t;
+    previous_kl = last_kl;
+    last_t      = t;
+    last_kl     = distance.kl;
+    ++n;
+    if (std::isnan(t_mix) && distance.l1 < epsilon)
+      t_mix = t;
+  }
+
+  double
+  MixingMonitor::kl_rate() const
+  {
+    if (n < 2 || last_kl <= 0. || previous_kl <= 0. || last_t <= previous_t)
+      return std::numeric_limits<double>::quiet_NaN();
+    return -std::log(last_kl / previous_kl) / (last_t - previous_t);
+  }
+
+  double
+  MixingMonitor::l1_bound(const double t) const
+  {
+    return std::sqrt(chi2_initial) * std::exp(-gap * t);
+  }
+
+  template <int dim>
+  std::vector<Autocorrelation>
+  autocorrelations(const Discretization<dim> &discretization,
+                   const Spectrum            &spectrum,
+                   const MixingParameters    &parameters)
+  {
+    std::vector<Autocorrelation> result;
+    if (parameters.observables.empty())
+      return result;
+    require(spectrum.conserving,
+            "Mixing/Observables",
+            "autocorrelation times need a stationary density: reflecting or "
+            "periodic boundaries only");
+    require(!spectrum.left_real.empty(),
+            "Spectrum/Left eigenvectors",
+            "must be true for autocorrelation times ('Mixing/Observables')");
+    const LA::MPI::Vector &pi = spectrum.right_real[0];
+
+    for (const auto &c : parameters.observables)
+      {
+        Autocorrelation a;
+        a.direction  = c;
+        const auto f = [&](const Point<dim> &x) {
+          double value = 0.;
+          for (unsigned int d = 0; d < dim; ++d)
+            value += c[d] * x[d];
+          return value;
+        };
+        // ∫ f v for a finite-element function v, exactly: Σ_d c_d (∫x_d φ_i) v_i.
+        const auto moment = [&](const LA::MPI::Vector &v) {
+          double value = 0.;
+          for (unsigned int d = 0; d < dim; ++d)
+            value += c[d] * (discretization.first_moment_vectors[d] * v);
+          return value;
+        };
+        const double mean = moment(pi);
+        const double second =
+          integrate_fields<dim>(discretization, {&pi}, [&](const Point<dim> &x, const auto &v) {
+            return f(x) * f(x) * v[0];
+          });
+        a.variance = second - mean * mean;
+
+        std::vector<std::complex<double>> weights(spectrum.eigenvalues.size());
+        std::complex<double>              sum_weights = 0., sum_over_lambda = 0.;
+        for (unsigned int k = 1; k < spectrum.eigenvalues.size(); ++k)
+          {
+            const std::complex<double> fv(moment(spectrum.right_real[k]),
+                                          moment(spectrum.right_imag[k]));
+            const auto wf = [&](const LA::MPI::Vector &w) {
+              return integrate_fields<dim>(discretization,
+                                           {&w, &pi},
+                                           [&](const Point<dim> &x, const auto &v) {
+                                             return v[0] * f(x) * v[1];
+                                           });
+            };
+            weights[k] = fv * std::complex<double>(wf(spectrum.left_real[k]),
+                                                   wf(spectrum.left_imag[k]));
+            sum_weights += weights[k];
+            sum_over_lambda += weights[k] / spectrum.eigenvalues[k];
+          }
+        a.captured_variance = sum_weights.real();
+        a.integrated_time   = sum_over_lambda.real() / sum_weights.real();
+        for (unsigned int k = 1; k < spectrum.eigenvalues.size(); ++k)
+          if (std::abs(weights[k]) > 1e-6 * std::abs(sum_weights))
+            {
+              a.slowest_time = 1. / spectrum.eigenvalues[k].real();
+              break;
+            }
+        if (parameters.horizon > 0.)
+          {
+            std::complex<double> at_horizon = 0.;
+            for (unsigned int k = 1; k < spectrum.eigenvalues.size(); ++k)
+              at_horizon += weights[k] * std::exp(-spectrum.eigenvalues[k] * parameters.horizon);
+            a.rho_at_horizon       = at_horizon.real() / sum_weights.real();
+            a.mixes_within_horizon = std::abs(a.rho_at_horizon) < parameters.threshold;
+          }
+        result.push_back(a);
+      }
+    return result;
+  }
+
+#define FP_INSTANTIATE(dim)                                                              \
+  template Distance distance_to_stationarity<dim>(const Discretization<dim> &,           \
+                                                  const LA::MPI::Vector &,               \
+                                                  const LA::MPI::Vector &);              \
+  template std::vector<Autocorrelation> autocorrelations<dim>(const Discretization<dim> &, \
+                                                              const Spectrum &,          \
+                                                              const MixingParameters &);
+  FP_INSTANTIATE(1)
+  FP_INSTANTIATE(2)
+  FP_INSTANTIATE(3)
+#undef FP_INSTANTIATE
+} // namespace FokkerPlanck
