@@ -31,11 +31,14 @@ namespace FokkerPlanck
       prm.declare_entry("Observables",
                         "",
                         Patterns::Anything(),
-                        "Linear observables f = c.x whose stationary "
-                        "autocorrelation times are computed from the spectral "
-                        "decomposition: directions c separated by ';', each "
-                        "dim numbers, e.g. '1, 0; 0, 1; 1, -1'. Needs "
-                        "'Spectrum/Compute' and 'Left eigenvectors'.");
+                        "Linear observables f = c.x: directions c separated "
+                        "by ';', each dim numbers, e.g. '1, 0; 0, 1; 1, -1'. "
+                        "With 'Spectrum/Compute' (and 'Left eigenvectors'): "
+                        "stationary autocorrelation times from the spectral "
+                        "decomposition. In a transient run with 'Distance to "
+                        "stationarity': the relaxation of the mean of f from "
+                        "the initial density (a narrow Gaussian acts as a "
+                        "point mass), as statistics columns.");
       prm.declare_entry("Training horizon",
                         "0",
                         Patterns::Double(0.),
@@ -46,8 +49,10 @@ namespace FokkerPlanck
       prm.declare_entry("Autocorrelation threshold",
                         "0.05",
                         Patterns::Double(0., 1.),
-                        "|rho(horizon)| below which an observable counts as "
-                        "mixed.");
+                        "An observable counts as mixed within the horizon if "
+                        "its autocorrelation |rho(horizon)| (spectral route) "
+                        "or its relative mean offset (transient route) has "
+                        "fallen below this.");
     }
     prm.leave_subsection();
   }
@@ -101,17 +106,20 @@ namespace FokkerPlanck
                            const LA::MPI::Vector     &p,
                            const LA::MPI::Vector     &pi)
   {
-    Distance d;
-    const auto fields = std::vector<const LA::MPI::Vector *>{&p, &pi};
-    d.l1 = integrate_fields<dim>(discretization, fields, [](const Point<dim> &, const auto &v) {
-      return std::abs(v[0] - v[1]);
-    });
-    d.kl = integrate_fields<dim>(discretization, fields, [](const Point<dim> &, const auto &v) {
-      return v[0] > 0. ? v[0] * std::log(v[0] / std::max(v[1], 1e-300)) : 0.;
-    });
-    d.chi2 = integrate_fields<dim>(discretization, fields, [](const Point<dim> &, const auto &v) {
-      return (v[0] - v[1]) * (v[0] - v[1]) / std::max(v[1], 1e-300);
-    });
+    Distance   d;
+    const auto integrals = integrate_fields<dim>(
+      discretization,
+      {&p, &pi},
+      3,
+      [](const Point<dim> &, const std::vector<double> &v, std::vector<double> &out) {
+        const double density = v[0], stationary = std::max(v[1], 1e-300);
+        out[0] = std::abs(density - v[1]);
+        out[1] = density > 0. ? density * std::log(density / stationary) : 0.;
+        out[2] = (density - v[1]) * (density - v[1]) / stationary;
+      });
+    d.l1   = integrals[0];
+    d.kl   = integrals[1];
+    d.chi2 = integrals[2];
     return d;
   }
 
@@ -148,6 +156,30 @@ namespace FokkerPlanck
     return std::sqrt(chi2_initial) * std::exp(-gap * t);
   }
 
+  void
+  ObservableRelaxation::add(const double t, const double mean, const double threshold)
+  {
+    const double offset = mean - stationary_mean;
+    if (std::isnan(initial_offset))
+      initial_offset = offset;
+    relative = initial_offset != 0. ? offset / initial_offset :
+                                      std::numeric_limits<double>::quiet_NaN();
+    if (std::isnan(relaxation_time) && std::abs(relative) < threshold)
+      relaxation_time = t;
+  }
+
+  template <int dim>
+  double
+  linear_moment(const Discretization<dim> &discretization,
+                const std::vector<double> &direction,
+                const LA::MPI::Vector     &p)
+  {
+    double value = 0.;
+    for (unsigned int d = 0; d < dim; ++d)
+      value += direction[d] * (discretization.first_moment_vectors[d] * p);
+    return value;
+  }
+
   template <int dim>
   std::vector<Autocorrelation>
   autocorrelations(const Discretization<dim> &discretization,
@@ -176,12 +208,8 @@ namespace FokkerPlanck
             value += c[d] * x[d];
           return value;
         };
-        // ∫ f v for a finite-element function v, exactly: Σ_d c_d (∫x_d φ_i) v_i.
         const auto moment = [&](const LA::MPI::Vector &v) {
-          double value = 0.;
-          for (unsigned int d = 0; d < dim; ++d)
-            value += c[d] * (discretization.first_moment_vectors[d] * v);
-          return value;
+          return linear_moment(discretization, c, v);
         };
         const double mean = moment(pi);
         const double second =
@@ -233,6 +261,9 @@ namespace FokkerPlanck
   template Distance distance_to_stationarity<dim>(const Discretization<dim> &,           \
                                                   const LA::MPI::Vector &,               \
                                                   const LA::MPI::Vector &);              \
+  template double linear_moment<dim>(const Discretization<dim> &,                         \
+                                     const std::vector<double> &,                        \
+                                     const LA::MPI::Vector &);                           \
   template std::vector<Autocorrelation> autocorrelations<dim>(const Discretization<dim> &, \
                                                               const Spectrum &,          \
                                                               const MixingParameters &);

@@ -106,22 +106,6 @@ namespace FokkerPlanck
     }
 
     void
-    copy_vector(const LA::MPI::Vector &src, PETScWrappers::MPI::Vector &dst)
-    {
-      for (const auto i : src.locally_owned_elements())
-        dst(i) = src(i);
-      dst.compress(VectorOperation::insert);
-    }
-
-    void
-    copy_vector(const PETScWrappers::MPI::Vector &src, LA::MPI::Vector &dst)
-    {
-      for (const auto i : src.locally_owned_elements())
-        dst(i) = src(i);
-      dst.compress(VectorOperation::insert);
-    }
-
-    void
     direct_solve(Mat matrix, PETScWrappers::MPI::Vector &x, const PETScWrappers::MPI::Vector &b)
     {
       KSP      ksp;

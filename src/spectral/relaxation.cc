@@ -41,10 +41,13 @@ namespace FokkerPlanck
               "boundaries only (with an absorbing boundary there is no pi)");
     if (!mixing.observables.empty())
       {
-        require(spectrum.compute && spectrum.left_eigenvectors,
+        require((spectrum.compute && spectrum.left_eigenvectors) ||
+                  (mixing.distance && !stationary),
                 "Mixing/Observables",
                 "autocorrelation times come from the spectral decomposition: "
-                "set 'Spectrum/Compute = true' and 'Spectrum/Left eigenvectors = true'");
+                "set 'Spectrum/Compute = true' and 'Spectrum/Left eigenvectors = true'; "
+                "or, in a transient run, from the relaxation of the mean: set "
+                "'Mixing/Distance to stationarity = true'");
         require(conserving,
                 "Mixing/Observables",
                 "need reflecting or periodic boundaries only (a stationary process)");
@@ -108,7 +111,9 @@ namespace FokkerPlanck
         log << "\n               spectral gap = " << spectrum->gap()
             << ", relaxation time = " << inverse(spectrum->gap()) << "\n";
 
-        const auto correlations = autocorrelations(discretization, *spectrum, parameters.mixing);
+        const auto correlations =
+          sp.left_eigenvectors ? autocorrelations(discretization, *spectrum, parameters.mixing) :
+                                 std::vector<Autocorrelation>();
         for (const auto &a : correlations)
           {
             summary["mixing"]["observables"].push_back(
@@ -175,6 +180,13 @@ namespace FokkerPlanck
         monitor = std::make_unique<MixingMonitor>(
           parameters.mixing.epsilon,
           spectrum ? spectrum->gap() : std::numeric_limits<double>::quiet_NaN());
+        for (const auto &c : parameters.mixing.observables)
+          {
+            ObservableRelaxation relaxation;
+            relaxation.direction       = c;
+            relaxation.stationary_mean = linear_moment(discretization, c, pi);
+            observable_relaxation.push_back(relaxation);
+          }
       }
   }
 
@@ -268,6 +280,14 @@ namespace FokkerPlanck
         statistics.add("predicted_kl_rate", monitor->predicted_kl_rate());
         statistics.add("l1_spectral_bound", monitor->l1_bound(time));
       }
+    for (unsigned int k = 0; k < observable_relaxation.size(); ++k)
+      {
+        auto        &o    = observable_relaxation[k];
+        const double mean = linear_moment(discretization, o.direction, p);
+        o.add(time, mean, parameters.mixing.threshold);
+        statistics.add("observable_" + std::to_string(k) + "_mean", mean);
+        statistics.add("observable_" + std::to_string(k) + "_relative", o.relative);
+      }
   }
 
   template <int dim>
@@ -283,6 +303,16 @@ namespace FokkerPlanck
     summary["mixing"]["final_kl_decay_rate"] = monitor->kl_rate();
     if (spectrum)
       summary["mixing"]["predicted_kl_rate"] = monitor->predicted_kl_rate();
+    for (const auto &o : observable_relaxation)
+      summary["mixing"]["transient_observables"].push_back(
+        {{"direction", o.direction},
+         {"stationary_mean", o.stationary_mean},
+         {"initial_offset", o.initial_offset},
+         {"final_relative_offset", o.relative},
+         {"relaxation_time", o.relaxation_time},
+         {"threshold", parameters.mixing.threshold},
+         {"mixes_within_horizon",
+          parameters.mixing.horizon > 0. && o.relaxation_time <= parameters.mixing.horizon}});
   }
 
   template class RelaxationAnalysis<1>;

@@ -223,7 +223,7 @@ namespace FokkerPlanck
             check_petsc(EPSGetEigenpair(eps, k, &kr, &ki, vr[k], vi[k]), "EPSGetEigenpair");
             values[k] = {kr, ki};
             PetscReal error;
-            check_petsc(EPSComputeError(eps, k, EPS_ERROR_RELATIVE, &error),
+            check_petsc(EPSComputeError(eps, k, EPS_ERROR_BACKWARD, &error),
                         "EPSComputeError");
             errors[k] = error;
           }

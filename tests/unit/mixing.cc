@@ -35,6 +35,17 @@ TEST(Mixing, KullbackLeiblerDecaysAtTwiceTheGap)
 
   test.initial_density(p);
   MixingMonitor       monitor(0.01, gap);
+  // Means of x and y from the narrow initial Gaussian at m₀ = (1.5, −1):
+  // m(t) = e^{−Ht} m₀ = (1.75 e^{−t} − 0.25 e^{−3t}, −e^{−3t}).
+  std::vector<ObservableRelaxation> observables(2);
+  observables[0].direction = {1., 0.};
+  observables[1].direction = {0., 1.};
+  for (auto &o : observables)
+    o.stationary_mean = linear_moment(*test.discretization, o.direction, pi);
+  const auto exact_mean = [](const unsigned int k, const double t) {
+    return k == 0 ? 1.75 * std::exp(-t) - 0.25 * std::exp(-3. * t) : -std::exp(-3. * t);
+  };
+  double mean_error = 0.;
   std::vector<double> times, kl;
   TransientSolver<2>  solver(*test.discretization,
                             test.parameters.time_stepping,
@@ -42,6 +53,12 @@ TEST(Mixing, KullbackLeiblerDecaysAtTwiceTheGap)
   solver.run(p, [&](const StepInfo &info, const LA::MPI::Vector &density) {
     const Distance d = distance_to_stationarity(*test.discretization, density, pi);
     monitor.add(info.time, d);
+    for (unsigned int k = 0; k < 2; ++k)
+      {
+        const double mean = linear_moment(*test.discretization, observables[k].direction, density);
+        observables[k].add(info.time, mean, 0.05);
+        mean_error = std::max(mean_error, std::abs(mean - exact_mean(k, info.time)));
+      }
     times.push_back(info.time);
     kl.push_back(d.kl);
   });
@@ -70,6 +87,22 @@ TEST(Mixing, KullbackLeiblerDecaysAtTwiceTheGap)
              << ", t_mix(0.01) = " << monitor.mixing_time() << "\n";
   EXPECT_NEAR(rate, 2. * gap, 0.05 * 2. * gap);
   EXPECT_NEAR(monitor.kl_rate(), 2. * gap, 0.05 * 2. * gap);
+  // The discrete means follow e^{−Ht}m₀; the relaxation times (first step
+  // with |relative offset| < 0.05) bracket the exact crossings
+  // 1.75e^{−t} − 0.25e^{−3t} = 0.075 and e^{−3t} = 0.05 within one step.
+  root_log() << "  max error of the means " << mean_error << ", relaxation times "
+             << observables[0].relaxation_time << ", " << observables[1].relaxation_time << "\n";
+  // (The error, 2e-3 of |m₀| = 1.8, is BDF2's implicit-Euler first step on
+  // the fast mode μ = 3 with Δt = 0.02: (3Δt)²/2 = 1.8e-3.)
+  EXPECT_LT(mean_error, 3e-3);
+  const double t_y = std::log(20.) / 3.;
+  double       lo = 0., hi = 10.;
+  for (unsigned int i = 0; i < 100; ++i)
+    (exact_mean(0, 0.5 * (lo + hi)) > 0.075 ? lo : hi) = 0.5 * (lo + hi);
+  EXPECT_GE(observables[0].relaxation_time, lo - 1e-9);
+  EXPECT_LT(observables[0].relaxation_time, lo + 0.02 + 1e-9);
+  EXPECT_GE(observables[1].relaxation_time, t_y - 1e-9);
+  EXPECT_LT(observables[1].relaxation_time, t_y + 0.02 + 1e-9);
   EXPECT_GT(monitor.mixing_time(), 0.);
   EXPECT_LT(monitor.mixing_time(), 6.);
 }

@@ -26,4 +26,18 @@ namespace FokkerPlanck
                    const std::function<double(const dealii::Point<dim> &,
                                               const std::vector<double> &)> &integrand,
                    unsigned int extra_points = 1);
+
+  /**
+   * Several integrals in one pass: @p integrand adds its values at a point
+   * to @p out (size @p n_integrals, zeroed before each point).
+   */
+  template <int dim>
+  std::vector<double>
+  integrate_fields(const Discretization<dim>                  &discretization,
+                   const std::vector<const LA::MPI::Vector *> &fields,
+                   unsigned int                                n_integrals,
+                   const std::function<void(const dealii::Point<dim> &,
+                                            const std::vector<double> &,
+                                            std::vector<double> &)> &integrand,
+                   unsigned int extra_points = 1);
 } // namespace FokkerPlanck

@@ -111,6 +111,34 @@ namespace FokkerPlanck
     unsigned int n = 0;
   };
 
+  /**
+   * Relaxation of the mean of one observable f = c·x in a transient run
+   * started from a narrow density (a point mass): the relative offset
+   * ρ(t) = (E_p(t) f − E_π f)/(E_p(0) f − E_π f), and the first time
+   * |ρ| < threshold. For a point mass at x₀, E_p(t) f is the conditional
+   * mean E[f(X_t) | X₀ = x₀].
+   */
+  struct ObservableRelaxation
+  {
+    std::vector<double> direction;
+    double              stationary_mean = 0.;
+    double              initial_offset  = std::numeric_limits<double>::quiet_NaN();
+    double              relative        = std::numeric_limits<double>::quiet_NaN();
+    /** First recorded t with |ρ| < threshold; NaN if never. */
+    double relaxation_time = std::numeric_limits<double>::quiet_NaN();
+
+    /** Record E_p(t) f = @p mean at time @p t. */
+    void
+    add(double t, double mean, double threshold);
+  };
+
+  /** ∫ (c·x) p_h dx exactly, from the first-moment vectors. */
+  template <int dim>
+  double
+  linear_moment(const Discretization<dim> &discretization,
+                const std::vector<double> &direction,
+                const LA::MPI::Vector     &p);
+
   /** The stationary autocorrelation of one observable f = c·x. */
   struct Autocorrelation
   {

@@ -70,13 +70,19 @@ namespace FokkerPlanck
     initialize_petsc_vector(const Discretization<dim>         &discretization,
                             dealii::PETScWrappers::MPI::Vector &vector);
 
-    /** dst(i) = src(i) for the locally owned i (any backend). */
+    /**
+     * dst(i) = src(i) for the locally owned i, between vectors of the same
+     * partition (LA and PETSc, either way; with the PETSc backend they are
+     * the same type).
+     */
+    template <typename Source, typename Destination>
     void
-    copy_vector(const LA::MPI::Vector &src, dealii::PETScWrappers::MPI::Vector &dst);
-
-    /** dst(i) = src(i) for the locally owned i (any backend). */
-    void
-    copy_vector(const dealii::PETScWrappers::MPI::Vector &src, LA::MPI::Vector &dst);
+    copy_vector(const Source &src, Destination &dst)
+    {
+      for (const auto i : src.locally_owned_elements())
+        dst(i) = src(i);
+      dst.compress(dealii::VectorOperation::insert);
+    }
 
     /**
      * Solve B x = b with a sparse direct factorisation (MUMPS through PETSc).

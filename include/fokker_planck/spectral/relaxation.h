@@ -92,6 +92,8 @@ namespace FokkerPlanck
     LA::MPI::Vector                 pi;
     std::unique_ptr<MixingMonitor>  monitor;
     Distance                        last_distance;
+    /** Means of the observables along a transient run. */
+    std::vector<ObservableRelaxation> observable_relaxation;
     /** Ghosted copies of the fields of the last write(). */
     mutable std::shared_ptr<std::vector<std::unique_ptr<LA::MPI::Vector>>> kept;
   };

@@ -57,7 +57,7 @@ namespace FokkerPlanck
   struct Spectrum
   {
     std::vector<std::complex<double>> eigenvalues;
-    /** SLEPc's relative residual ‖Av − λMv‖/‖λv‖ of each pair. */
+    /** Backward error ‖Av − λMv‖/((‖A‖ + |λ|‖M‖)‖v‖) of each pair (SLEPc). */
     std::vector<double> errors;
     /** Right eigenvectors (constraints distributed), real and imaginary parts. */
     std::vector<LA::MPI::Vector> right_real, right_imag;
