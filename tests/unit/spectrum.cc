@@ -214,3 +214,107 @@ TEST(Spectrum, LeftEigenvectorsAndAutocorrelationTimes)
       EXPECT_NEAR(result[i].variance, c * (sigma * c), 1e-5);
     }
 }
+
+namespace
+{
+  /** Drift c, D = 1, T on [0, 1] with the given boundary block, Q2. */
+  std::string
+  interval_case(const std::string &boundaries, const double T, const double c)
+  {
+    return "set dim = 1\n"
+           "subsection Geometry\n  set Lower corner = 0\n  set Upper corner = 1\n"
+           "  set Subdivisions = 8\n  set Global refinements = 4\nend\n"
+           "subsection Boundary conditions\n" +
+           boundaries +
+           "end\n"
+           "subsection Model\n  set Name = parsed\n  set Temperature = " + std::to_string(T) +
+           "\n  subsection Parsed\n    set Drift = " + std::to_string(c) +
+           "\n    set Diffusion = 1\n  end\nend\n"
+           "subsection Discretization\n  set Degree = 2\nend\n";
+  }
+} // namespace
+
+// Absorbing ends (constraints p = 0): free diffusion has λ_k = T k²π²; the
+// first mode is the quasi-stationary distribution (π/2) sin(πx), ∫ = 1.
+TEST(Spectrum, AbsorbingBoundariesGiveTheEscapeRate)
+{
+  const double       T = 0.5;
+  // (A stationary problem with absorbing ends is rejected; the spectrum
+  // belongs to the transient one.)
+  TestCase<1>        test(interval_case("  set Default type = absorbing\n", T, 0.) +
+                   "set Problem = transient\nsubsection Time stepping\n"
+                   "  subsection Initial condition\n    set Mean = 0.5\n    set Covariance = 0.01\n"
+                   "  end\nend\n");
+  SpectrumParameters parameters;
+  parameters.n_eigenvalues = 4;
+  const Spectrum spectrum  = compute_spectrum(*test.discretization, parameters);
+  EXPECT_FALSE(spectrum.conserving);
+  for (unsigned int k = 0; k < 4; ++k)
+    {
+      const double exact = T * (k + 1) * (k + 1) * M_PI * M_PI;
+      root_log() << "    lambda_" << k << " = " << spectrum.eigenvalues[k] << "  exact " << exact << "\n";
+      EXPECT_NEAR(spectrum.eigenvalues[k].real(), exact, 1e-6 * exact);
+      EXPECT_EQ(spectrum.eigenvalues[k].imag(), 0.);
+    }
+  EXPECT_NEAR(spectrum.principal(), T * M_PI * M_PI, 1e-8);
+  EXPECT_NEAR(spectrum.gap(), 3. * T * M_PI * M_PI, 1e-7 * 15.);
+  EXPECT_NEAR(test.discretization->mass(spectrum.right_real[0]), 1., 1e-12);
+  EXPECT_LT(test.l2_error(spectrum.right_real[0],
+                          [](const Point<1> &x) { return M_PI / 2. * std::sin(M_PI * x[0]); }),
+            1e-6);
+}
+
+// Periodic constraints with a constant drift c: the modes e^{2πikx} give
+// complex pairs λ = T(2πk)² ± 2πick (a current around the circle).
+TEST(Spectrum, PeriodicDriftGivesComplexPairs)
+{
+  const double       T = 0.1, c = 1.;
+  TestCase<1>        test(interval_case("  set Types = 0: periodic, 1: periodic\n", T, c));
+  SpectrumParameters parameters;
+  parameters.n_eigenvalues = 5;
+  const Spectrum spectrum  = compute_spectrum(*test.discretization, parameters);
+  EXPECT_TRUE(spectrum.conserving);
+  ASSERT_GE(spectrum.eigenvalues.size(), 5U);
+  const std::vector<std::complex<double>> exact = {{0., 0.},
+                                                   {T * 4. * M_PI * M_PI, 2. * M_PI * c},
+                                                   {T * 4. * M_PI * M_PI, -2. * M_PI * c},
+                                                   {T * 16. * M_PI * M_PI, 4. * M_PI * c},
+                                                   {T * 16. * M_PI * M_PI, -4. * M_PI * c}};
+  for (unsigned int k = 0; k < 5; ++k)
+    {
+      root_log() << "    lambda_" << k << " = " << spectrum.eigenvalues[k] << "  exact " << exact[k] << "\n";
+      EXPECT_LT(std::abs(spectrum.eigenvalues[k] - exact[k]), 1e-6 * std::max(1., std::abs(exact[k])));
+    }
+  // π is uniform.
+  EXPECT_LT(test.l2_error(spectrum.right_real[0], [](const Point<1> &) { return 1.; }), 1e-10);
+}
+
+// Hanging nodes: refine the left half once more; the eigenvalues of the OU
+// generator are unchanged and no spurious ones appear.
+TEST(Spectrum, HangingNodes)
+{
+  TestCase<2> test(design_ornstein_uhlenbeck_2d(2, 3));
+  for (const auto &cell : test.triangulation->active_cell_iterators())
+    if (cell->is_locally_owned() && cell->center()[0] < 0.)
+      cell->set_refine_flag();
+  test.triangulation->execute_coarsening_and_refinement();
+  test.discretization->setup();
+  test.discretization->assemble(*test.model);
+  ASSERT_GT(test.discretization->get_constraints().n_constraints(), 0U);
+
+  SpectrumParameters parameters;
+  parameters.n_eigenvalues = 6;
+  parameters.shift             = -0.1;
+  parameters.left_eigenvectors = false;
+  const Spectrum spectrum      = compute_spectrum(*test.discretization, parameters);
+  const auto     exact         = ou_eigenvalues(1.4, 1.6, 6);
+  for (unsigned int k = 0; k < 6; ++k)
+    EXPECT_NEAR(spectrum.eigenvalues[k].real(), exact[k], 1e-6 * std::max(1., exact[k]));
+  EXPECT_NEAR(test.discretization->mass(spectrum.right_real[0]), 1., 1e-12);
+  // π from the spectrum equals the bordered stationary solve.
+  LA::MPI::Vector pi;
+  test.solve_stationary(pi);
+  LA::MPI::Vector difference(pi);
+  difference -= spectrum.right_real[0];
+  EXPECT_LT(difference.linfty_norm(), 1e-8 * pi.linfty_norm());
+}
