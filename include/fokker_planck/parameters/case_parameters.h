@@ -12,6 +12,7 @@
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/model/model.h>
 #include <fokker_planck/output/output_writer.h>
+#include <fokker_planck/sgd/sgd_parameters.h>
 #include <fokker_planck/solvers/linear_solver.h>
 #include <fokker_planck/solvers/transient_solver.h>
 
@@ -35,6 +36,7 @@ namespace FokkerPlanck
     LinearSolverParameters   linear_solver;
     TimeSteppingParameters   time_stepping;
     OutputParameters         output;
+    Sgd::SimulationParameters sgd;
 
     /** Declare every entry of every stage. */
     static void
