@@ -4,6 +4,7 @@
 #include <fokker_planck/sgd/mode_monitor.h>
 
 #include <cmath>
+#include <limits>
 
 namespace FokkerPlanck::Sgd
 {
@@ -62,8 +63,8 @@ namespace FokkerPlanck::Sgd
     , targets(model.mode_targets())
     , learned(dim)
     , noise(dim)
-    , gf_learned(dim)
     , gf_noise(dim)
+    , gf_time_learned(dim, std::numeric_limits<double>::quiet_NaN())
   {}
 
   template <int dim>
@@ -78,7 +79,12 @@ namespace FokkerPlanck::Sgd
         const auto k2 = model.gradient_flow_drift(gf_state + 0.5 * h * k1);
         const auto k3 = model.gradient_flow_drift(gf_state + 0.5 * h * k2);
         const auto k4 = model.gradient_flow_drift(gf_state + h * k3);
+        const Point<dim> before = gf_state;
         gf_state += h / 6. * (k1 + 2. * k2 + 2. * k3 + k4);
+        for (unsigned int a = 0; a < dim; ++a)
+          if (std::isnan(gf_time_learned[a]) && gf_state[a] > 0.5 * targets[a])
+            gf_time_learned[a] = gf_time + (k + (0.5 * targets[a] - before[a]) /
+                                                   (gf_state[a] - before[a])) * h;
       }
     gf_time = time;
   }
@@ -124,7 +130,11 @@ namespace FokkerPlanck::Sgd
     if (!started)
       {
         for (unsigned int a = 0; a < dim; ++a)
-          gf_state[a] = global[2 * dim + 1 + a] / mass;
+          {
+            gf_state[a] = global[2 * dim + 1 + a] / mass;
+            if (gf_state[a] > 0.5 * targets[a])
+              gf_time_learned[a] = time;
+          }
         gf_time = time;
         started = true;
       }
@@ -136,7 +146,6 @@ namespace FokkerPlanck::Sgd
       {
         learned[a].push_back(global[a] / mass);
         noise[a].push_back(global[dim + a] / mass);
-        gf_learned[a].push_back(gf_state[a] > 0.5 * targets[a] ? 1. : 0.);
         gf_noise[a].push_back(gf_C[a][a]);
         const std::string x = axis_name[a];
         table.add("learned_" + x, learned[a].back());
@@ -158,7 +167,9 @@ namespace FokkerPlanck::Sgd
                        {"time_learned", first_crossing(times, learned[a], 0.5)},
                        {"time_max_noise", time_of_maximum(times, noise[a])},
                        {"max_noise", *std::max_element(noise[a].begin(), noise[a].end())},
-                       {"gradient_flow_time_learned", first_crossing(times, gf_learned[a], 0.5)},
+                       {"gradient_flow_time_learned",
+                        std::isnan(gf_time_learned[a]) ? nlohmann::json() :
+                                                         nlohmann::json(gf_time_learned[a])},
                        {"gradient_flow_time_max_noise", time_of_maximum(times, gf_noise[a])}});
     return modes;
   }

@@ -414,6 +414,12 @@ namespace FokkerPlanck::Sgd
   make_network(ParameterHandler &prm, const CaseParameters &parameters)
   {
     const auto &model = parameters.model;
+    require(model.name == "linear-regression" || model.name == "two-layer-scalar" ||
+              model.name == "deep-linear",
+            "Model/Name",
+            "SGD runs (--sgd) need a network: 'linear-regression', "
+            "'two-layer-scalar' or 'deep-linear', not '" +
+              model.name + "'");
     require(model.temperature_from_sgd,
             "Model/Temperature source",
             "must be 'sgd' for SGD runs: they use 'Learning rate' and 'Batch size'");
@@ -443,7 +449,7 @@ namespace FokkerPlanck::Sgd
             network = std::make_unique<TwoLayerScalarNetwork<dim>>(
               p, GaussianStart<dim>(parameters.time_stepping), eta, B);
           }
-        else if (model.name == "deep-linear")
+        else // deep-linear
           {
             prm.enter_subsection("Deep linear");
             DeepLinearParameters p;
@@ -452,11 +458,6 @@ namespace FokkerPlanck::Sgd
             network = std::make_unique<DeepLinearNetwork<dim>>(
               p, parameters.sgd.seed, eta, B);
           }
-        else
-          throw InputError("Model/Name",
-                           "SGD runs (--sgd) need a network: 'linear-regression', "
-                           "'two-layer-scalar' or 'deep-linear', not '" +
-                             model.name + "'");
       }
     catch (...)
       {

@@ -27,7 +27,8 @@ namespace FokkerPlanck::Sgd
    * - gf_noise_αα = C_αα(x_gf(t)).
    * The summary gives per mode the time of maximal E[C_αα], the time the
    * mode is learned (learned_α first reaches 1/2, interpolated linearly
-   * between observations), and the same two times along the gradient flow.
+   * between observations), and the same two times along the gradient flow
+   * (its crossing of s_α/2 located within the RK4 substeps of 1e-3).
    */
   template <int dim>
   class ModeMonitor
@@ -61,6 +62,8 @@ namespace FokkerPlanck::Sgd
     dealii::Point<dim> gf_state;
 
     std::vector<double>              times;
-    std::vector<std::vector<double>> learned, noise, gf_learned, gf_noise;
+    std::vector<std::vector<double>> learned, noise, gf_noise;
+    /** First time x_gf,α > s_α/2, at the resolution of the RK4 substeps. */
+    std::vector<double> gf_time_learned;
   };
 } // namespace FokkerPlanck::Sgd
