@@ -93,8 +93,9 @@ namespace FokkerPlanck
                 "Model/" + subsection + "/Noise",
                 "'langevin-trace-matched' takes tr C/d at the minimum x_ref = (" +
                   where.str() +
-                  "), where it is 0 (no label noise): the twin would be "
-                  "noise-free. Use 'langevin' or give label noise");
+                  "), where it is 0: the twin would be noise-free. Use "
+                  "'langevin', give label noise, or (two-layer-scalar) a "
+                  "target v != 0");
       }
   }
 

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <limits>
 
 namespace FokkerPlanck::Sgd
 {
@@ -299,7 +300,9 @@ namespace FokkerPlanck::Sgd
             for (unsigned int e = 0; e < dim; ++e)
               {
                 rc.push_back(cov[d][e]);
-                re.push_back(std::sqrt(sum_sq[d][e] / (sgd.n_runs * (sgd.n_runs - 1.))));
+                re.push_back(sgd.n_runs > 1 ?
+                               std::sqrt(sum_sq[d][e] / (sgd.n_runs * (sgd.n_runs - 1.))) :
+                               std::numeric_limits<double>::quiet_NaN());
               }
             jc.push_back(rc);
             je.push_back(re);
