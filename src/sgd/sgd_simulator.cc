@@ -358,8 +358,8 @@ namespace FokkerPlanck::Sgd
     if (summary.contains("time_averaged"))
       log << "  time-averaged mean = " << summary["time_averaged"]["mean"].dump()
           << ", covariance = " << summary["time_averaged"]["covariance"].dump() << "\n";
-    log << "  results:     " << directory
-        << "/ (sgd_statistics.txt, sgd_summary.json, sgd_histogram.pvd)\n";
+    log << "  results:     " << directory << "/ (sgd_statistics.txt, sgd_summary.json"
+        << (parameters.output.write_fields ? ", sgd_histogram.pvd)\n" : ")\n");
     return summary;
   }
 
