@@ -7,6 +7,7 @@
 #include <fokker_planck/app/simulator.h>
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/parameters/case_parameters.h>
+#include <fokker_planck/sgd/sgd_simulator.h>
 
 #include <CLI/CLI.hpp>
 
@@ -19,7 +20,7 @@ namespace
   using namespace FokkerPlanck;
 
   int
-  run(const std::string &file, const std::vector<std::string> &overrides)
+  run(const std::string &file, const std::vector<std::string> &overrides, const bool sgd)
   {
     dealii::ParameterHandler prm;
     CaseParameters::declare_parameters(prm);
@@ -34,13 +35,22 @@ namespace
     switch (parameters.dim)
       {
         case 1:
-          run_case<1>(prm, parameters, file);
+          if (sgd)
+            Sgd::run_sgd<1>(prm, parameters, file);
+          else
+            run_case<1>(prm, parameters, file);
           break;
         case 2:
-          run_case<2>(prm, parameters, file);
+          if (sgd)
+            Sgd::run_sgd<2>(prm, parameters, file);
+          else
+            run_case<2>(prm, parameters, file);
           break;
         case 3:
-          run_case<3>(prm, parameters, file);
+          if (sgd)
+            Sgd::run_sgd<3>(prm, parameters, file);
+          else
+            run_case<3>(prm, parameters, file);
           break;
         default:
           throw InputError("dim", "must be 1, 2 or 3");
@@ -60,13 +70,16 @@ main(int argc, char **argv)
                "Run serially or as 'mpirun -np N fokker-planck case.prm'.",
                "fokker-planck"};
   app.set_help_flag();
-  bool                     help = false, print_parameters = false;
+  bool                     help = false, print_parameters = false, sgd = false;
   std::string              file;
   std::vector<std::string> overrides;
   app.add_flag("-h,--help", help,
                "Print this help and every parameter with its meaning and allowed values");
   app.add_flag("--print-parameters", print_parameters,
                "Print a complete parameter file with all defaults and exit");
+  app.add_flag("--sgd", sgd,
+               "Instead of the Fokker-Planck solve, run minibatch SGD on the "
+               "network of the SGD model (subsection 'SGD simulation')");
   app.add_option("parameter_file", file, "The case to run (deal.II ParameterHandler format)");
   app.add_option("-s,--set", overrides,
                  "Override an entry, e.g. -s 'Geometry/Global refinements=3' "
@@ -112,7 +125,7 @@ main(int argc, char **argv)
 
   try
     {
-      return run(file, overrides);
+      return run(file, overrides, sgd);
     }
   catch (const std::exception &e)
     {

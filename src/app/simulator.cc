@@ -8,6 +8,7 @@
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/output/output_writer.h>
 #include <fokker_planck/output/statistics.h>
+#include <fokker_planck/sgd/mode_monitor.h>
 #include <fokker_planck/solvers/stationary_solver.h>
 #include <fokker_planck/solvers/transient_solver.h>
 #include <fokker_planck/spectral/relaxation.h>
@@ -206,6 +207,8 @@ namespace FokkerPlanck
         nlohmann::json last_moments;
         StepInfo       last;
         Timer          step_timer(communicator);
+        // SGD models with modes (deep-linear): saddle-to-saddle statistics.
+        const auto modes = Sgd::ModeMonitor<dim>::create(*model, discretization);
         solver.run(p, [&](const StepInfo &info, const LA::MPI::Vector &density) {
           total_iterations += info.iterations;
           total_rejected += info.rejected;
@@ -222,6 +225,8 @@ namespace FokkerPlanck
           statistics.add("rejected_steps", info.rejected);
           statistics.add("wall_seconds", step_timer.wall_time());
           relaxation.add_distance(statistics, info.time, density);
+          if (modes)
+            modes->observe(info.time, density, statistics);
           const bool last_step =
             info.time >= parameters.time_stepping.end_time * (1. - 1e-12);
           if (parameters.output.write_fields &&
@@ -239,6 +244,8 @@ namespace FokkerPlanck
                                 {"max_density", LA::max_entry(p)},
                                 {"mean", last_moments["mean"]},
                                 {"covariance", last_moments["covariance"]}};
+        if (modes)
+          summary["transient"]["modes"] = modes->summary();
         log << std::setprecision(6) << "  transient:   " << last.step
             << " steps to t = " << last.time
             << ", final mass = " << discretization.mass(p)

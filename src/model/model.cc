@@ -1,9 +1,12 @@
 #include <deal.II/base/patterns.h>
 
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/model/deep_linear.h>
+#include <fokker_planck/model/linear_regression.h>
 #include <fokker_planck/model/model.h>
 #include <fokker_planck/model/ornstein_uhlenbeck.h>
 #include <fokker_planck/model/parsed_model.h>
+#include <fokker_planck/model/two_layer_scalar.h>
 
 #include <functional>
 
@@ -57,7 +60,10 @@ namespace FokkerPlanck
     {
       static const std::vector<ModelEntry> entries = {
         make_entry<ParsedModel>("parsed"),
-        make_entry<OrnsteinUhlenbeckModel>("ornstein-uhlenbeck")};
+        make_entry<OrnsteinUhlenbeckModel>("ornstein-uhlenbeck"),
+        make_entry<LinearRegressionModel>("linear-regression"),
+        make_entry<TwoLayerScalarModel>("two-layer-scalar"),
+        make_entry<DeepLinearModel>("deep-linear")};
       return entries;
     }
   } // namespace
@@ -82,7 +88,10 @@ namespace FokkerPlanck
                         "Which model supplies the drift u, diffusion D and "
                         "loss L. 'parsed': expressions in subsection Parsed; "
                         "'ornstein-uhlenbeck': u = -Hx with constant D, "
-                        "subsection Ornstein-Uhlenbeck.");
+                        "subsection Ornstein-Uhlenbeck. SGD models of linear "
+                        "networks (T = eta/(2B), doc/sgd_models.md): "
+                        "'linear-regression', 'two-layer-scalar', "
+                        "'deep-linear', each with its own subsection.");
       prm.declare_entry("Temperature source",
                         "temperature",
                         Patterns::Selection("temperature|sgd"),

@@ -33,6 +33,7 @@ namespace FokkerPlanck
     TimeSteppingParameters::declare_parameters(prm);
     OutputParameters::declare_parameters(prm);
     RelaxationParameters::declare_parameters(prm);
+    Sgd::SimulationParameters::declare_parameters(prm);
   }
 
   void
@@ -48,6 +49,7 @@ namespace FokkerPlanck
     time_stepping.parse_parameters(prm);
     output.parse_parameters(prm);
     relaxation.parse_parameters(prm);
+    sgd.parse_parameters(prm);
   }
 
   void

@@ -12,6 +12,7 @@
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/model/model.h>
 #include <fokker_planck/output/output_writer.h>
+#include <fokker_planck/sgd/sgd_parameters.h>
 #include <fokker_planck/solvers/linear_solver.h>
 #include <fokker_planck/solvers/transient_solver.h>
 #include <fokker_planck/spectral/relaxation.h>
@@ -37,6 +38,7 @@ namespace FokkerPlanck
     TimeSteppingParameters   time_stepping;
     OutputParameters         output;
     RelaxationParameters     relaxation;
+    Sgd::SimulationParameters sgd;
 
     /** Declare every entry of every stage. */
     static void

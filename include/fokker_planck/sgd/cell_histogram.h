@@ -1,0 +1,84 @@
+/**
+ * @file
+ * Histograms of samples on the cells of a box mesh, for comparing SGD or
+ * Monte Carlo ensembles with finite-element densities cell by cell.
+ */
+#pragma once
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/point.h>
+#include <deal.II/grid/tria.h>
+#include <deal.II/lac/vector.h>
+
+#include <fokker_planck/geometry/geometry.h>
+
+#include <array>
+#include <vector>
+
+namespace FokkerPlanck::Sgd
+{
+  /**
+   * Counts of samples per active cell of the globally refined box of
+   * "Geometry" (n_i = subdivisions_i · 2^refinements cells per direction).
+   * Samples are added on any rank; sum() adds the counts of all ranks, and
+   * density() turns them into a cell field on the triangulation:
+   * count / (number of samples · cell volume), so that it integrates to the
+   * fraction of samples inside the box.
+   */
+  template <int dim>
+  class CellHistogram
+  {
+  public:
+    /** Throws InputError unless the geometry is a box. */
+    explicit CellHistogram(const GeometryParameters &geometry);
+
+    /** Count @p x (or only the sample total if x is outside the box). */
+    void
+    add(const dealii::Point<dim> &x);
+
+    /** Sum counts and totals over the ranks of @p communicator. */
+    void
+    sum(MPI_Comm communicator);
+
+    /** Forget all samples. */
+    void
+    clear();
+
+    /** Number of samples added (inside or outside). */
+    double
+    n_samples() const
+    {
+      return total;
+    }
+
+    /** Fraction of samples outside the box. */
+    double
+    outside_fraction() const
+    {
+      return total > 0 ? outside / total : 0.;
+    }
+
+    /**
+     * The histogram density on every active cell of @p triangulation
+     * (indexed by active_cell_index; artificial cells get 0).
+     */
+    dealii::Vector<float>
+    density(const dealii::Triangulation<dim> &triangulation) const;
+
+    /** The histogram density in the bin that contains @p x (0 outside). */
+    double
+    density_at(const dealii::Point<dim> &x) const;
+
+  private:
+    /** The bin of @p x, or -1 outside the box. */
+    long
+    bin(const dealii::Point<dim> &x) const;
+
+    dealii::Point<dim>          lower, upper;
+    std::array<unsigned int, dim> n_bins;
+    double                      bin_volume = 1.;
+    std::vector<double>         counts;
+    double                      total   = 0.;
+    double                      outside = 0.;
+  };
+} // namespace FokkerPlanck::Sgd

@@ -1,0 +1,38 @@
+/**
+ * @file
+ * Parameters of the SGD simulator (subsection "SGD simulation").
+ */
+#pragma once
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <cstdint>
+
+namespace FokkerPlanck::Sgd
+{
+  /** Entries of subsection "SGD simulation" (used by 'fokker-planck --sgd'). */
+  struct SimulationParameters
+  {
+    /** Number of independent SGD runs (the ensemble). */
+    unsigned int n_runs = 1000;
+    /** Seed of the Philox generator; run r uses the key (seed, r). */
+    std::uint64_t seed = 1;
+    /** Time t = step · η at which the runs stop. */
+    double end_time = 10.;
+    /** Number of output times, equally spaced in (0, end_time]. */
+    unsigned int n_outputs = 10;
+    /**
+     * From this time on, every step's state is also pooled into the
+     * time-averaged ("stationary") histogram and moments. At or beyond the
+     * end time only the final states are pooled.
+     */
+    double averaging_start = 1e300;
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    void
+    parse_parameters(dealii::ParameterHandler &prm);
+  };
+
+} // namespace FokkerPlanck::Sgd

@@ -1,0 +1,88 @@
+/**
+ * @file
+ * Minibatch SGD on the networks behind the SGD models (a real Monte Carlo
+ * of the algorithm, not of the SDE): linear regression, the scalar
+ * two-layer network and deep linear networks with full weight matrices.
+ * Each run is projected onto the model's coordinates, so that its ensemble
+ * can be put beside the Fokker–Planck density of the same parameter file.
+ */
+#pragma once
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/point.h>
+
+#include <fokker_planck/parameters/case_parameters.h>
+#include <fokker_planck/sgd/random_stream.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace FokkerPlanck::Sgd
+{
+  /**
+   * One SGD run of a network: its weights, a step on a fresh minibatch,
+   * and its point in the model's coordinates.
+   */
+  template <int dim>
+  class Network
+  {
+  public:
+    virtual ~Network() = default;
+
+    /** Initial weights, drawn from @p random (counter step 0). */
+    virtual void
+    initialise(NormalStream &random) = 0;
+
+    /** One SGD step w ← w − η ĝ with a minibatch of size B from @p random. */
+    virtual void
+    step(NormalStream &random) = 0;
+
+    /** The run projected onto the model's coordinates. */
+    virtual dealii::Point<dim>
+    coordinates() const = 0;
+
+    /**
+     * Target value of each coordinate, for the fraction of runs that have
+     * learned mode α (x_α > target_α/2); empty if the model has no modes.
+     */
+    virtual std::vector<double>
+    targets() const
+    {
+      return {};
+    }
+
+    /** A fresh network with the same parameters (and teacher). */
+    virtual std::unique_ptr<Network<dim>>
+    clone() const = 0;
+  };
+
+  /**
+   * The network of the model named in "Model/Name" with η, B and the
+   * model's subsection from @p prm (parsed). Linear regression and the
+   * two-layer network start from "Time stepping/Initial condition"
+   * (a Gaussian); the deep linear network from its own initialisation.
+   * Throws InputError for other models.
+   */
+  template <int dim>
+  std::unique_ptr<Network<dim>>
+  make_network(dealii::ParameterHandler &prm, const CaseParameters &parameters);
+
+  /**
+   * Run the SGD ensemble of the case in @p prm and write into the output
+   * directory: sgd_statistics.txt (per output time: mean, covariance,
+   * fraction learned per mode, fraction outside the box), sgd_histogram.pvd
+   * (cell field sgd_density at every output time, and the time-averaged
+   * one as the last entry) and sgd_summary.json. Runs are spread over the
+   * MPI ranks; the result does not depend on their number.
+   */
+  template <int dim>
+  nlohmann::json
+  run_sgd(dealii::ParameterHandler &prm,
+          const CaseParameters     &parameters,
+          const std::string        &parameter_file,
+          bool                      verbose = true);
+} // namespace FokkerPlanck::Sgd
