@@ -4,12 +4,14 @@
 //   SGD is exactly E e² = ησ²/(2B − ηh(B + 2)) (doc/sgd_models.md), while
 //   the SDE predicts ησ²/(2(B − ηh)); at η = 0.4 the two differ by far more
 //   than the Monte Carlo error, at η = 0.05 both agree with SGD;
+// - the cell histogram against counts of samples on a lattice;
 // - deep linear network with full weight matrices, aligned initialisation
 //   and small η: the median time at which each mode is learned matches the
 //   gradient flow of the per-mode reduction.
 
 #include <gtest/gtest.h>
 
+#include <fokker_planck/sgd/cell_histogram.h>
 #include <fokker_planck/sgd/sgd_simulator.h>
 
 #include "test_case.h"
@@ -101,4 +103,41 @@ TEST(SgdSimulator, DeepLinearLearningTimesFollowGradientFlow)
       EXPECT_NEAR(t_sgd, t_gf, 0.05 * t_gf);
       EXPECT_EQ(summary["modes"][a]["fraction_learned_at_end"], 1.);
     }
+}
+
+TEST(SgdSimulator, CellHistogramIsADensityOnTheMesh)
+{
+  // Samples on a regular lattice of a 2D box mesh (3×2 coarse cells, 2
+  // refinements: 12×8 cells) plus some outside: every cell that holds k of
+  // the N samples gets k/(N·|cell|), the field integrates to the fraction
+  // inside, and the counts add up over the ranks.
+  TestCase<2> test("set dim = 2\nsubsection Geometry\n  set Lower corner = -1, 0\n"
+                   "  set Upper corner = 2, 1\n  set Subdivisions = 3, 2\n"
+                   "  set Global refinements = 2\nend\n"
+                   "subsection Model\n  subsection Parsed\n    set Loss = x^2 + y^2\n  end\nend\n");
+  Sgd::CellHistogram<2> histogram(test.parameters.geometry);
+  const unsigned int    rank = Utilities::MPI::this_mpi_process(MPI_COMM_WORLD);
+  const unsigned int    n_ranks = Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD);
+  unsigned int          k = 0;
+  for (unsigned int i = 0; i < 24; ++i)
+    for (unsigned int j = 0; j < 16; ++j, ++k)
+      if (k % n_ranks == rank) // each rank adds its share
+        histogram.add(Point<2>(-1. + (i + 0.5) / 8., (j + 0.5) / 16.));
+  for (unsigned int m = 0; m < 6; ++m)
+    if (m % n_ranks == rank)
+      histogram.add(Point<2>(2.5, 0.5)); // outside
+  histogram.sum(MPI_COMM_WORLD);
+  const double N = 24 * 16 + 6;
+  EXPECT_EQ(histogram.n_samples(), N);
+  EXPECT_NEAR(histogram.outside_fraction(), 6. / N, 1e-15);
+  const auto field = histogram.density(*test.triangulation);
+  double     integral = 0.;
+  for (const auto &cell : test.triangulation->active_cell_iterators())
+    if (cell->is_locally_owned())
+      {
+        // 2×2 lattice points per cell of size 0.25 × 0.125.
+        EXPECT_NEAR(field[cell->active_cell_index()], 4. / (N * 0.03125), 1e-6);
+        integral += field[cell->active_cell_index()] * cell->measure();
+      }
+  EXPECT_NEAR(Utilities::MPI::sum(integral, MPI_COMM_WORLD), 1. - 6. / N, 1e-6);
 }
