@@ -32,6 +32,7 @@ namespace FokkerPlanck
     LinearSolverParameters::declare_parameters(prm);
     TimeSteppingParameters::declare_parameters(prm);
     OutputParameters::declare_parameters(prm);
+    AnalysisParameters::declare_parameters(prm);
   }
 
   void
@@ -46,6 +47,7 @@ namespace FokkerPlanck
     linear_solver.parse_parameters(prm);
     time_stepping.parse_parameters(prm);
     output.parse_parameters(prm);
+    analysis.parse_parameters(prm);
   }
 
   void
