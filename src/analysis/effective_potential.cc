@@ -3,6 +3,7 @@
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/full_matrix.h>
+#include <deal.II/lac/solver_control.h>
 
 #include <fokker_planck/analysis/effective_potential.h>
 #include <fokker_planck/analysis/temperature_model.h>
@@ -30,7 +31,7 @@ namespace FokkerPlanck
   } // namespace
 
   template <int dim>
-  void
+  double
   assemble_exponentially_fitted(Discretization<dim> &discretization, const Model<dim> &model)
   {
     Assert(discretization.get_fe().degree == 1, ExcMessage("needs Q1"));
@@ -45,6 +46,7 @@ namespace FokkerPlanck
     const unsigned int n = discretization.get_fe().n_dofs_per_cell();
     FullMatrix<double> K(n, n), cell_A(n, n);
     std::vector<types::global_dof_index> indices(n);
+    double                               largest_delta = 0.;
     // ν/T = (T D)⁻¹ a integrated along the edge from x_i to x_j (Simpson).
     const auto drift_potential = [&](const Point<dim> &xi, const Point<dim> &xj) {
       const auto nu = [&](const Point<dim> &x) {
@@ -75,6 +77,7 @@ namespace FokkerPlanck
                     // Edge flux i → j: w T (B(−δ) π_i − B(δ) π_j).
                     const double w     = -K(i, j) * T;
                     const double delta = drift_potential(cell->vertex(i), cell->vertex(j));
+                    largest_delta      = std::max(largest_delta, std::abs(delta));
                     cell_A(i, i) += w * bernoulli(-delta);
                     cell_A(i, j) -= w * bernoulli(delta);
                     cell_A(j, j) += w * bernoulli(delta);
@@ -85,6 +88,7 @@ namespace FokkerPlanck
           }
     });
     A.compress(VectorOperation::add);
+    return Utilities::MPI::max(largest_delta, discretization.communicator());
   }
 
   namespace
@@ -232,7 +236,16 @@ namespace FokkerPlanck
           solver.initialize(jacobian);
           residual *= -1.;
           step = 0.;
-          solver.solve(step, residual);
+          try
+            {
+              solver.solve(step, residual);
+            }
+          catch (const SolverControl::NoConvergence &)
+            {
+              // Near convergence the relative tolerance of the step is below
+              // rounding; the last iterate is used and the line search below
+              // decides whether it helps.
+            }
           ++info.newton_steps;
 
           // Backtracking: halve the step until the residual decreases.
@@ -252,8 +265,11 @@ namespace FokkerPlanck
                   break;
                 }
             }
+          // No decrease: converged to rounding if the residual is already
+          // small (each node's net flow below 1e-5 of its through-flow when
+          // the tolerance is 1e-10), failed otherwise.
           if (!accepted)
-            return false;
+            return norm < std::sqrt(tolerance);
           ghosted = S;
           norm    = equations.evaluate(ghosted, pinned, residual, &jacobian);
         }
@@ -295,7 +311,13 @@ namespace FokkerPlanck
       {
         shifted.set_temperature(T0);
         fitted.assemble(shifted);
-        assemble_exponentially_fitted(fitted, shifted);
+        // Keep the linear solves well conditioned: B(δ) >= B(30) ≈ 3e-12.
+        const double delta = assemble_exponentially_fitted(fitted, shifted);
+        if (delta > 30.)
+          {
+            T0 *= 1.05 * delta / 30.;
+            continue;
+          }
         solve_stationary(fitted, solver, pi);
         const double lo = LA::min_entry(pi), hi = LA::max_entry(pi);
         if (lo > parameters.resolved_ratio * hi)
@@ -357,7 +379,7 @@ namespace FokkerPlanck
   }
 
 #define FP_INSTANTIATE(dim)                                                     \
-  template void assemble_exponentially_fitted<dim>(Discretization<dim> &,      \
+  template double assemble_exponentially_fitted<dim>(Discretization<dim> &,    \
                                                    const Model<dim> &);        \
   template EffectivePotentialInfo compute_effective_potential<dim>(            \
     Discretization<dim> &, const Model<dim> &, const LinearSolverParameters &, \

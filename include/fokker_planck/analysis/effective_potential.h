@@ -36,10 +36,11 @@ namespace FokkerPlanck
    * B(z) = z/(e^z − 1) and δ = ∫_{x_i}^{x_j} (TD)⁻¹a·dx (Simpson's rule).
    * The result is an M-matrix with zero column sums, exact for
    * exp(−L/T) along an edge when a = −D∇L, and it adds no artificial
-   * diffusion: its accuracy does not degrade as T → 0.
+   * diffusion: its accuracy does not degrade as T → 0. Returns max |δ|
+   * over all edges (the largest cell Péclet number).
    */
   template <int dim>
-  void
+  double
   assemble_exponentially_fitted(Discretization<dim> &discretization, const Model<dim> &model);
 
   /**
