@@ -440,3 +440,44 @@ TEST(OneDimensionalAnalysis, NoCurrentNoEntropyProduction)
     EXPECT_LT(ep[i], 0.25 * ep[i - 1]);
   EXPECT_LT(ep.back(), 1e-6);
 }
+
+// Transient OU (DESIGN.md §3.1 drift and noise) from N((1, −0.5), 0.2 I): for
+// any density with negligible boundary mass, integrating by parts gives
+// Ȧ₁₂ = ½ (HΣ − ΣHᵀ)₁₂ with Σ the covariance of the same density, so the
+// area rate of every step must match the covariance the solver reports.
+TEST(OrnsteinUhlenbeckAnalysis, TransientAreaRateMatchesCovariance)
+{
+  TestCase<2> test(design_ornstein_uhlenbeck_2d(2, 4) +
+                   "set Problem = transient\n"
+                   "subsection Time stepping\n  set End time = 0.5\n"
+                   "  subsection Initial condition\n    set Type = gaussian\n"
+                   "    set Mean = 1, -0.5\n    set Covariance = 0.2, 0, 0, 0.2\n"
+                   "  end\nend\n");
+  const Tensor<2, 2> H({{1., 0.8}, {-0.3, 2.}});
+  LA::MPI::Vector    p;
+  test.initial_density(p);
+  auto                 analysis = make_analysis(test);
+  TransientSolver<2>   solver(*test.discretization,
+                            test.parameters.time_stepping,
+                            test.parameters.linear_solver);
+  unsigned int         steps = 0;
+  double               worst = 0.;
+  solver.run(p, [&](const StepInfo &info, const LA::MPI::Vector &density) {
+    analysis->transient(density);
+    Tensor<1, 2>          mean;
+    SymmetricTensor<2, 2> covariance;
+    test.discretization->moments(density, mean, covariance);
+    const Tensor<2, 2> sigma = covariance;
+    const double       expected = 0.5 * (H * sigma - sigma * transpose(H))[0][1];
+    const double       area     = analysis->scalars().currents.area_rates[0];
+    worst = std::max(worst, std::abs(area - expected) / std::abs(expected));
+    EXPECT_GT(analysis->scalars().currents.entropy_production, 0.);
+    if (info.step % 10 == 0)
+      root_log() << "  t = " << info.time << ": A_12 " << area << ", (H Sigma - Sigma H^T)_12 / 2 "
+                 << expected << ", |div J| " << analysis->scalars().current_divergence_l2 << "\n";
+    ++steps;
+  });
+  root_log() << "  " << steps << " steps, largest relative difference " << worst << "\n";
+  EXPECT_GT(steps, 5U);
+  EXPECT_LT(worst, 1e-6);
+}
