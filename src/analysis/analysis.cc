@@ -192,7 +192,7 @@ namespace FokkerPlanck
   void
   Analysis<dim>::add_fields(DataOut<dim, dim> &data_out) const
   {
-    auto &processors = const_cast<Analysis<dim> *>(this)->postprocessors;
+    auto &processors = postprocessors;
     processors.clear();
     const Model<dim> &m = model;
 

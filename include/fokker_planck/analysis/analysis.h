@@ -136,7 +136,8 @@ namespace FokkerPlanck
 
     AnalysisScalars results;
     LA::MPI::Vector density, S, S_H, psi, divergence;
-    std::vector<std::unique_ptr<dealii::DataPostprocessor<dim>>> postprocessors;
+    /** Postprocessors of the last add_fields(); alive until the next call. */
+    mutable std::vector<std::unique_ptr<dealii::DataPostprocessor<dim>>> postprocessors;
   };
 
   extern template class Analysis<1>;
