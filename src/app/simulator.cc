@@ -1,7 +1,9 @@
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/timer.h>
 #include <deal.II/base/utilities.h>
+#include <deal.II/numerics/data_out.h>
 
+#include <fokker_planck/analysis/analysis.h>
 #include <fokker_planck/app/simulator.h>
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/discretization/discretization.h>
@@ -150,6 +152,25 @@ namespace FokkerPlanck
                                        discretization,
                                        !parameters.stationary);
     relaxation.run(summary, log);
+    // Analysis (issue 3): potentials, currents, entropy production.
+    // [quasi_potential] The quasi-potential solver is called beside it here.
+    std::unique_ptr<Analysis<dim>> analysis;
+    if (parameters.analysis.enabled)
+      analysis = std::make_unique<Analysis<dim>>(parameters.analysis,
+                                                 parameters.output,
+                                                 parameters.geometry,
+                                                 parameters.discretization,
+                                                 parameters.linear_solver,
+                                                 *triangulation,
+                                                 discretization,
+                                                 *model);
+    // Every stage's fields in one output step.
+    const auto extra_fields = [&](DataOut<dim> &data_out) {
+      if (analysis)
+        analysis->add_fields(data_out);
+      if (const auto relaxation_fields = relaxation.fields())
+        relaxation_fields(data_out);
+    };
 
     if (parameters.stationary)
       {
@@ -165,8 +186,15 @@ namespace FokkerPlanck
         statistics.add("iterations", info.iterations);
         statistics.add("wall_seconds", info.preconditioner_seconds + info.solve_seconds);
         relaxation.add_statistics(statistics);
+        if (analysis)
+          {
+            timer.restart();
+            analysis->stationary(p);
+            analysis->add_statistics(statistics, summary["analysis"]);
+            summary["seconds"]["analysis"] = timer.wall_time();
+          }
         if (parameters.output.write_fields)
-          writer.write(0., p, relaxation.fields());
+          writer.write(0., p, extra_fields);
         statistics.write(statistics_file, communicator);
 
         summary["stationary"] = {{"mass", discretization.mass(p)},
@@ -227,11 +255,18 @@ namespace FokkerPlanck
           relaxation.add_distance(statistics, info.time, density);
           if (modes)
             modes->observe(info.time, density, statistics);
+          if (analysis)
+            {
+              analysis->transient(density);
+              nlohmann::json step_analysis;
+              analysis->add_statistics(statistics, step_analysis);
+              summary["analysis"] = step_analysis;
+            }
           const bool last_step =
             info.time >= parameters.time_stepping.end_time * (1. - 1e-12);
           if (parameters.output.write_fields &&
               (info.step % parameters.output.every_n_steps == 0 || last_step))
-            writer.write(info.time, density, relaxation.fields());
+            writer.write(info.time, density, extra_fields);
           statistics.write(statistics_file, communicator);
         });
         summary["transient"] = {{"end_time", last.time},

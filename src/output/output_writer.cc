@@ -1,6 +1,7 @@
 #include <deal.II/numerics/data_out.h>
 #include <deal.II/numerics/data_postprocessor.h>
 
+#include <fokker_planck/analysis/analysis_fields.h>
 #include <fokker_planck/output/output_writer.h>
 
 #include <fstream>
@@ -27,13 +28,15 @@ namespace FokkerPlanck
                         "<base>_NNNN.pvtu, <base>_NNNN.K.vtu.");
       prm.declare_entry(
         "Fields",
-        "density, drift, probability_current, loss, diffusion, subdomain",
+        "density, drift, probability_current, loss, diffusion, subdomain"
+        ", " FP_ANALYSIS_FIELDS,
         Patterns::MultipleSelection(
-          "density|drift|probability_current|loss|diffusion|subdomain"),
+          "density|drift|probability_current|loss|diffusion|subdomain"
+          "|" FP_ANALYSIS_FIELD_SELECTION),
         "Fields to write. density: p or pi (1/volume); drift: u; "
         "probability_current: J = a p - T D grad p; loss: L (if the model "
         "has one); diffusion: the tensor D; subdomain: MPI rank of each "
-        "cell.");
+        "cell. " FP_ANALYSIS_FIELD_HELP);
       prm.declare_entry("Every n steps",
                         "1",
                         Patterns::Integer(1),

@@ -34,6 +34,7 @@ namespace FokkerPlanck
     OutputParameters::declare_parameters(prm);
     RelaxationParameters::declare_parameters(prm);
     Sgd::SimulationParameters::declare_parameters(prm);
+    AnalysisParameters::declare_parameters(prm);
   }
 
   void
@@ -50,6 +51,7 @@ namespace FokkerPlanck
     output.parse_parameters(prm);
     relaxation.parse_parameters(prm);
     sgd.parse_parameters(prm);
+    analysis.parse_parameters(prm);
   }
 
   void

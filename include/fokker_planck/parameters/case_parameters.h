@@ -8,6 +8,7 @@
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <fokker_planck/analysis/analysis_parameters.h>
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/model/model.h>
@@ -39,6 +40,7 @@ namespace FokkerPlanck
     OutputParameters         output;
     RelaxationParameters     relaxation;
     Sgd::SimulationParameters sgd;
+    AnalysisParameters       analysis;
 
     /** Declare every entry of every stage. */
     static void
