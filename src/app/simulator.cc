@@ -1,7 +1,9 @@
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/timer.h>
 #include <deal.II/base/utilities.h>
+#include <deal.II/numerics/data_out.h>
 
+#include <fokker_planck/analysis/quasi_potential.h>
 #include <fokker_planck/app/simulator.h>
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/discretization/discretization.h>
@@ -155,8 +157,44 @@ namespace FokkerPlanck
         statistics.add("relative_residual", info.relative_residual);
         statistics.add("iterations", info.iterations);
         statistics.add("wall_seconds", info.preconditioner_seconds + info.solve_seconds);
+        // Quasi-potential S_Q (doc/quasi_potential.md).
+        LA::MPI::Vector S_Q, reached;
+        if (parameters.quasi_potential.enable)
+          {
+            const auto qp = compute_quasi_potential(
+              discretization, *model, parameters.quasi_potential, S_Q, &reached);
+            statistics.add("quasi_potential_max", qp.max_value);
+            statistics.add("quasi_potential_unreached", qp.n_unreached);
+            std::vector<double> attractor;
+            for (unsigned int d = 0; d < dim; ++d)
+              attractor.push_back(qp.attractor[d]);
+            summary["quasi_potential"] = {{"attractor", attractor},
+                                          {"max_value", qp.max_value},
+                                          {"n_vertices", qp.n_vertices},
+                                          {"n_unreached", qp.n_unreached},
+                                          {"n_outside_basin", qp.n_outside_basin},
+                                          {"n_beyond_cutoff", qp.n_beyond_cutoff},
+                                          {"n_regularized_diffusion", qp.n_regularized},
+                                          {"seconds", qp.seconds}};
+            log << "  quasi-potential: attractor " << nlohmann::json(attractor).dump()
+                << ", max S_Q = " << qp.max_value << ", " << qp.n_unreached << " of "
+                << qp.n_vertices << " vertices not reached\n";
+          }
+        LA::MPI::Vector S_Q_ghosted, reached_ghosted;
+        const auto      quasi_potential_fields = [&](DataOut<dim> &data_out) {
+          if (!parameters.quasi_potential.enable)
+            return;
+          discretization.initialize_ghosted_vector(S_Q_ghosted);
+          discretization.initialize_ghosted_vector(reached_ghosted);
+          S_Q_ghosted     = S_Q;
+          reached_ghosted = reached;
+          data_out.add_data_vector(discretization.get_dof_handler(), S_Q_ghosted, "quasi_potential");
+          data_out.add_data_vector(discretization.get_dof_handler(),
+                                   reached_ghosted,
+                                   "quasi_potential_reached");
+        };
         if (parameters.output.write_fields)
-          writer.write(0., p);
+          writer.write(0., p, quasi_potential_fields);
         statistics.write(statistics_file, communicator);
 
         summary["stationary"] = {{"mass", discretization.mass(p)},

@@ -32,6 +32,7 @@ namespace FokkerPlanck
     LinearSolverParameters::declare_parameters(prm);
     TimeSteppingParameters::declare_parameters(prm);
     OutputParameters::declare_parameters(prm);
+    QuasiPotentialParameters::declare_parameters(prm);
   }
 
   void
@@ -46,12 +47,14 @@ namespace FokkerPlanck
     linear_solver.parse_parameters(prm);
     time_stepping.parse_parameters(prm);
     output.parse_parameters(prm);
+    quasi_potential.parse_parameters(prm);
   }
 
   void
   CaseParameters::check() const
   {
     geometry.check(dim);
+    quasi_potential.check(dim);
     if (stationary)
       require(!geometry.has_absorbing_boundary(),
               "Boundary conditions/Types",

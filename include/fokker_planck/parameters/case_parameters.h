@@ -8,6 +8,7 @@
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <fokker_planck/analysis/quasi_potential.h>
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/model/model.h>
@@ -35,6 +36,7 @@ namespace FokkerPlanck
     LinearSolverParameters   linear_solver;
     TimeSteppingParameters   time_stepping;
     OutputParameters         output;
+    QuasiPotentialParameters quasi_potential;
 
     /** Declare every entry of every stage. */
     static void
