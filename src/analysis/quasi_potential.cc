@@ -424,16 +424,19 @@ namespace FokkerPlanck
     Tensor<2, dim> jacobian;
     info.attractor =
       locate_attractor(discretization, model, parameters, graph, problem.drift, delta, jacobian);
-    // D at x* with the same floor as at the vertices.
-    SymmetricTensor<2, dim> D_attractor = model.diffusion(info.attractor);
-    const double smallest = eigenvalues(D_attractor)[dim - 1];
-    if (smallest < floor_level)
-      D_attractor += (floor_level - smallest) * unit_symmetric_tensor<dim>();
-    info.hessian = attractor_hessian(jacobian, D_attractor);
 
     problem.attractor         = info.attractor;
-    problem.hessian           = info.hessian;
     problem.drift_function    = [&model](const Point<dim> &x) { return model.drift(x); };
+    problem.diffusion_function = [&model, floor_level](const Point<dim> &x) {
+      SymmetricTensor<2, dim> D        = model.diffusion(x);
+      const double            smallest = eigenvalues(D)[dim - 1];
+      if (!(smallest >= floor_level))
+        D += (floor_level - smallest) * unit_symmetric_tensor<dim>();
+      return D;
+    };
+    // D at x* with the same floor as at the vertices.
+    info.hessian    = attractor_hessian(jacobian, problem.diffusion_function(info.attractor));
+    problem.hessian = info.hessian;
     problem.update_radius     = parameters.update_radius;
     problem.cutoff            = parameters.cutoff;
     problem.restrict_to_basin = parameters.restrict_to_basin;

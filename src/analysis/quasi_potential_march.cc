@@ -72,9 +72,9 @@ namespace FokkerPlanck
       constexpr double infinity = std::numeric_limits<double>::infinity();
       const double     golden   = 0.5 * (std::sqrt(5.) - 1.);
 
-      /** Minimum of a convex f on [a, b] by golden-section search. */
+      /** (minimum, argmin) of a convex f on [a, b] by golden-section search. */
       template <typename F>
-      double
+      std::pair<double, double>
       minimize_1d(const F &f, double a, double b, const unsigned int iterations)
       {
         double c = b - golden * (b - a), d = a + golden * (b - a);
@@ -96,7 +96,12 @@ namespace FokkerPlanck
               d  = a + golden * (b - a);
               fd = f(d);
             }
-        return std::min({fc, fd, f(a), f(b)});
+        const double fa = f(a), fb = f(b);
+        std::pair<double, double> best(fc, c);
+        for (const auto &other : {std::make_pair(fd, d), std::make_pair(fa, a), std::make_pair(fb, b)})
+          if (other.first < best.first)
+            best = other;
+        return best;
       }
 
       enum class State : unsigned char
@@ -293,15 +298,28 @@ namespace FokkerPlanck
             }
         }
 
+        /**
+         * The midpoint rule for the action of the straight path from x0 to
+         * vertex j: the constant-coefficient formula with u and D from the
+         * model at the midpoint (Dahiya–Cameron's OLIM-MID). For a linear u
+         * this equals segment_action() with the averages of the ends. (It
+         * beats Simpson's rule for the geometric action of the straight
+         * path: its error partly accounts for the curvature of the true
+         * minimum-action path; measured in doc/quasi_potential.md.)
+         */
+        double
+        midpoint_action(const Point<dim> &x0, const unsigned int j) const
+        {
+          const Point<dim> middle(0.5 * (x0 + graph.position[j]));
+          const auto       u_m = problem.drift_function(middle);
+          const auto       D_m = problem.diffusion_function(middle);
+          return segment_action(x0, u_m, D_m, graph.position[j], u_m, D_m);
+        }
+
         double
         action(const unsigned int from, const unsigned int to) const
         {
-          return segment_action(graph.position[from],
-                                problem.drift[from],
-                                problem.diffusion[from],
-                                graph.position[to],
-                                problem.drift[to],
-                                problem.diffusion[to]);
+          return midpoint_action(graph.position[from], to);
         }
 
         /** min over x_λ on the segment [a, b] of S(x_λ) + action(x_λ → x_j), S linear. */
@@ -316,7 +334,11 @@ namespace FokkerPlanck
             return value[a] + s * (value[b] - value[a]) +
                    segment_action(x, u, D, graph.position[j], problem.drift[j], problem.diffusion[j]);
           };
-          return minimize_1d(f, 0., 1., 30);
+          // Search with the averages of the vertex values, then evaluate the
+          // minimiser with the model at the midpoint.
+          const double     s = minimize_1d(f, 0., 1., 30).second;
+          const Point<dim> x = graph.position[a] + s * (graph.position[b] - graph.position[a]);
+          return value[a] + s * (value[b] - value[a]) + midpoint_action(x, j);
         }
 
         /** The same over the triangle (a, b, c) (3D fronts). */
@@ -326,10 +348,13 @@ namespace FokkerPlanck
                     const unsigned int c,
                     const unsigned int j) const
         {
-          const auto f = [&](const double s, const double t) {
-            const auto mix = [&](const auto &va, const auto &vb, const auto &vc) {
+          const auto mixer = [&](const double s, const double t) {
+            return [&, s, t](const auto &va, const auto &vb, const auto &vc) {
               return va + s * (vb - va) + t * (vc - va);
             };
+          };
+          const auto f = [&](const double s, const double t) {
+            const auto mix = mixer(s, t);
             const Point<dim> x(
               mix(graph.position[a], graph.position[b], graph.position[c]));
             return mix(value[a], value[b], value[c]) +
@@ -342,13 +367,15 @@ namespace FokkerPlanck
                                   problem.drift[j],
                                   problem.diffusion[j]);
           };
-          return minimize_1d(
-            [&](const double s) {
-              return minimize_1d([&](const double t) { return f(s, t); }, 0., 1. - s, 18);
-            },
-            0.,
-            1.,
-            18);
+          const auto inner = [&](const double s) {
+            return minimize_1d([&](const double t) { return f(s, t); }, 0., 1. - s, 18);
+          };
+          const double s   = minimize_1d([&](const double s) { return inner(s).first; }, 0., 1., 18).second;
+          const double t   = inner(s).second;
+          const auto   mix = mixer(s, t);
+          return mix(value[a], value[b], value[c]) +
+                 midpoint_action(
+                   Point<dim>(mix(graph.position[a], graph.position[b], graph.position[c])), j);
         }
 
         void

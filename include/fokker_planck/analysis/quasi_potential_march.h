@@ -67,6 +67,9 @@ namespace FokkerPlanck
       dealii::SymmetricTensor<2, dim> hessian;
       /** The drift anywhere (for the basin test by following the flow). */
       std::function<dealii::Tensor<1, dim>(const dealii::Point<dim> &)> drift_function;
+      /** D anywhere, with the same floor as at the vertices (segment midpoints). */
+      std::function<dealii::SymmetricTensor<2, dim>(const dealii::Point<dim> &)>
+        diffusion_function;
       double update_radius     = 4.;
       double cutoff            = 0.;
       bool   restrict_to_basin = true;
