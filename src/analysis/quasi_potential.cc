@@ -52,13 +52,13 @@ namespace FokkerPlanck
                         "4",
                         Patterns::Double(1.),
                         "K >= 1: each newly accepted vertex updates the "
-                        "vertices within K h (h its longest mesh edge). K must "
+                        "vertices within K h (h its longest cell diagonal). K must "
                         "exceed about the ratio of rotation to contraction of "
                         "the drift (the angle between minimum-action paths and "
                         "the normal of the level sets of S_Q); the cost grows "
-                        "like K^dim. For a nonlinear drift the error grows "
-                        "like (K h)^2 (the segment rule averages u over its "
-                        "ends), so K should not be larger than needed.");
+                        "like K^dim. Longer segments also cost accuracy for a "
+                        "nonlinear drift, so K should not be larger than "
+                        "needed.");
       prm.declare_entry("Cut-off",
                         "0",
                         Patterns::Double(0.),

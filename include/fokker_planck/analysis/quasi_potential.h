@@ -35,7 +35,7 @@ namespace FokkerPlanck
     std::vector<double> attractor;
     /**
      * Update radius K: a vertex is updated from accepted vertices within
-     * distance K·h, h the longest mesh edge at the newly accepted vertex.
+     * distance K·h, h the longest cell diagonal at the newly accepted vertex.
      */
     double update_radius = 4.;
     /** Vertices with S_Q above this value are not computed; 0 = no cut-off. */
