@@ -115,8 +115,12 @@ namespace FokkerPlanck
   }
 
   void
-  QuasiPotentialParameters::check(const unsigned int dim) const
+  QuasiPotentialParameters::check(const unsigned int dim, const bool stationary) const
   {
+    require(!enable || stationary,
+            "Quasi-potential/Enable",
+            "the quasi-potential is computed after the stationary solve; it "
+            "needs 'Problem = stationary'");
     if (enable && !find_attractor)
       require(attractor.size() == dim,
               attractor_entry,

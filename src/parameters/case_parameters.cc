@@ -54,7 +54,7 @@ namespace FokkerPlanck
   CaseParameters::check() const
   {
     geometry.check(dim);
-    quasi_potential.check(dim);
+    quasi_potential.check(dim, stationary);
     if (stationary)
       require(!geometry.has_absorbing_boundary(),
               "Boundary conditions/Types",

@@ -329,6 +329,34 @@ TEST(QuasiPotential, OtherBasinAndCutOffAreReportedNotFilled)
   EXPECT_TRUE(compare<2>(test, S_Q, reached, loss).finite);
 }
 
+// 1D: u = −x − x³, D = 1 + x²/2. Then S_Q' = −u/D (the nonzero root of
+// D S'² + u S' = 0), and (x + x³)/(1 + x²/2) = 2x − x/(1 + x²/2), so
+// S_Q = x² − log(1 + x²/2).
+TEST(QuasiPotential, OneDimensionalIsTheIntegralOfDriftOverDiffusion)
+{
+  const auto exact = [](const Point<1> &p) {
+    return p[0] * p[0] - std::log(1. + p[0] * p[0] / 2.);
+  };
+  std::vector<double> errors;
+  for (unsigned int r = 5; r <= 6; ++r)
+    {
+      TestCase<1> test(parsed_case(1, "-1.5", "1.5", "3", r,
+                                   "    set Drift = -x - x^3\n    set Diffusion = 1 + x^2/2\n"));
+      QuasiPotentialParameters parameters;
+      parameters.enable = true;
+      LA::MPI::Vector S_Q, reached;
+      const auto      info = solve(test, parameters, S_Q, reached);
+      EXPECT_NEAR(info.attractor[0], 0., 1e-10);
+      EXPECT_EQ(info.n_unreached, 0U);
+      const auto c = compare<1>(test, S_Q, reached, exact);
+      EXPECT_TRUE(c.finite);
+      errors.push_back(c.max_error);
+    }
+  root_log() << "  1D: max error " << errors[0] << ", " << errors[1] << "\n";
+  EXPECT_GE(observed_order(errors[0], errors[1]), 1.);
+  EXPECT_LT(errors.back(), 1e-3);
+}
+
 TEST(QuasiPotential, BadAttractorsAreInputErrors)
 {
   TestCase<2> test(parsed_case(2, "-2, -1.5", "2, 1.5", "8, 6", 1,

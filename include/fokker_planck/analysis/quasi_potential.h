@@ -55,9 +55,12 @@ namespace FokkerPlanck
     void
     parse_parameters(dealii::ParameterHandler &prm);
 
-    /** Checks that need the dimension: the attractor has @p dim coordinates. */
+    /**
+     * Checks that involve other entries: the attractor has @p dim
+     * coordinates; S_Q is computed for stationary runs only.
+     */
     void
-    check(unsigned int dim) const;
+    check(unsigned int dim, bool stationary) const;
   };
 
   /** What compute_quasi_potential() did. */
