@@ -4,6 +4,7 @@
 #include <deal.II/numerics/data_out.h>
 
 #include <fokker_planck/analysis/analysis.h>
+#include <fokker_planck/analysis/quasi_potential.h>
 #include <fokker_planck/app/simulator.h>
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/discretization/discretization.h>
@@ -153,7 +154,7 @@ namespace FokkerPlanck
                                        !parameters.stationary);
     relaxation.run(summary, log);
     // Analysis (issue 3): potentials, currents, entropy production.
-    // [quasi_potential] The quasi-potential solver is called beside it here.
+    // The quasi-potential solver (stationary runs) is called after the solve.
     std::unique_ptr<Analysis<dim>> analysis;
     if (parameters.analysis.enabled)
       analysis = std::make_unique<Analysis<dim>>(parameters.analysis,
@@ -193,8 +194,47 @@ namespace FokkerPlanck
             analysis->add_statistics(statistics, summary["analysis"]);
             summary["seconds"]["analysis"] = timer.wall_time();
           }
+        // Quasi-potential S_Q (doc/quasi_potential.md).
+        LA::MPI::Vector S_Q, reached;
+        if (parameters.quasi_potential.enable)
+          {
+            const auto qp = compute_quasi_potential(
+              discretization, *model, parameters.quasi_potential, S_Q, &reached);
+            statistics.add("quasi_potential_max", qp.max_value);
+            statistics.add("quasi_potential_unreached", qp.n_unreached);
+            std::vector<double> attractor;
+            for (unsigned int d = 0; d < dim; ++d)
+              attractor.push_back(qp.attractor[d]);
+            summary["quasi_potential"] = {{"attractor", attractor},
+                                          {"max_value", qp.max_value},
+                                          {"n_vertices", qp.n_vertices},
+                                          {"n_unreached", qp.n_unreached},
+                                          {"n_outside_basin", qp.n_outside_basin},
+                                          {"n_beyond_cutoff", qp.n_beyond_cutoff},
+                                          {"n_regularized_diffusion", qp.n_regularized},
+                                          {"seconds", qp.seconds}};
+            log << "  quasi-potential: attractor " << nlohmann::json(attractor).dump()
+                << ", max S_Q = " << qp.max_value << ", " << qp.n_unreached << " of "
+                << qp.n_vertices << " vertices not reached\n";
+          }
+        LA::MPI::Vector S_Q_ghosted, reached_ghosted;
+        const auto      quasi_potential_fields = [&](DataOut<dim> &data_out) {
+          if (!parameters.quasi_potential.enable)
+            return;
+          discretization.initialize_ghosted_vector(S_Q_ghosted);
+          discretization.initialize_ghosted_vector(reached_ghosted);
+          S_Q_ghosted     = S_Q;
+          reached_ghosted = reached;
+          data_out.add_data_vector(discretization.get_dof_handler(), S_Q_ghosted, "quasi_potential");
+          data_out.add_data_vector(discretization.get_dof_handler(),
+                                   reached_ghosted,
+                                   "quasi_potential_reached");
+        };
         if (parameters.output.write_fields)
-          writer.write(0., p, extra_fields);
+          writer.write(0., p, [&](DataOut<dim> &data_out) {
+            extra_fields(data_out);
+            quasi_potential_fields(data_out);
+          });
         statistics.write(statistics_file, communicator);
 
         summary["stationary"] = {{"mass", discretization.mass(p)},

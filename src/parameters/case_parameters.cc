@@ -35,6 +35,7 @@ namespace FokkerPlanck
     RelaxationParameters::declare_parameters(prm);
     Sgd::SimulationParameters::declare_parameters(prm);
     AnalysisParameters::declare_parameters(prm);
+    QuasiPotentialParameters::declare_parameters(prm);
   }
 
   void
@@ -52,12 +53,14 @@ namespace FokkerPlanck
     relaxation.parse_parameters(prm);
     sgd.parse_parameters(prm);
     analysis.parse_parameters(prm);
+    quasi_potential.parse_parameters(prm);
   }
 
   void
   CaseParameters::check() const
   {
     geometry.check(dim);
+    quasi_potential.check(dim, stationary);
     if (stationary)
       require(!geometry.has_absorbing_boundary(),
               "Boundary conditions/Types",

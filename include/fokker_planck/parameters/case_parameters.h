@@ -9,6 +9,7 @@
 #include <deal.II/base/parameter_handler.h>
 
 #include <fokker_planck/analysis/analysis_parameters.h>
+#include <fokker_planck/analysis/quasi_potential.h>
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/model/model.h>
@@ -41,6 +42,7 @@ namespace FokkerPlanck
     RelaxationParameters     relaxation;
     Sgd::SimulationParameters sgd;
     AnalysisParameters       analysis;
+    QuasiPotentialParameters quasi_potential;
 
     /** Declare every entry of every stage. */
     static void
