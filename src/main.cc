@@ -60,13 +60,16 @@ main(int argc, char **argv)
                "Run serially or as 'mpirun -np N fokker-planck case.prm'.",
                "fokker-planck"};
   app.set_help_flag();
-  bool                     help = false, print_parameters = false;
+  bool                     help = false, print_parameters = false, monte_carlo = false;
   std::string              file;
   std::vector<std::string> overrides;
   app.add_flag("-h,--help", help,
                "Print this help and every parameter with its meaning and allowed values");
   app.add_flag("--print-parameters", print_parameters,
                "Print a complete parameter file with all defaults and exit");
+  app.add_flag("--monte-carlo", monte_carlo,
+               "Also simulate the SDE by Monte Carlo and compare it with the "
+               "finite-element solution (sets 'Monte Carlo/Enabled = true')");
   app.add_option("parameter_file", file, "The case to run (deal.II ParameterHandler format)");
   app.add_option("-s,--set", overrides,
                  "Override an entry, e.g. -s 'Geometry/Global refinements=3' "
@@ -110,6 +113,8 @@ main(int argc, char **argv)
       return 2;
     }
 
+  if (monte_carlo)
+    overrides.push_back("Monte Carlo/Enabled=true");
   try
     {
       return run(file, overrides);

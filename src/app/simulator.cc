@@ -6,6 +6,7 @@
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/geometry/geometry.h>
+#include <fokker_planck/monte_carlo/monte_carlo_comparison.h>
 #include <fokker_planck/output/output_writer.h>
 #include <fokker_planck/output/statistics.h>
 #include <fokker_planck/solvers/stationary_solver.h>
@@ -142,6 +143,17 @@ namespace FokkerPlanck
     const std::string statistics_file = directory + "/statistics.txt";
     LA::MPI::Vector   p;
 
+    // Monte Carlo check of the same case (doc/monte_carlo.md): compared at
+    // every output time, its fields go into the same .pvd.
+    std::unique_ptr<MonteCarloComparison<dim>> monte_carlo;
+    if (parameters.monte_carlo.enabled)
+      monte_carlo = std::make_unique<MonteCarloComparison<dim>>(
+        parameters, discretization, *model, root && verbose ? &std::cout : nullptr);
+    const auto monte_carlo_fields = [&](const double time, const LA::MPI::Vector &density) {
+      return monte_carlo ? monte_carlo->compare(time, density) :
+                           typename OutputWriter<dim>::ExtraFields();
+    };
+
     if (parameters.stationary)
       {
         const StationaryInfo info =
@@ -155,8 +167,9 @@ namespace FokkerPlanck
         statistics.add("relative_residual", info.relative_residual);
         statistics.add("iterations", info.iterations);
         statistics.add("wall_seconds", info.preconditioner_seconds + info.solve_seconds);
+        const auto mc_fields = monte_carlo_fields(0., p);
         if (parameters.output.write_fields)
-          writer.write(0., p);
+          writer.write(0., p, mc_fields);
         statistics.write(statistics_file, communicator);
 
         summary["stationary"] = {{"mass", discretization.mass(p)},
@@ -214,9 +227,12 @@ namespace FokkerPlanck
           statistics.add("wall_seconds", step_timer.wall_time());
           const bool last_step =
             info.time >= parameters.time_stepping.end_time * (1. - 1e-12);
-          if (parameters.output.write_fields &&
-              (info.step % parameters.output.every_n_steps == 0 || last_step))
-            writer.write(info.time, density);
+          const bool output_step =
+            info.step % parameters.output.every_n_steps == 0 || last_step;
+          const auto mc_fields = output_step ? monte_carlo_fields(info.time, density) :
+                                               typename OutputWriter<dim>::ExtraFields();
+          if (parameters.output.write_fields && output_step)
+            writer.write(info.time, density, mc_fields);
           statistics.write(statistics_file, communicator);
         });
         summary["transient"] = {{"end_time", last.time},
@@ -237,6 +253,8 @@ namespace FokkerPlanck
             << ", covariance = " << last_moments["covariance"].dump() << "\n";
       }
 
+    if (monte_carlo)
+      monte_carlo->finish(directory, summary);
     summary["seconds"]["mesh"]     = mesh_seconds;
     summary["seconds"]["setup"]    = setup_seconds;
     summary["seconds"]["assembly"] = assembly_seconds;

@@ -32,6 +32,7 @@ namespace FokkerPlanck
     LinearSolverParameters::declare_parameters(prm);
     TimeSteppingParameters::declare_parameters(prm);
     OutputParameters::declare_parameters(prm);
+    MonteCarloParameters::declare_parameters(prm);
   }
 
   void
@@ -46,6 +47,7 @@ namespace FokkerPlanck
     linear_solver.parse_parameters(prm);
     time_stepping.parse_parameters(prm);
     output.parse_parameters(prm);
+    monte_carlo.parse_parameters(prm);
   }
 
   void
@@ -60,6 +62,7 @@ namespace FokkerPlanck
               "density is zero. Use 'Problem = transient'");
     else
       time_stepping.check(dim);
+    monte_carlo.check(dim, geometry);
   }
 
   namespace

@@ -11,6 +11,7 @@
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/model/model.h>
+#include <fokker_planck/monte_carlo/monte_carlo_parameters.h>
 #include <fokker_planck/output/output_writer.h>
 #include <fokker_planck/solvers/linear_solver.h>
 #include <fokker_planck/solvers/transient_solver.h>
@@ -35,6 +36,7 @@ namespace FokkerPlanck
     LinearSolverParameters   linear_solver;
     TimeSteppingParameters   time_stepping;
     OutputParameters         output;
+    MonteCarloParameters     monte_carlo;
 
     /** Declare every entry of every stage. */
     static void
