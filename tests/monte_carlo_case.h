@@ -31,6 +31,7 @@ namespace FokkerPlanck::Testing
                                                          this->parameters.geometry,
                                                          this->parameters.time_stepping,
                                                          *this->model,
+                                                         this->parameters.stationary,
                                                          MPI_COMM_WORLD);
     }
   };

@@ -425,11 +425,13 @@ namespace FokkerPlanck::MonteCarlo
                           const GeometryParameters     &geometry,
                           const TimeSteppingParameters &initial,
                           const Model<dim>             &model,
+                          const bool                    stationary,
                           const MPI_Comm                communicator,
                           std::ostream                 *progress)
     : parameters(parameters)
     , initial(initial)
     , model(model)
+    , stationary(stationary)
     , communicator(communicator)
     , progress(progress)
     , box(geometry)
@@ -452,7 +454,9 @@ namespace FokkerPlanck::MonteCarlo
         regions.push_back(std::move(parser));
       }
 
-    if (parameters.initial_point.empty())
+    if (parameters.initial_point.empty() && stationary)
+      initial_bound = 1.; // uniform in the box
+    else if (parameters.initial_point.empty())
       {
         if (initial.initial_type == TimeSteppingParameters::InitialType::gaussian)
           {
@@ -561,7 +565,7 @@ namespace FokkerPlanck::MonteCarlo
     for (std::uint32_t attempt = 0; attempt < 1000000; ++attempt)
       {
         Point<dim> x;
-        if (!initial_density)
+        if (!initial_density && !stationary)
           {
             double z[4];
             rng.normals(0, Purpose::initial_point, z, attempt);
@@ -579,7 +583,8 @@ namespace FokkerPlanck::MonteCarlo
             const auto w = rng.words(0, Purpose::initial_point, attempt);
             for (unsigned int k = 0; k < dim; ++k)
               x[k] = box.lower[k] + (box.upper[k] - box.lower[k]) * RandomStream::uniform(w[k]);
-            if (RandomStream::uniform(w[3]) * initial_bound < initial_density->value(x))
+            if (stationary ||
+                RandomStream::uniform(w[3]) * initial_bound < initial_density->value(x))
               return x;
           }
       }

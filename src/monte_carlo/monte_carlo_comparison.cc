@@ -99,6 +99,7 @@ namespace FokkerPlanck
                parameters.geometry,
                parameters.time_stepping,
                model,
+               parameters.stationary,
                discretization.communicator(),
                log)
     , field_fe(FE_DGQ<dim>(0), parameters.stationary ? 2 + 2 * dim : 2)

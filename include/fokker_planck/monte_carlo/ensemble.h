@@ -133,13 +133,17 @@ namespace FokkerPlanck::MonteCarlo
   {
   public:
     /**
-     * @param initial  starting distribution when 'Initial point' is empty
-     * @param progress where rank 0 prints progress lines (nullptr: none)
+     * @param initial    starting distribution of transient runs when
+     *                   'Initial point' is empty (stationary runs then start
+     *                   uniformly in the box)
+     * @param stationary whether run_stationary() or observe() will be used
+     * @param progress   where rank 0 prints progress lines (nullptr: none)
      */
     Ensemble(const MonteCarloParameters   &parameters,
              const GeometryParameters     &geometry,
              const TimeSteppingParameters &initial,
              const Model<dim>             &model,
+             bool                          stationary,
              MPI_Comm                      communicator,
              std::ostream                 *progress = nullptr);
     ~Ensemble();
@@ -195,6 +199,7 @@ namespace FokkerPlanck::MonteCarlo
     const MonteCarloParameters                         parameters;
     const TimeSteppingParameters                       initial;
     const Model<dim>                                  &model;
+    const bool                                         stationary;
     MPI_Comm                                           communicator;
     std::ostream                                      *progress;
     BoxGrid<dim>                                       box;
