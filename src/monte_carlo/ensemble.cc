@@ -216,7 +216,7 @@ namespace FokkerPlanck::MonteCarlo
            double                  &n_clamped) const
       {
         double z[4];
-        rng.normals(s, Purpose::step_noise, z);
+        rng.normals(s, Purpose::step_noise, z, 0, (dim + 1) / 2);
         Tensor<1, dim> dW;
         for (unsigned int k = 0; k < dim; ++k)
           dW[k] = z[k] * sqrt_dt;
