@@ -6,6 +6,7 @@
 
 #include <fokker_planck/monte_carlo/monte_carlo_comparison.h>
 
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
@@ -204,7 +205,11 @@ namespace FokkerPlanck
                      return s[L.absorption_time] / s[L.absorbed];
                    }),
                    std::nan(""));
-    const auto names = ensemble.region_names();
+    auto names = ensemble.region_names();
+    for (auto &name : names) // column names without blanks
+      for (auto &character : name)
+        if (!std::isalnum(static_cast<unsigned char>(character)))
+          character = '_';
     for (unsigned int r = 0; r < names.size(); ++r)
       {
         const Estimate reached = observation.estimate([L, r](const double *s) {
