@@ -844,7 +844,11 @@ namespace FokkerPlanck::MonteCarlo
                   observed += batch_n[b] * (fb - f) * (fb - f) / (B - 1);
                 }
           }
-        result.dispersion = multinomial > 0. ? observed / multinomial : 1.;
+        // Independent particles (transient: one sample each) have φ = 1
+        // exactly; correlated samples cannot have less (a smaller estimate
+        // is noise of the estimate, which would narrow the bands).
+        result.dispersion =
+          stationary && multinomial > 0. ? std::max(1., observed / multinomial) : 1.;
       }
 
     // Current J_c = Σ (X_k+1 − X_k−1) / (2Δt) / (n_samples · |cell|).

@@ -157,7 +157,8 @@ namespace FokkerPlanck
       put("mc_" + name, mc.value);
       put("mc_" + name + "_error", mc.error);
       put("fe_" + name, fe);
-      row["within_99"][name] = std::abs(mc.value - fe) <= z99 * mc.error;
+      row["within_99"][name] =
+        std::abs(mc.value - fe) <= z99 * mc.error + 1e-9 * (1. + std::abs(fe));
     };
     put("time", time);
     put("mc_time", observation.time);

@@ -155,3 +155,52 @@ TEST(MonteCarloBoundaries, AbsorbingSurvivalMatchesEigenSeries)
         }
     }
 }
+
+// The transient comparison as the program runs it: the FE transient solve of
+// the absorbing interval, with MonteCarloComparison::compare at every output
+// step. The MC survival matches the FE mass (exact e^{−Tπ²t}) within 99%, and
+// the survivors' histogram is inside its TV band.
+TEST(MonteCarloBoundaries, TransientComparisonAtEveryOutputTime)
+{
+  MonteCarloCase<1> c("set dim = 1\nset Problem = transient\n"
+                      "subsection Geometry\n  set Lower corner = 0\n  set Upper corner = 1\n"
+                      "  set Subdivisions = 4\n  set Global refinements = 3\nend\n"
+                      "subsection Boundary conditions\n  set Default type = absorbing\nend\n"
+                      "subsection Model\n  set Name = parsed\n  set Temperature = 0.5\n"
+                      "  subsection Parsed\n    set Drift = 0\n    set Diffusion = 1\n  end\nend\n"
+                      "subsection Discretization\n  set Degree = 2\nend\n"
+                      "subsection Time stepping\n  set Scheme = crank-nicolson\n"
+                      "  set End time = 0.3\n  set Time step = 0.005\n"
+                      "  subsection Initial condition\n    set Type = expression\n"
+                      "    set Expression = pi/2*sin(pi*x)\n    set Normalize = false\n"
+                      "  end\nend\n" +
+                      monte_carlo_section("  set Number of trajectories = 10000\n"
+                                          "  set Time step = 0.001\n"));
+  LA::MPI::Vector p;
+  c.initial_density(p);
+  MonteCarloComparison<1> comparison(c.parameters, *c.discretization, *c.model, nullptr);
+  TransientSolver<1>      solver(*c.discretization, c.parameters.time_stepping,
+                            c.parameters.linear_solver);
+  unsigned int            n_compared = 0;
+  solver.run(p, [&](const StepInfo &info, const LA::MPI::Vector &density) {
+    if (info.step % 20 != 0)
+      return;
+    comparison.compare(info.time, density);
+    const auto &row = comparison.results()["comparisons"].back();
+    root_log() << std::setprecision(4) << "  t " << info.time << ": survival "
+               << row["mc_survival"].get<double>() << " +- "
+               << row["mc_survival_error"].get<double>() << ", FE "
+               << row["fe_survival"].get<double>() << ", exact "
+               << std::exp(-0.5 * M_PI * M_PI * info.time) << "; TV "
+               << row["total_variation"].get<double>() << " (band "
+               << row["tv_band_99"].get<double>() << "), KS p " << row["ks_p"].get<double>()
+               << "\n";
+    EXPECT_NEAR(row["fe_survival"].get<double>(), std::exp(-0.5 * M_PI * M_PI * info.time), 1e-4);
+    if (info.time > 0.) // at t = 0 the MC survival is exactly 1 (no error bar)
+      EXPECT_TRUE(row["within_99"]["survival"].get<bool>());
+    EXPECT_TRUE(row["tv_inside_band"].get<bool>());
+    EXPECT_GT(row["ks_p"].get<double>(), 0.01);
+    ++n_compared;
+  });
+  EXPECT_EQ(n_compared, 4U);
+}

@@ -82,7 +82,9 @@ namespace FokkerPlanck::MonteCarlo
      * Dispersion φ of the cell counts between batches relative to
      * multinomial sampling: 1 for independent samples, larger when the
      * samples of one trajectory are correlated. n / φ is the effective
-     * number of independent samples.
+     * number of independent samples. Estimated from the batches for
+     * stationary runs (and never below 1), exactly 1 for transient runs
+     * (one sample per independent particle).
      */
     double dispersion = 1.;
     /**
