@@ -37,7 +37,9 @@ namespace
   using namespace FokkerPlanck;
 
   std::string
-  case_text(const unsigned int trajectories, const double time, const double dt,
+  case_text(const unsigned int trajectories,
+            const double       time,
+            const double       dt,
             const unsigned int threads)
   {
     return "set dim = 2\n"
@@ -48,8 +50,8 @@ namespace
            "    set D = 1, 0.3, 0.3, 0.5\n  end\nend\n"
            "subsection Discretization\n  set Degree = 2\nend\n"
            "subsection Monte Carlo\n  set Enabled = true\n  set Progress interval = 0\n"
-           "  set Number of trajectories = " + std::to_string(trajectories) +
-           "\n  set Time step = " + std::to_string(dt) +
+           "  set Number of trajectories = " +
+           std::to_string(trajectories) + "\n  set Time step = " + std::to_string(dt) +
            "\n  set Burn-in time = " + std::to_string(time) +
            "\n  set Sampling time = " + std::to_string(dt) +
            "\n  set Sampling interval = 1\n  set Threads = " + std::to_string(threads) +
@@ -59,7 +61,8 @@ namespace
   double
   seconds_since(const std::chrono::steady_clock::time_point &begin)
   {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
+        .count();
   }
 } // namespace
 
@@ -89,30 +92,37 @@ main(int argc, char **argv)
   parameters.check();
   auto triangulation = make_triangulation<2>(communicator);
   build_mesh(parameters.geometry, *triangulation);
-  auto                model = create_model<2>(prm, 1.);
-  Discretization<2>   discretization(*triangulation, parameters.geometry, parameters.discretization);
+  auto              model = create_model<2>(prm, 1.);
+  Discretization<2> discretization(
+      *triangulation, parameters.geometry, parameters.discretization);
   discretization.setup();
   discretization.assemble(*model);
 
   // Particle steps: Ensemble::run_stationary (Euler–Maruyama).
-  MonteCarlo::Ensemble<2> ensemble(parameters.monte_carlo, parameters.geometry,
-                                   parameters.time_stepping, *model, true, communicator);
-  const std::clock_t cpu_begin   = std::clock();
-  const auto         observation = ensemble.run_stationary();
-  const double       cpu_seconds = double(std::clock() - cpu_begin) / CLOCKS_PER_SEC;
-  const double steps     = ensemble.particle_steps();
-  const double local_seconds = ensemble.seconds();
-  const double per_core =
-    Utilities::MPI::sum(steps / n_ranks / local_seconds / threads, communicator) / n_ranks;
+  MonteCarlo::Ensemble<2> ensemble(parameters.monte_carlo,
+                                   parameters.geometry,
+                                   parameters.time_stepping,
+                                   *model,
+                                   true,
+                                   communicator);
+  const std::clock_t      cpu_begin   = std::clock();
+  const auto              observation = ensemble.run_stationary();
+  const double            cpu_seconds = double(std::clock() - cpu_begin) / CLOCKS_PER_SEC;
+  const double            steps       = ensemble.particle_steps();
+  const double            local_seconds = ensemble.seconds();
+  const double            per_core =
+      Utilities::MPI::sum(steps / n_ranks / local_seconds / threads, communicator) /
+      n_ranks;
   const double per_cpu_second =
-    Utilities::MPI::sum(steps / n_ranks / cpu_seconds, communicator) / n_ranks;
+      Utilities::MPI::sum(steps / n_ranks / cpu_seconds, communicator) / n_ranks;
 
   // The random numbers alone: one Philox block and one Box–Muller pair per step.
-  const std::uint64_t n_local = static_cast<std::uint64_t>(steps / n_ranks);
-  const auto          begin   = std::chrono::steady_clock::now();
+  const std::uint64_t n_local       = static_cast<std::uint64_t>(steps / n_ranks);
+  const auto          begin         = std::chrono::steady_clock::now();
   const std::clock_t  rng_cpu_begin = std::clock();
-  double              sink    = 0.;
-  const std::uint64_t per_trajectory = std::max<std::uint64_t>(1, std::llround(time / dt));
+  double              sink          = 0.;
+  const std::uint64_t per_trajectory =
+      std::max<std::uint64_t>(1, std::llround(time / dt));
   for (std::uint64_t t = 0; t < n_local / per_trajectory; ++t)
     {
       const MonteCarlo::RandomStream rng(1, t);
@@ -126,11 +136,13 @@ main(int argc, char **argv)
   const double rng_seconds = seconds_since(begin);
   const double rng_cpu     = double(std::clock() - rng_cpu_begin) / CLOCKS_PER_SEC;
   const double rng_cpu_ns =
-    Utilities::MPI::sum(1e9 * rng_cpu / (n_local / per_trajectory * per_trajectory),
-                        communicator) / n_ranks;
+      Utilities::MPI::sum(1e9 * rng_cpu / (n_local / per_trajectory * per_trajectory),
+                          communicator) /
+      n_ranks;
   const double rng_ns =
-    Utilities::MPI::sum(1e9 * rng_seconds / (n_local / per_trajectory * per_trajectory),
-                        communicator) / n_ranks;
+      Utilities::MPI::sum(1e9 * rng_seconds / (n_local / per_trajectory * per_trajectory),
+                          communicator) /
+      n_ranks;
 
   // One product A x with the FE operator of the same case.
   LA::MPI::Vector x, y;
@@ -152,14 +164,14 @@ main(int argc, char **argv)
   if (root)
     {
       std::cout << std::setprecision(4) << "2D OU, Euler-Maruyama, dt = " << dt << ", "
-                << trajectories << " particles x " << per_trajectory << " steps on " << n_ranks
-                << " rank(s) x " << threads << " thread(s)\n"
+                << trajectories << " particles x " << per_trajectory << " steps on "
+                << n_ranks << " rank(s) x " << threads << " thread(s)\n"
                 << "  particle-steps per second per core: " << per_core << " (wall), "
                 << per_cpu_second << " (per CPU second of the process)\n"
-                << "  ns per particle-step:               " << 1e9 / per_core << " (wall), "
-                << 1e9 / per_cpu_second << " (CPU)\n"
-                << "  RNG alone, ns per particle-step:    " << rng_ns << " (wall), " << rng_cpu_ns
-                << " (CPU; checksum " << sink << ")\n"
+                << "  ns per particle-step:               " << 1e9 / per_core
+                << " (wall), " << 1e9 / per_cpu_second << " (CPU)\n"
+                << "  RNG alone, ns per particle-step:    " << rng_ns << " (wall), "
+                << rng_cpu_ns << " (CPU; checksum " << sink << ")\n"
                 << "  one A x (" << discretization.get_dof_handler().n_dofs()
                 << " unknowns, Q2), ms: " << 1e3 * matvec << "\n"
                 << "  particle-steps per A x (all cores): "

@@ -17,12 +17,12 @@
 namespace FokkerPlanck::Testing
 {
   /** A case built from @p text with its Monte Carlo ensemble. */
-  template <int dim>
-  struct MonteCarloCase : TestCase<dim>
+  template <int dim> struct MonteCarloCase : TestCase<dim>
   {
     explicit MonteCarloCase(const std::string &text)
-      : TestCase<dim>(text)
-    {}
+        : TestCase<dim>(text)
+    {
+    }
 
     std::unique_ptr<MonteCarlo::Ensemble<dim>>
     ensemble() const

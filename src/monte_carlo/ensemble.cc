@@ -105,8 +105,8 @@ namespace FokkerPlanck::MonteCarlo
   Estimate
   Observation<dim>::controlled(const unsigned int t) const
   {
-    const auto         L = layout;
-    const unsigned int m = L.n_basis;
+    const auto          L = layout;
+    const unsigned int  m = L.n_basis;
     std::vector<double> total(L.size, 0.);
     for (unsigned int b = 0; b < n_batches; ++b)
       for (unsigned int s = 0; s < L.size; ++s)
@@ -121,7 +121,8 @@ namespace FokkerPlanck::MonteCarlo
       {
         const double ci = total[L.controls + i] / n;
         for (unsigned int j = 0; j < m; ++j)
-          A[i * m + j] = total[L.control_products + i * m + j] / n - ci * total[L.controls + j] / n;
+          A[i * m + j] =
+              total[L.control_products + i * m + j] / n - ci * total[L.controls + j] / n;
         r[i] = total[L.target_controls + t * m + i] / n - ci * total[L.targets + t] / n;
       }
     std::vector<bool> active(m, true);
@@ -184,22 +185,22 @@ namespace FokkerPlanck::MonteCarlo
     }
 
     /** One time step of one particle, with the boundary treatment. */
-    template <int dim, class Dynamics>
-    class Stepper
+    template <int dim, class Dynamics> class Stepper
     {
     public:
       Stepper(const Dynamics             &dynamics,
               const MonteCarloParameters &parameters,
               const BoxGrid<dim>         &grid,
               const double                temperature)
-        : dynamics(dynamics)
-        , parameters(parameters)
-        , grid(grid)
-        , dt(parameters.time_step)
-        , sqrt_dt(std::sqrt(parameters.time_step))
-        , T(temperature)
-        , absorbing(grid.has_absorbing_face())
-      {}
+          : dynamics(dynamics)
+          , parameters(parameters)
+          , grid(grid)
+          , dt(parameters.time_step)
+          , sqrt_dt(std::sqrt(parameters.time_step))
+          , T(temperature)
+          , absorbing(grid.has_absorbing_face())
+      {
+      }
 
       /**
        * Step from @p x at step @p s to @p y. @p d is the displacement
@@ -207,13 +208,13 @@ namespace FokkerPlanck::MonteCarlo
        * false if the particle is absorbed in this step.
        */
       bool
-      step(const RandomStream      &rng,
-           const std::uint64_t      s,
-           const Point<dim>        &x,
-           Point<dim>              &y,
-           Tensor<1, dim>          &d,
-           Tensor<1, dim>          &eta,
-           double                  &n_clamped) const
+      step(const RandomStream &rng,
+           const std::uint64_t s,
+           const Point<dim>   &x,
+           Point<dim>         &y,
+           Tensor<1, dim>     &d,
+           Tensor<1, dim>     &eta,
+           double             &n_clamped) const
       {
         double z[4];
         rng.normals(s, Purpose::step_noise, z, 0, (dim + 1) / 2);
@@ -221,7 +222,8 @@ namespace FokkerPlanck::MonteCarlo
         for (unsigned int k = 0; k < dim; ++k)
           dW[k] = z[k] * sqrt_dt;
         if (parameters.noise == MonteCarloParameters::Noise::student_t)
-          dW /= std::sqrt(rng.chi_square_over_nu_minus_2(s, parameters.degrees_of_freedom));
+          dW /=
+              std::sqrt(rng.chi_square_over_nu_minus_2(s, parameters.degrees_of_freedom));
 
         const SymmetricTensor<2, dim> D = dynamics.diffusion(x);
         const auto                    g = dynamics.noise(D);
@@ -248,16 +250,16 @@ namespace FokkerPlanck::MonteCarlo
        * method for the drift.
        */
       void
-      weak_order_2(const RandomStream          &rng,
-                   const std::uint64_t          s,
-                   const Point<dim>            &x,
-                   const Tensor<1, dim>        &b,
-                   const Tensor<2, dim>        &g,
-                   const Tensor<1, dim>        &dW,
-                   Point<dim>                  &y) const
+      weak_order_2(const RandomStream   &rng,
+                   const std::uint64_t   s,
+                   const Point<dim>     &x,
+                   const Tensor<1, dim> &b,
+                   const Tensor<2, dim> &g,
+                   const Tensor<1, dim> &dW,
+                   Point<dim>           &y) const
       {
         const Point<dim> predictor = x + b * dt + g * dW;
-        y = x + 0.5 * (b + dynamics.drift(predictor)) * dt;
+        y                          = x + 0.5 * (b + dynamics.drift(predictor)) * dt;
         if constexpr (Dynamics::constant_noise)
           y += g * dW;
         else
@@ -290,14 +292,15 @@ namespace FokkerPlanck::MonteCarlo
               for (unsigned int i = 0; i < dim; ++i)
                 {
                   double increment =
-                    0.25 * (gRp[j][i][j] + gRm[j][i][j] + 2. * g[i][j]) * dW[j] +
-                    0.25 * (gRp[j][i][j] - gRm[j][i][j]) * (dW[j] * dW[j] - dt) / sqrt_dt;
+                      0.25 * (gRp[j][i][j] + gRm[j][i][j] + 2. * g[i][j]) * dW[j] +
+                      0.25 * (gRp[j][i][j] - gRm[j][i][j]) * (dW[j] * dW[j] - dt) /
+                          sqrt_dt;
                   for (unsigned int r = 0; r < dim; ++r)
                     if (r != j)
                       increment +=
-                        0.25 * (gUp[r][i][j] + gUm[r][i][j] - 2. * g[i][j]) * dW[j] +
-                        0.25 * (gUp[r][i][j] - gUm[r][i][j]) * (dW[j] * dW[r] + V[r][j]) /
-                          sqrt_dt;
+                          0.25 * (gUp[r][i][j] + gUm[r][i][j] - 2. * g[i][j]) * dW[j] +
+                          0.25 * (gUp[r][i][j] - gUm[r][i][j]) *
+                              (dW[j] * dW[r] + V[r][j]) / sqrt_dt;
                   y[i] += increment;
                 }
           }
@@ -338,31 +341,32 @@ namespace FokkerPlanck::MonteCarlo
             const double wall = upper ? grid.upper[k] : grid.lower[k];
             switch (grid.face(2 * k + (upper ? 1 : 0)))
               {
-                case BoundaryType::absorbing:
-                  return false;
-                case BoundaryType::periodic:
-                  {
-                    const double shift = (upper ? -1. : 1.) * (grid.upper[k] - grid.lower[k]);
-                    y[k] += shift;
-                    wrapped[k] += shift;
-                    break;
-                  }
-                default:
-                  {
-                    const double overshoot = y[k] - wall;
-                    switch (parameters.reflection)
-                      {
-                        case MonteCarloParameters::Reflection::conormal:
-                          for (unsigned int i = 0; i < dim; ++i)
-                            y[i] -= 2. * overshoot * D[i][k] / D[k][k];
-                          break;
-                        case MonteCarloParameters::Reflection::normal:
-                          y[k] = wall - overshoot;
-                          break;
-                        default:
-                          y[k] = wall;
-                      }
-                  }
+              case BoundaryType::absorbing:
+                return false;
+              case BoundaryType::periodic:
+                {
+                  const double shift =
+                      (upper ? -1. : 1.) * (grid.upper[k] - grid.lower[k]);
+                  y[k] += shift;
+                  wrapped[k] += shift;
+                  break;
+                }
+              default:
+                {
+                  const double overshoot = y[k] - wall;
+                  switch (parameters.reflection)
+                    {
+                    case MonteCarloParameters::Reflection::conormal:
+                      for (unsigned int i = 0; i < dim; ++i)
+                        y[i] -= 2. * overshoot * D[i][k] / D[k][k];
+                      break;
+                    case MonteCarloParameters::Reflection::normal:
+                      y[k] = wall - overshoot;
+                      break;
+                    default:
+                      y[k] = wall;
+                    }
+                }
               }
           }
       }
@@ -387,7 +391,7 @@ namespace FokkerPlanck::MonteCarlo
               const unsigned int k    = face / 2;
               const double       wall = face % 2 ? grid.upper[k] : grid.lower[k];
               const double       d0 = std::abs(x[k] - wall), d1 = std::abs(y[k] - wall);
-              const double       p  = std::exp(-d0 * d1 / (T * D[k][k] * dt));
+              const double       p    = std::exp(-d0 * d1 / (T * D[k][k] * dt));
               const auto         word = face < 4 ? low[face] : high[face - 4];
               if (RandomStream::uniform(word) < p)
                 return true;
@@ -404,8 +408,7 @@ namespace FokkerPlanck::MonteCarlo
   } // namespace
 
   /** What one call of run() does and where it accumulates. */
-  template <int dim>
-  struct Ensemble<dim>::Work
+  template <int dim> struct Ensemble<dim>::Work
   {
     bool          stationary = false;
     std::uint64_t end_step   = 0;
@@ -428,14 +431,14 @@ namespace FokkerPlanck::MonteCarlo
                           const bool                    stationary,
                           const MPI_Comm                communicator,
                           std::ostream                 *progress)
-    : parameters(parameters)
-    , initial(initial)
-    , model(model)
-    , stationary(stationary)
-    , communicator(communicator)
-    , progress(progress)
-    , box(geometry)
-    , layout(dim, parameters.regions.size())
+      : parameters(parameters)
+      , initial(initial)
+      , model(model)
+      , stationary(stationary)
+      , communicator(communicator)
+      , progress(progress)
+      , box(geometry)
+      , layout(dim, parameters.regions.size())
   {
     for (const auto &[name, expression] : parameters.regions)
       {
@@ -449,7 +452,7 @@ namespace FokkerPlanck::MonteCarlo
           {
             throw InputError("Monte Carlo/First-passage regions",
                              "cannot evaluate '" + expression + "' (region '" + name +
-                               "') as a function of " + Parsing::variable_names(dim));
+                                 "') as a function of " + Parsing::variable_names(dim));
           }
         regions.push_back(std::move(parser));
       }
@@ -464,7 +467,8 @@ namespace FokkerPlanck::MonteCarlo
             for (unsigned int i = 0; i < dim; ++i)
               for (unsigned int j = i; j < dim; ++j)
                 covariance[i][j] = initial.initial_covariance[i * dim + j];
-            require(initial.initial_mean.size() == dim && eigenvalues(covariance)[dim - 1] > 0.,
+            require(initial.initial_mean.size() == dim &&
+                        eigenvalues(covariance)[dim - 1] > 0.,
                     "Time stepping/Initial condition/Covariance",
                     "the Monte Carlo starting points need a positive definite "
                     "covariance and a mean of dim numbers");
@@ -474,14 +478,15 @@ namespace FokkerPlanck::MonteCarlo
           {
             // Rejection sampling: bound the density by 1.5 times its
             // maximum over the vertices and centres of a 4x finer grid.
-            initial_density = make_initial_condition<dim>(initial);
+            initial_density         = make_initial_condition<dim>(initial);
             const unsigned int fine = 4;
             unsigned int       n    = 1;
             for (unsigned int k = 0; k < dim; ++k)
               n *= fine * box.n_cells(k) + 1;
             require(n < 20000000,
                     "Monte Carlo/Initial point",
-                    "the grid is too fine to bound the initial expression; give an initial point");
+                    "the grid is too fine to bound the initial expression; give an "
+                    "initial point");
             for (unsigned int index = 0; index < n; ++index)
               {
                 Point<dim>   x;
@@ -489,7 +494,8 @@ namespace FokkerPlanck::MonteCarlo
                 for (unsigned int k = 0; k < dim; ++k)
                   {
                     const unsigned int m = fine * box.n_cells(k) + 1;
-                    x[k] = box.lower[k] + (box.upper[k] - box.lower[k]) * (rest % m) / (m - 1.);
+                    x[k]                 = box.lower[k] +
+                           (box.upper[k] - box.lower[k]) * (rest % m) / (m - 1.);
                     rest /= m;
                   }
                 initial_bound = std::max(initial_bound, initial_density->value(x));
@@ -524,8 +530,7 @@ namespace FokkerPlanck::MonteCarlo
       }
   }
 
-  template <int dim>
-  Ensemble<dim>::~Ensemble() = default;
+  template <int dim> Ensemble<dim>::~Ensemble() = default;
 
   template <int dim>
   std::vector<std::string>
@@ -556,7 +561,7 @@ namespace FokkerPlanck::MonteCarlo
         return x;
       }
     const RandomStream rng(parameters.seed, trajectory);
-    const auto inside = [&](const Point<dim> &x) {
+    const auto         inside = [&](const Point<dim> &x) {
       for (unsigned int k = 0; k < dim; ++k)
         if (x[k] < box.lower[k] || x[k] > box.upper[k])
           return false;
@@ -582,7 +587,8 @@ namespace FokkerPlanck::MonteCarlo
           {
             const auto w = rng.words(0, Purpose::initial_point, attempt);
             for (unsigned int k = 0; k < dim; ++k)
-              x[k] = box.lower[k] + (box.upper[k] - box.lower[k]) * RandomStream::uniform(w[k]);
+              x[k] = box.lower[k] +
+                     (box.upper[k] - box.lower[k]) * RandomStream::uniform(w[k]);
             if (stationary ||
                 RandomStream::uniform(w[3]) * initial_bound < initial_density->value(x))
               return x;
@@ -602,24 +608,27 @@ namespace FokkerPlanck::MonteCarlo
     const unsigned int           n_cells = box.size();
     const unsigned int           S       = layout.size;
     const double                 dt      = parameters.time_step;
-    const double quantum = box.diameter() * std::ldexp(1., -60), inverse_quantum = 1. / quantum;
-    const unsigned int n_regions = regions.size();
-    const std::uint64_t start    = current_step;
+    const double                 quantum = box.diameter() * std::ldexp(1., -60),
+                 inverse_quantum         = 1. / quantum;
+    const unsigned int  n_regions        = regions.size();
+    const std::uint64_t start            = current_step;
     bool                periodic[dim];
     for (unsigned int k = 0; k < dim; ++k)
       periodic[k] = box.face(2 * k) == BoundaryType::periodic;
 
     const unsigned int n_threads =
-      std::max(1U, std::min(parameters.n_threads, end_batch - first_batch));
-    work.displacement.assign(n_threads, std::vector<Fixed>(work.stationary ? n_cells * dim : 0));
+        std::max(1U, std::min(parameters.n_threads, end_batch - first_batch));
+    work.displacement.assign(n_threads,
+                             std::vector<Fixed>(work.stationary ? n_cells * dim : 0));
     work.clamped.assign(n_threads, 0.);
 
-    std::atomic<unsigned int> next_batch(first_batch);
-    std::atomic<double>       done(0.);
-    std::mutex                print_mutex;
-    const auto                begin = std::chrono::steady_clock::now();
-    auto                      last_print = begin;
-    const double total_steps = static_cast<double>(positions.size()) * (work.end_step - start);
+    std::atomic<unsigned int>  next_batch(first_batch);
+    std::atomic<std::uint64_t> done(0);
+    std::mutex                 print_mutex;
+    const auto                 begin      = std::chrono::steady_clock::now();
+    auto                       last_print = begin;
+    const double               total_steps =
+        static_cast<double>(positions.size()) * (work.end_step - start);
     const unsigned int n_ranks = Utilities::MPI::n_mpi_processes(communicator);
 
     const auto report = [&]() {
@@ -628,37 +637,39 @@ namespace FokkerPlanck::MonteCarlo
       std::unique_lock<std::mutex> lock(print_mutex, std::try_to_lock);
       if (!lock.owns_lock())
         return;
-      const auto   now     = std::chrono::steady_clock::now();
-      if (std::chrono::duration<double>(now - last_print).count() < parameters.progress_interval)
+      const auto now = std::chrono::steady_clock::now();
+      if (std::chrono::duration<double>(now - last_print).count() <
+          parameters.progress_interval)
         return;
       last_print            = now;
       const double elapsed  = std::chrono::duration<double>(now - begin).count();
-      const double fraction = done.load() / total_steps;
+      const double fraction = static_cast<double>(done.load()) / total_steps;
       *progress << "  monte carlo: " << std::fixed << std::setprecision(1)
-                << 100. * fraction << "% of steps to t = " << work.end_step * dt
-                << ", " << std::scientific << std::setprecision(2)
-                << done.load() * n_ranks / elapsed << " particle-steps/s (all ranks, estimated), ETA "
-                << std::fixed << std::setprecision(0) << elapsed * (1. - fraction) / fraction
-                << " s" << std::defaultfloat << std::endl;
+                << 100. * fraction << "% of steps to t = " << work.end_step * dt << ", "
+                << std::scientific << std::setprecision(2)
+                << static_cast<double>(done.load()) * n_ranks / elapsed
+                << " particle-steps/s (all ranks, estimated), ETA " << std::fixed
+                << std::setprecision(0) << elapsed * (1. - fraction) / fraction << " s"
+                << std::defaultfloat << std::endl;
     };
 
     const auto worker = [&](const unsigned int thread) {
       auto &displacement = work.displacement[thread];
       for (unsigned int b = next_batch++; b < end_batch; b = next_batch++)
         {
-          double *sums = &work.batch_sums[b * S];
+          double *sums   = &work.batch_sums[b * S];
           auto   *counts = &work.batch_counts[static_cast<std::size_t>(b) * n_cells];
-          const std::uint64_t begin_t =
-            static_cast<std::uint64_t>(b) * parameters.n_trajectories / parameters.n_batches;
-          const std::uint64_t end_t =
-            static_cast<std::uint64_t>(b + 1) * parameters.n_trajectories / parameters.n_batches;
+          const std::uint64_t begin_t = static_cast<std::uint64_t>(b) *
+                                        parameters.n_trajectories / parameters.n_batches;
+          const std::uint64_t end_t = static_cast<std::uint64_t>(b + 1) *
+                                      parameters.n_trajectories / parameters.n_batches;
           for (std::uint64_t trajectory = begin_t; trajectory < end_t; ++trajectory)
             {
               const std::uint64_t t = trajectory - first_trajectory;
               const RandomStream  rng(parameters.seed, trajectory);
               Point<dim>          x = positions[t], y;
               Tensor<1, dim>      d, eta, previous_d;
-              double             *hit = n_regions ? &first_passage[t * n_regions] : nullptr;
+              double    *hit    = n_regions ? &first_passage[t * n_regions] : nullptr;
               const auto sample = [&](const Point<dim> &z) {
                 ++counts[box.index(z)];
                 sums[layout.weight] += 1.;
@@ -683,28 +694,31 @@ namespace FokkerPlanck::MonteCarlo
                       // Pair (X_k, X_k+1) with X_k = x: current, e_p, area.
                       const unsigned int cell = box.index(x);
                       for (unsigned int i = 0; i < dim; ++i)
-                        displacement[cell * dim + i] +=
-                          static_cast<Fixed>(std::llround((previous_d[i] + d[i]) * inverse_quantum));
+                        displacement[cell * dim + i] += static_cast<Fixed>(
+                            std::llround((previous_d[i] + d[i]) * inverse_quantum));
                       // Targets, minus the noise terms F(X_k)·η and ½(x_i η_j − x_j η_i),
                       // which have mean zero since η is independent of X_k.
                       double y[1 + dim * (dim - 1) / 2];
-                      y[0] = (dynamics.force(x + 0.5 * d) * d - dynamics.force(x) * eta) / dt;
+                      y[0] = (dynamics.force(x + 0.5 * d) * d - dynamics.force(x) * eta) /
+                             dt;
                       for (unsigned int i = 0, p = 1; i < dim; ++i)
                         for (unsigned int j = i + 1; j < dim; ++j, ++p)
-                          y[p] = 0.5 * (x[i] * (d[j] - eta[j]) - x[j] * (d[i] - eta[i])) / dt;
+                          y[p] = 0.5 * (x[i] * (d[j] - eta[j]) - x[j] * (d[i] - eta[i])) /
+                                 dt;
                       // Control variates (φ(X_k+1) − φ(X_k) − ∇φ(X_k)·η)/Δt for
                       // φ = x_i and x_i x_j: mean zero for the stationary chain,
                       // reflections included (not in periodic directions).
-                      double c[dim + dim * (dim + 1) / 2];
+                      double       c[dim + dim * (dim + 1) / 2];
                       unsigned int m = 0;
                       for (unsigned int i = 0; i < dim; ++i)
                         c[m++] = periodic[i] ? 0. : (d[i] - eta[i]) / dt;
                       for (unsigned int i = 0; i < dim; ++i)
                         for (unsigned int j = i; j < dim; ++j)
-                          c[m++] = periodic[i] || periodic[j] ?
-                                     0. :
-                                     (x[i] * (d[j] - eta[j]) + x[j] * (d[i] - eta[i]) +
-                                      d[i] * d[j]) / dt;
+                          c[m++] = periodic[i] || periodic[j]
+                                       ? 0.
+                                       : (x[i] * (d[j] - eta[j]) +
+                                          x[j] * (d[i] - eta[i]) + d[i] * d[j]) /
+                                             dt;
                       sums[layout.pairs] += 1.;
                       for (unsigned int t = 0; t < layout.n_targets; ++t)
                         {
@@ -726,7 +740,8 @@ namespace FokkerPlanck::MonteCarlo
                     if (hit[r] < 0. && regions[r]->value(x) > 0.)
                       hit[r] = (s + 1) * dt;
                   if (work.stationary && s + 1 >= work.burn_in &&
-                      (s + 1 - work.burn_in) % work.interval == 0 && s + 1 < work.end_step)
+                      (s + 1 - work.burn_in) % work.interval == 0 &&
+                      s + 1 < work.end_step)
                     {
                       sample(x);
                       pending = true;
@@ -735,7 +750,7 @@ namespace FokkerPlanck::MonteCarlo
               positions[t] = x;
               if (!work.stationary && alive[t])
                 sample(x);
-              done = done + static_cast<double>(work.end_step - start);
+              done += work.end_step - start;
               if (thread == 0)
                 report();
             }
@@ -754,7 +769,8 @@ namespace FokkerPlanck::MonteCarlo
           thread.join();
       }
     stepping_seconds +=
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin_time).count();
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin_time)
+            .count();
     local_steps += total_steps;
     (void)quantum;
   }
@@ -785,8 +801,10 @@ namespace FokkerPlanck::MonteCarlo
     for (unsigned int b = first_batch; b < end_batch; ++b)
       {
         double *sums = &work.batch_sums[b * S];
-        for (std::uint64_t trajectory = static_cast<std::uint64_t>(b) * parameters.n_trajectories / B;
-             trajectory < static_cast<std::uint64_t>(b + 1) * parameters.n_trajectories / B;
+        for (std::uint64_t trajectory =
+                 static_cast<std::uint64_t>(b) * parameters.n_trajectories / B;
+             trajectory <
+             static_cast<std::uint64_t>(b + 1) * parameters.n_trajectories / B;
              ++trajectory)
           {
             const std::uint64_t t = trajectory - first_trajectory;
@@ -810,10 +828,18 @@ namespace FokkerPlanck::MonteCarlo
     result.time      = current_step * dt;
     result.layout    = layout;
     result.n_batches = B;
-    MPI_Allreduce(MPI_IN_PLACE, work.batch_sums.data(), work.batch_sums.size(), MPI_DOUBLE,
-                  MPI_SUM, communicator);
-    MPI_Allreduce(MPI_IN_PLACE, work.batch_counts.data(), work.batch_counts.size(),
-                  MPI_UINT32_T, MPI_SUM, communicator);
+    MPI_Allreduce(MPI_IN_PLACE,
+                  work.batch_sums.data(),
+                  work.batch_sums.size(),
+                  MPI_DOUBLE,
+                  MPI_SUM,
+                  communicator);
+    MPI_Allreduce(MPI_IN_PLACE,
+                  work.batch_counts.data(),
+                  work.batch_counts.size(),
+                  MPI_UINT32_T,
+                  MPI_SUM,
+                  communicator);
     result.batch_sums = std::move(work.batch_sums);
 
     result.counts.assign(n_cells, 0.);
@@ -821,7 +847,8 @@ namespace FokkerPlanck::MonteCarlo
     for (unsigned int b = 0; b < B; ++b)
       for (unsigned int c = 0; c < n_cells; ++c)
         {
-          const double count = work.batch_counts[static_cast<std::size_t>(b) * n_cells + c];
+          const double count =
+              work.batch_counts[static_cast<std::size_t>(b) * n_cells + c];
           result.counts[c] += count;
           batch_n[b] += count;
         }
@@ -840,7 +867,8 @@ namespace FokkerPlanck::MonteCarlo
               if (batch_n[b] > 0.)
                 {
                   const double fb =
-                    work.batch_counts[static_cast<std::size_t>(b) * n_cells + c] / batch_n[b];
+                      work.batch_counts[static_cast<std::size_t>(b) * n_cells + c] /
+                      batch_n[b];
                   observed += batch_n[b] * (fb - f) * (fb - f) / (B - 1);
                 }
           }
@@ -848,7 +876,7 @@ namespace FokkerPlanck::MonteCarlo
         // exactly; correlated samples cannot have less (a smaller estimate
         // is noise of the estimate, which would narrow the bands).
         result.dispersion =
-          stationary && multinomial > 0. ? std::max(1., observed / multinomial) : 1.;
+            stationary && multinomial > 0. ? std::max(1., observed / multinomial) : 1.;
       }
 
     // Current J_c = Σ (X_k+1 − X_k−1) / (2Δt) / (n_samples · |cell|).
@@ -861,8 +889,8 @@ namespace FokkerPlanck::MonteCarlo
     result.n_clamped = Utilities::MPI::sum(clamped, communicator);
     if (work.stationary)
       {
-        auto &fixed = work.displacement.empty() ? work.displacement.emplace_back() :
-                                                  work.displacement[0];
+        auto &fixed = work.displacement.empty() ? work.displacement.emplace_back()
+                                                : work.displacement[0];
         fixed.resize(n_cells * dim, 0);
         sum_fixed(fixed, communicator);
         const double quantum = box.diameter() * std::ldexp(1., -60);
@@ -880,13 +908,14 @@ namespace FokkerPlanck::MonteCarlo
   Ensemble<dim>::run_stationary()
   {
     Work work;
-    work.stationary = true;
+    work.stationary  = true;
     const auto steps = [&](const double time) {
       return static_cast<std::uint64_t>(std::llround(time / parameters.time_step));
     };
     work.burn_in  = std::max<std::uint64_t>(1, steps(parameters.burn_in));
     work.interval = parameters.sampling_interval;
-    work.end_step = work.burn_in + std::max<std::uint64_t>(1, steps(parameters.sampling_time)) + 1;
+    work.end_step =
+        work.burn_in + std::max<std::uint64_t>(1, steps(parameters.sampling_time)) + 1;
     dispatch(work);
     return finish(work);
   }
@@ -897,7 +926,8 @@ namespace FokkerPlanck::MonteCarlo
   {
     Work work;
     work.end_step = std::max<std::uint64_t>(
-      current_step, static_cast<std::uint64_t>(std::llround(time / parameters.time_step)));
+        current_step,
+        static_cast<std::uint64_t>(std::llround(time / parameters.time_step)));
     dispatch(work);
     return finish(work);
   }

@@ -60,8 +60,9 @@ namespace FokkerPlanck::MonteCarlo
             if (P[c] > 0.)
               {
                 const double q = std::min(1., P[c] / rest);
-                k = q >= 1. ? remaining :
-                              std::binomial_distribution<long long>(remaining, q)(generator);
+                k              = q >= 1.
+                                     ? remaining
+                                     : std::binomial_distribution<long long>(remaining, q)(generator);
               }
             tv[draw] += 0.5 * std::abs(static_cast<double>(k) / n - P[c]);
             remaining -= k;
@@ -75,7 +76,7 @@ namespace FokkerPlanck::MonteCarlo
 
     // χ² with effective counts; cells with E < 5 pooled into one bin.
     double pooled_observed = 0., pooled_expected = 0.;
-    int    bins            = 0;
+    int    bins = 0;
     for (std::size_t c = 0; c < n_cells; ++c)
       {
         const double E = P[c] * result.n_effective, O = f[c] * result.n_effective;
@@ -98,7 +99,7 @@ namespace FokkerPlanck::MonteCarlo
       }
     result.chi_square_dof = bins > 1 ? bins - 1 : 1;
     result.chi_square_p =
-      boost::math::gamma_q(0.5 * result.chi_square_dof, 0.5 * result.chi_square);
+        boost::math::gamma_q(0.5 * result.chi_square_dof, 0.5 * result.chi_square);
 
     if (one_dimensional)
       {

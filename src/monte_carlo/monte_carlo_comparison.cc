@@ -39,12 +39,12 @@ namespace FokkerPlanck
     LA::MPI::Vector ghosted;
     discretization.initialize_ghosted_vector(ghosted);
     ghosted = p;
-    const QGauss<dim> quadrature(discretization.get_fe().degree + 2);
-    FEValues<dim>     fe_values(discretization.get_mapping(),
+    const QGauss<dim>           quadrature(discretization.get_fe().degree + 2);
+    FEValues<dim>               fe_values(discretization.get_mapping(),
                             discretization.get_fe(),
                             quadrature,
                             update_values | update_gradients | update_quadrature_points |
-                              update_JxW_values);
+                                update_JxW_values);
     std::vector<double>         values(quadrature.size());
     std::vector<Tensor<1, dim>> gradients(quadrature.size());
     std::vector<double>         local(grid.size() * (1 + dim), 0.);
@@ -60,10 +60,11 @@ namespace FokkerPlanck
           const unsigned int c = grid.index(cell->center());
           for (unsigned int q = 0; q < quadrature.size(); ++q)
             {
-              const Point<dim> &x  = fe_values.quadrature_point(q);
-              const auto        D  = model.diffusion(x);
-              const auto J = model.fokker_planck_drift(x) * values[q] - T * (D * gradients[q]);
-              const double      JxW = fe_values.JxW(q);
+              const Point<dim> &x = fe_values.quadrature_point(q);
+              const auto        D = model.diffusion(x);
+              const auto        J =
+                  model.fokker_planck_drift(x) * values[q] - T * (D * gradients[q]);
+              const double JxW = fe_values.JxW(q);
               local[c * (1 + dim)] += values[q] * JxW;
               for (unsigned int i = 0; i < dim; ++i)
                 local[c * (1 + dim) + 1 + i] += J[i] * JxW;
@@ -71,7 +72,7 @@ namespace FokkerPlanck
               for (unsigned int i = 0; i < dim; ++i)
                 for (unsigned int j = 0; j < dim; ++j)
                   area[i][j] +=
-                    0.5 * ((x[i] - mean[i]) * J[j] - (x[j] - mean[j]) * J[i]) * JxW;
+                      0.5 * ((x[i] - mean[i]) * J[j] - (x[j] - mean[j]) * J[i]) * JxW;
             }
         }
     Utilities::MPI::sum(local, communicator, local);
@@ -88,29 +89,30 @@ namespace FokkerPlanck
   }
 
   template <int dim>
-  MonteCarloComparison<dim>::MonteCarloComparison(const CaseParameters      &parameters,
-                                                  const Discretization<dim> &discretization,
-                                                  const Model<dim>          &model,
-                                                  std::ostream              *log)
-    : parameters(parameters)
-    , discretization(discretization)
-    , model(model)
-    , log(log)
-    , ensemble(parameters.monte_carlo,
-               parameters.geometry,
-               parameters.time_stepping,
-               model,
-               parameters.stationary,
-               discretization.communicator(),
-               log)
-    , field_fe(FE_DGQ<dim>(0), parameters.stationary ? 2 + 2 * dim : 2)
-    , field_dofs(discretization.get_dof_handler().get_triangulation())
+  MonteCarloComparison<dim>::MonteCarloComparison(
+      const CaseParameters      &parameters,
+      const Discretization<dim> &discretization,
+      const Model<dim>          &model,
+      std::ostream              *log)
+      : parameters(parameters)
+      , discretization(discretization)
+      , model(model)
+      , log(log)
+      , ensemble(parameters.monte_carlo,
+                 parameters.geometry,
+                 parameters.time_stepping,
+                 model,
+                 parameters.stationary,
+                 discretization.communicator(),
+                 log)
+      , field_fe(FE_DGQ<dim>(0), parameters.stationary ? 2 + 2 * dim : 2)
+      , field_dofs(discretization.get_dof_handler().get_triangulation())
   {
     field_dofs.distribute_dofs(field_fe);
     field_values.reinit(field_dofs.locally_owned_dofs(),
                         DoFTools::extract_locally_relevant_dofs(field_dofs),
                         discretization.communicator());
-    const auto &mc = parameters.monte_carlo;
+    const auto &mc     = parameters.monte_carlo;
     json["parameters"] = {{"trajectories", mc.n_trajectories},
                           {"time_step", mc.time_step},
                           {"burn_in", mc.burn_in},
@@ -127,8 +129,7 @@ namespace FokkerPlanck
     json["comparisons"] = nlohmann::json::array();
   }
 
-  template <int dim>
-  MonteCarloComparison<dim>::~MonteCarloComparison() = default;
+  template <int dim> MonteCarloComparison<dim>::~MonteCarloComparison() = default;
 
   template <int dim>
   typename OutputWriter<dim>::ExtraFields
@@ -153,13 +154,14 @@ namespace FokkerPlanck
       table.add(name, value);
       row[name] = value;
     };
-    const auto put_estimate = [&](const std::string &name, const Estimate &mc, const double fe) {
-      put("mc_" + name, mc.value);
-      put("mc_" + name + "_error", mc.error);
-      put("fe_" + name, fe);
-      row["within_99"][name] =
-        std::abs(mc.value - fe) <= z99 * mc.error + 1e-9 * (1. + std::abs(fe));
-    };
+    const auto put_estimate =
+        [&](const std::string &name, const Estimate &mc, const double fe) {
+          put("mc_" + name, mc.value);
+          put("mc_" + name + "_error", mc.error);
+          put("fe_" + name, fe);
+          row["within_99"][name] =
+              std::abs(mc.value - fe) <= z99 * mc.error + 1e-9 * (1. + std::abs(fe));
+        };
     put("time", time);
     put("mc_time", observation.time);
     put("samples", observation.n_samples);
@@ -178,7 +180,8 @@ namespace FokkerPlanck
       }
     row["tv_inside_band"] = histogram.total_variation <= histogram.band_99;
     for (unsigned int i = 0; i < dim; ++i)
-      put_estimate(std::string("mean_") + axis[i], observation.mean(i), reference.mean[i]);
+      put_estimate(
+          std::string("mean_") + axis[i], observation.mean(i), reference.mean[i]);
     for (unsigned int i = 0; i < dim; ++i)
       for (unsigned int j = i; j < dim; ++j)
         put_estimate(std::string("cov_") + axis[i] + axis[j],
@@ -187,7 +190,9 @@ namespace FokkerPlanck
     const auto L = observation.layout;
     if (parameters.stationary)
       {
-        put_estimate("entropy_production", observation.controlled(0), reference.entropy_production);
+        put_estimate("entropy_production",
+                     observation.controlled(0),
+                     reference.entropy_production);
         for (unsigned int i = 0, p = 1; i < dim; ++i)
           for (unsigned int j = i + 1; j < dim; ++j, ++p)
             put_estimate(std::string("area_rate_") + axis[i] + axis[j],
@@ -213,9 +218,8 @@ namespace FokkerPlanck
           character = '_';
     for (unsigned int r = 0; r < names.size(); ++r)
       {
-        const Estimate reached = observation.estimate([L, r](const double *s) {
-          return s[L.regions + 2 * r] / s[L.started];
-        });
+        const Estimate reached = observation.estimate(
+            [L, r](const double *s) { return s[L.regions + 2 * r] / s[L.started]; });
         const Estimate passage = observation.estimate([L, r](const double *s) {
           return s[L.regions + 2 * r + 1] / s[L.regions + 2 * r];
         });
@@ -253,12 +257,13 @@ namespace FokkerPlanck
     return [this](DataOut<dim, dim> &data_out) {
       std::vector<std::string> names = {"mc_density", "mc_density_difference"};
       std::vector<DataComponentInterpretation::DataComponentInterpretation> kinds(
-        2, DataComponentInterpretation::component_is_scalar);
+          2, DataComponentInterpretation::component_is_scalar);
       if (parameters.stationary)
         {
           names.insert(names.end(), dim, "mc_probability_current");
           names.insert(names.end(), dim, "mc_probability_current_difference");
-          kinds.insert(kinds.end(), 2 * dim,
+          kinds.insert(kinds.end(),
+                       2 * dim,
                        DataComponentInterpretation::component_is_part_of_vector);
         }
       data_out.add_data_vector(field_dofs, field_values, names, kinds);
@@ -270,28 +275,30 @@ namespace FokkerPlanck
   MonteCarloComparison<dim>::fill_fields()
   {
     const auto  &grid  = ensemble.grid();
-    const double total = parameters.stationary ?
-                           observation.n_samples :
-                           observation.batch_sums.empty() ?
-                           1. :
-                           observation.estimate([L = observation.layout](const double *s) {
-                             return s[L.started];
-                           }).value;
+    const double total = parameters.stationary ? observation.n_samples
+                         : observation.batch_sums.empty()
+                             ? 1.
+                             : observation
+                                   .estimate([L = observation.layout](const double *s) {
+                                     return s[L.started];
+                                   })
+                                   .value;
     std::vector<types::global_dof_index> dofs(field_fe.n_dofs_per_cell());
     for (const auto &cell : field_dofs.active_cell_iterators())
       if (cell->is_locally_owned())
         {
           cell->get_dof_indices(dofs);
-          const unsigned int c       = grid.index(cell->center());
-          const double       mc      = observation.counts[c] / (total * grid.cell_volume());
-          const double       fe      = reference.probabilities[c] / grid.cell_volume();
+          const unsigned int c  = grid.index(cell->center());
+          const double       mc = observation.counts[c] / (total * grid.cell_volume());
+          const double       fe = reference.probabilities[c] / grid.cell_volume();
           field_values[dofs[0]] = mc;
           field_values[dofs[1]] = mc - fe;
           if (parameters.stationary)
             for (unsigned int i = 0; i < dim; ++i)
               {
-                field_values[dofs[2 + i]]       = observation.current[c][i];
-                field_values[dofs[2 + dim + i]] = observation.current[c][i] - reference.currents[c][i];
+                field_values[dofs[2 + i]] = observation.current[c][i];
+                field_values[dofs[2 + dim + i]] =
+                    observation.current[c][i] - reference.currents[c][i];
               }
         }
     field_values.update_ghost_values();
@@ -305,8 +312,8 @@ namespace FokkerPlanck
     for (unsigned int k = 0; k < cell_files.size(); ++k)
       {
         std::ostringstream name;
-        name << directory << "/monte_carlo_cells_" << std::setw(4) << std::setfill('0') << k
-             << ".csv";
+        name << directory << "/monte_carlo_cells_" << std::setw(4) << std::setfill('0')
+             << k << ".csv";
         std::ofstream out(name.str());
         out << std::setprecision(10);
         for (unsigned int i = 0; i < dim; ++i)
@@ -320,7 +327,8 @@ namespace FokkerPlanck
             const auto x = grid.center(c);
             for (unsigned int i = 0; i < dim; ++i)
               out << x[i] << ",";
-            out << cell_files[k][c] << "," << (n > 0. ? cell_counts[k][c] / n : 0.) << "\n";
+            out << cell_files[k][c] << "," << (n > 0. ? cell_counts[k][c] / n : 0.)
+                << "\n";
           }
       }
   }
@@ -332,10 +340,10 @@ namespace FokkerPlanck
     table.write(directory + "/monte_carlo.txt", discretization.communicator());
     const double steps = ensemble.particle_steps();
     const double seconds =
-      Utilities::MPI::max(ensemble.seconds(), discretization.communicator());
-    json["particle_steps"]      = steps;
-    json["seconds"]             = seconds;
-    json["files"]["table"]      = "monte_carlo.txt";
+        Utilities::MPI::max(ensemble.seconds(), discretization.communicator());
+    json["particle_steps"] = steps;
+    json["seconds"]        = seconds;
+    json["files"]["table"] = "monte_carlo.txt";
     if (dim <= 2)
       json["files"]["cells"] = "monte_carlo_cells_NNNN.csv";
     summary["monte_carlo"] = json;

@@ -14,8 +14,8 @@ namespace FokkerPlanck
   std::string
   to_string(const MonteCarloParameters::Scheme scheme)
   {
-    return scheme == MonteCarloParameters::Scheme::euler_maruyama ? "euler-maruyama" :
-                                                                    "weak-order-2";
+    return scheme == MonteCarloParameters::Scheme::euler_maruyama ? "euler-maruyama"
+                                                                  : "weak-order-2";
   }
 
   std::string
@@ -29,12 +29,12 @@ namespace FokkerPlanck
   {
     switch (reflection)
       {
-        case MonteCarloParameters::Reflection::conormal:
-          return "conormal";
-        case MonteCarloParameters::Reflection::normal:
-          return "normal";
-        default:
-          return "clip";
+      case MonteCarloParameters::Reflection::conormal:
+        return "conormal";
+      case MonteCarloParameters::Reflection::normal:
+        return "normal";
+      default:
+        return "clip";
       }
   }
 
@@ -160,25 +160,25 @@ namespace FokkerPlanck
   {
     prm.enter_subsection("Monte Carlo");
     {
-      enabled            = prm.get_bool("Enabled");
-      n_trajectories     = prm.get_integer("Number of trajectories");
-      time_step          = prm.get_double("Time step");
-      burn_in            = prm.get_double("Burn-in time");
-      sampling_time      = prm.get_double("Sampling time");
-      sampling_interval  = prm.get_integer("Sampling interval");
-      seed               = prm.get_integer("Seed");
-      scheme             = prm.get("Scheme") == "euler-maruyama" ? Scheme::euler_maruyama :
-                                                                   Scheme::weak_order_2;
-      noise              = prm.get("Noise") == "gaussian" ? Noise::gaussian : Noise::student_t;
-      degrees_of_freedom = prm.get_double("Degrees of freedom");
+      enabled           = prm.get_bool("Enabled");
+      n_trajectories    = prm.get_integer("Number of trajectories");
+      time_step         = prm.get_double("Time step");
+      burn_in           = prm.get_double("Burn-in time");
+      sampling_time     = prm.get_double("Sampling time");
+      sampling_interval = prm.get_integer("Sampling interval");
+      seed              = prm.get_integer("Seed");
+      scheme            = prm.get("Scheme") == "euler-maruyama" ? Scheme::euler_maruyama
+                                                                : Scheme::weak_order_2;
+      noise = prm.get("Noise") == "gaussian" ? Noise::gaussian : Noise::student_t;
+      degrees_of_freedom  = prm.get_double("Degrees of freedom");
       const std::string r = prm.get("Reflection");
-      reflection = r == "conormal" ? Reflection::conormal :
-                   r == "normal"   ? Reflection::normal :
-                                     Reflection::clip;
-      n_batches         = prm.get_integer("Number of batches");
-      n_threads         = prm.get_integer("Threads");
-      progress_interval = prm.get_double("Progress interval");
-      band_draws        = prm.get_integer("Band draws");
+      reflection          = r == "conormal" ? Reflection::conormal
+                            : r == "normal" ? Reflection::normal
+                                            : Reflection::clip;
+      n_batches           = prm.get_integer("Number of batches");
+      n_threads           = prm.get_integer("Threads");
+      progress_interval   = prm.get_double("Progress interval");
+      band_draws          = prm.get_integer("Band draws");
       initial_point.clear();
       if (!Utilities::trim(prm.get("Initial point")).empty())
         {
@@ -190,20 +190,21 @@ namespace FokkerPlanck
             {
               throw InputError("Monte Carlo/Initial point",
                                "'" + prm.get("Initial point") +
-                                 "' is not a comma-separated list of numbers");
+                                   "' is not a comma-separated list of numbers");
             }
         }
       regions.clear();
-      for (const auto &item : Parsing::split_expressions(prm.get("First-passage regions")))
+      for (const auto &item :
+           Parsing::split_expressions(prm.get("First-passage regions")))
         {
           const auto colon = item.find(':');
           require(colon != std::string::npos && colon > 0 &&
-                    !Utilities::trim(item.substr(0, colon)).empty() &&
-                    !Utilities::trim(item.substr(colon + 1)).empty(),
+                      !Utilities::trim(item.substr(0, colon)).empty() &&
+                      !Utilities::trim(item.substr(colon + 1)).empty(),
                   "Monte Carlo/First-passage regions",
                   "'" + item +
-                    "' is not of the form 'name: expression'; allowed is a "
-                    "';'-separated list such as 'left: -0.5 - x; right: x - 0.5'");
+                      "' is not of the form 'name: expression'; allowed is a "
+                      "';'-separated list such as 'left: -0.5 - x; right: x - 0.5'");
           regions.emplace_back(Utilities::trim(item.substr(0, colon)),
                                Utilities::trim(item.substr(colon + 1)));
         }
@@ -212,7 +213,8 @@ namespace FokkerPlanck
   }
 
   void
-  MonteCarloParameters::check(const unsigned int dim, const GeometryParameters &geometry) const
+  MonteCarloParameters::check(const unsigned int        dim,
+                              const GeometryParameters &geometry) const
   {
     if (!enabled)
       return;
@@ -225,7 +227,7 @@ namespace FokkerPlanck
     require(n_batches <= n_trajectories,
             "Monte Carlo/Number of batches",
             "must not exceed 'Number of trajectories' (" +
-              std::to_string(n_trajectories) + ")");
+                std::to_string(n_trajectories) + ")");
     require(noise == Noise::gaussian || degrees_of_freedom > 2.,
             "Monte Carlo/Degrees of freedom",
             "must be > 2 for Student-t noise (so that its covariance is finite)");
@@ -234,7 +236,7 @@ namespace FokkerPlanck
             "needs dim = " + std::to_string(dim) + " coordinates");
     for (unsigned int k = 0; k < initial_point.size(); ++k)
       require(initial_point[k] >= geometry.lower_corner[k] &&
-                initial_point[k] <= geometry.upper_corner[k],
+                  initial_point[k] <= geometry.upper_corner[k],
               "Monte Carlo/Initial point",
               "coordinate " + std::to_string(k) + " is outside the box");
     std::set<std::string> names;

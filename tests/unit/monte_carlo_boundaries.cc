@@ -38,7 +38,8 @@ namespace
                                "  set Burn-in time = 1.5\n"
                                "  set Sampling time = 1.5\n"
                                "  set Sampling interval = 10\n"
-                               "  set Reflection = " + reflection + "\n");
+                               "  set Reflection = " +
+                               reflection + "\n");
   }
 
   double
@@ -54,11 +55,12 @@ namespace
     MonteCarloCase<1> c(wall_case(reflection));
     LA::MPI::Vector   pi;
     c.solve_stationary(pi);
-    MonteCarloComparison<1> comparison(c.parameters, *c.discretization, *c.model, nullptr);
+    MonteCarloComparison<1> comparison(
+        c.parameters, *c.discretization, *c.model, nullptr);
     comparison.compare(0., pi);
-    const auto  &o    = comparison.last_observation();
-    const auto  &fe   = comparison.last_reference();
-    const double h    = 1. / 32;
+    const auto  &o     = comparison.last_observation();
+    const auto  &fe    = comparison.last_reference();
+    const double h     = 1. / 32;
     double       worst = 0.;
     for (unsigned int k = 0; k < n; ++k)
       {
@@ -92,24 +94,26 @@ namespace
   y_mean_deviation(const std::string &reflection)
   {
     MonteCarloCase<2> c(
-      "set dim = 2\n"
-      "subsection Geometry\n  set Lower corner = 0, 0\n  set Upper corner = 1, 1\n"
-      "  set Subdivisions = 2, 2\n  set Global refinements = 2\nend\n"
-      "subsection Model\n  set Name = parsed\n  set Temperature = 0.25\n"
-      "  subsection Parsed\n    set Drift = -1; -0.6\n    set Diffusion = 1; 0.6; 0.6; 1\n"
-      "  end\nend\n" +
-      monte_carlo_section("  set Number of trajectories = 600\n"
-                          "  set Number of batches = 20\n"
-                          "  set Time step = 0.001\n"
-                          "  set Burn-in time = 1.5\n"
-                          "  set Sampling time = 1.5\n"
-                          "  set Sampling interval = 10\n"
-                          "  set Reflection = " + reflection + "\n"));
+        "set dim = 2\n"
+        "subsection Geometry\n  set Lower corner = 0, 0\n  set Upper corner = 1, 1\n"
+        "  set Subdivisions = 2, 2\n  set Global refinements = 2\nend\n"
+        "subsection Model\n  set Name = parsed\n  set Temperature = 0.25\n"
+        "  subsection Parsed\n    set Drift = -1; -0.6\n    set Diffusion = 1; 0.6; 0.6; "
+        "1\n"
+        "  end\nend\n" +
+        monte_carlo_section("  set Number of trajectories = 600\n"
+                            "  set Number of batches = 20\n"
+                            "  set Time step = 0.001\n"
+                            "  set Burn-in time = 1.5\n"
+                            "  set Sampling time = 1.5\n"
+                            "  set Sampling interval = 10\n"
+                            "  set Reflection = " +
+                            reflection + "\n"));
     const auto o    = c.ensemble()->run_stationary();
     const auto mean = o.mean(1);
     root_log() << "  " << reflection << " mirror: mean y = " << mean.value << " +- "
-               << mean.error << " (exact 0.5), mean x = " << o.mean(0).value
-               << " (exact " << 0.25 - std::exp(-4.) / (1. - std::exp(-4.)) << ")\n";
+               << mean.error << " (exact 0.5), mean x = " << o.mean(0).value << " (exact "
+               << 0.25 - std::exp(-4.) / (1. - std::exp(-4.)) << ")\n";
     return std::abs(mean.value - 0.5) / mean.error;
   }
 } // namespace
@@ -125,25 +129,28 @@ TEST(MonteCarloBoundaries, AbsorbingSurvivalMatchesEigenSeries)
   for (const double dt : {0.001, 0.01})
     {
       MonteCarloCase<1> c(
-        "set dim = 1\nset Problem = transient\n"
-        "subsection Geometry\n  set Lower corner = 0\n  set Upper corner = 1\n"
-        "  set Subdivisions = 4\n  set Global refinements = 2\nend\n"
-        "subsection Boundary conditions\n  set Default type = absorbing\nend\n"
-        "subsection Model\n  set Name = parsed\n  set Temperature = 0.5\n"
-        "  subsection Parsed\n    set Drift = 0\n    set Diffusion = 1\n  end\nend\n"
-        "subsection Time stepping\n  set End time = 0.3\n"
-        "  subsection Initial condition\n    set Mean = 0.5\n    set Covariance = 0.01\n"
-        "  end\nend\n" +
-        monte_carlo_section("  set Number of trajectories = 20000\n"
-                            "  set Time step = " + std::to_string(dt) + "\n"
-                            "  set Initial point = 0.5\n"));
+          "set dim = 1\nset Problem = transient\n"
+          "subsection Geometry\n  set Lower corner = 0\n  set Upper corner = 1\n"
+          "  set Subdivisions = 4\n  set Global refinements = 2\nend\n"
+          "subsection Boundary conditions\n  set Default type = absorbing\nend\n"
+          "subsection Model\n  set Name = parsed\n  set Temperature = 0.5\n"
+          "  subsection Parsed\n    set Drift = 0\n    set Diffusion = 1\n  end\nend\n"
+          "subsection Time stepping\n  set End time = 0.3\n"
+          "  subsection Initial condition\n    set Mean = 0.5\n    set Covariance = "
+          "0.01\n"
+          "  end\nend\n" +
+          monte_carlo_section("  set Number of trajectories = 20000\n"
+                              "  set Time step = " +
+                              std::to_string(dt) +
+                              "\n"
+                              "  set Initial point = 0.5\n"));
       auto ensemble = c.ensemble();
       for (const double t : {0.05, 0.1, 0.2, 0.3})
         {
-          const auto o = ensemble->observe(t);
-          const auto L = o.layout;
-          const auto survival =
-            o.estimate([L](const double *s) { return 1. - s[L.absorbed] / s[L.started]; });
+          const auto o        = ensemble->observe(t);
+          const auto L        = o.layout;
+          const auto survival = o.estimate(
+              [L](const double *s) { return 1. - s[L.absorbed] / s[L.started]; });
           double exact = 0.;
           for (int n = 1; n < 200; n += 2)
             exact += 4. / (n * M_PI) * std::sin(n * M_PI / 2.) *
@@ -162,26 +169,27 @@ TEST(MonteCarloBoundaries, AbsorbingSurvivalMatchesEigenSeries)
 // the survivors' histogram is inside its TV band.
 TEST(MonteCarloBoundaries, TransientComparisonAtEveryOutputTime)
 {
-  MonteCarloCase<1> c("set dim = 1\nset Problem = transient\n"
-                      "subsection Geometry\n  set Lower corner = 0\n  set Upper corner = 1\n"
-                      "  set Subdivisions = 4\n  set Global refinements = 3\nend\n"
-                      "subsection Boundary conditions\n  set Default type = absorbing\nend\n"
-                      "subsection Model\n  set Name = parsed\n  set Temperature = 0.5\n"
-                      "  subsection Parsed\n    set Drift = 0\n    set Diffusion = 1\n  end\nend\n"
-                      "subsection Discretization\n  set Degree = 2\nend\n"
-                      "subsection Time stepping\n  set Scheme = crank-nicolson\n"
-                      "  set End time = 0.3\n  set Time step = 0.005\n"
-                      "  subsection Initial condition\n    set Type = expression\n"
-                      "    set Expression = pi/2*sin(pi*x)\n    set Normalize = false\n"
-                      "  end\nend\n" +
-                      monte_carlo_section("  set Number of trajectories = 10000\n"
-                                          "  set Time step = 0.001\n"));
+  MonteCarloCase<1> c(
+      "set dim = 1\nset Problem = transient\n"
+      "subsection Geometry\n  set Lower corner = 0\n  set Upper corner = 1\n"
+      "  set Subdivisions = 4\n  set Global refinements = 3\nend\n"
+      "subsection Boundary conditions\n  set Default type = absorbing\nend\n"
+      "subsection Model\n  set Name = parsed\n  set Temperature = 0.5\n"
+      "  subsection Parsed\n    set Drift = 0\n    set Diffusion = 1\n  end\nend\n"
+      "subsection Discretization\n  set Degree = 2\nend\n"
+      "subsection Time stepping\n  set Scheme = crank-nicolson\n"
+      "  set End time = 0.3\n  set Time step = 0.005\n"
+      "  subsection Initial condition\n    set Type = expression\n"
+      "    set Expression = pi/2*sin(pi*x)\n    set Normalize = false\n"
+      "  end\nend\n" +
+      monte_carlo_section("  set Number of trajectories = 10000\n"
+                          "  set Time step = 0.001\n"));
   LA::MPI::Vector p;
   c.initial_density(p);
   MonteCarloComparison<1> comparison(c.parameters, *c.discretization, *c.model, nullptr);
-  TransientSolver<1>      solver(*c.discretization, c.parameters.time_stepping,
-                            c.parameters.linear_solver);
-  unsigned int            n_compared = 0;
+  TransientSolver<1>      solver(
+      *c.discretization, c.parameters.time_stepping, c.parameters.linear_solver);
+  unsigned int n_compared = 0;
   solver.run(p, [&](const StepInfo &info, const LA::MPI::Vector &density) {
     if (info.step % 20 != 0)
       return;
@@ -193,9 +201,10 @@ TEST(MonteCarloBoundaries, TransientComparisonAtEveryOutputTime)
                << row["fe_survival"].get<double>() << ", exact "
                << std::exp(-0.5 * M_PI * M_PI * info.time) << "; TV "
                << row["total_variation"].get<double>() << " (band "
-               << row["tv_band_99"].get<double>() << "), KS p " << row["ks_p"].get<double>()
-               << "\n";
-    EXPECT_NEAR(row["fe_survival"].get<double>(), std::exp(-0.5 * M_PI * M_PI * info.time), 1e-4);
+               << row["tv_band_99"].get<double>() << "), KS p "
+               << row["ks_p"].get<double>() << "\n";
+    EXPECT_NEAR(
+        row["fe_survival"].get<double>(), std::exp(-0.5 * M_PI * M_PI * info.time), 1e-4);
     if (info.time > 0.) // at t = 0 the MC survival is exactly 1 (no error bar)
       {
         EXPECT_TRUE(row["within_99"]["survival"].get<bool>());

@@ -23,7 +23,8 @@ namespace
     for (unsigned int c = 0; c < P.size(); ++c)
       {
         const double a = -6. + 0.2 * c, b = a + 0.2;
-        P[c] = 0.5 * (std::erf((b - mu) / std::sqrt(2.)) - std::erf((a - mu) / std::sqrt(2.)));
+        P[c] = 0.5 *
+               (std::erf((b - mu) / std::sqrt(2.)) - std::erf((a - mu) / std::sqrt(2.)));
       }
     return P;
   }
@@ -31,9 +32,9 @@ namespace
   std::vector<double>
   sample(const std::vector<double> &P, const unsigned int n, const unsigned int seed)
   {
-    std::mt19937_64                generator(seed);
+    std::mt19937_64                 generator(seed);
     std::discrete_distribution<int> cell(P.begin(), P.end());
-    std::vector<double>            counts(P.size(), 0.);
+    std::vector<double>             counts(P.size(), 0.);
     for (unsigned int i = 0; i < n; ++i)
       counts[cell(generator)] += 1.;
     return counts;
@@ -66,7 +67,8 @@ TEST(MonteCarloHistogramTests, SameAndShiftedDistribution)
   // The band is about sqrt(cells / n): the mean TV of multinomial draws.
   EXPECT_NEAR(same.band_mean, same.total_variation, 0.5 * same.band_mean);
 
-  const auto shifted = compare_histogram(P, sample(gaussian_cells(0.1), 20000, 7), 1., 400, true);
+  const auto shifted =
+      compare_histogram(P, sample(gaussian_cells(0.1), 20000, 7), 1., 400, true);
   EXPECT_GT(shifted.total_variation, shifted.band_99);
   EXPECT_LT(shifted.chi_square_p, 1e-6);
   EXPECT_LT(shifted.ks_p, 1e-6);

@@ -70,15 +70,16 @@ TEST(MonteCarloOrnsteinUhlenbeck, AgreesWithFiniteElementsAndExactValues)
   const auto &h = comparison.last_histogram();
   const auto &o = comparison.last_observation();
 
-  const auto area  = o.controlled(1);
-  const auto ep    = o.controlled(0);
+  const auto area = o.controlled(1);
+  const auto ep   = o.controlled(0);
   root_log() << std::setprecision(6) << "  samples " << h.n_samples << ", effective "
              << h.n_effective << ", TV " << h.total_variation << " (band mean "
              << h.band_mean << ", 99% " << h.band_99 << "), chi2 p " << h.chi_square_p
-             << "\n  area rate " << area.value << " +- " << area.error << " (exact " << Q12
-             << ", plain estimator " << o.plain(1).value << " +- " << o.plain(1).error
-             << ")\n  e_p " << ep.value << " +- " << ep.error << " (exact " << e_p
-             << ", plain " << o.plain(0).value << " +- " << o.plain(0).error << ")\n";
+             << "\n  area rate " << area.value << " +- " << area.error << " (exact "
+             << Q12 << ", plain estimator " << o.plain(1).value << " +- "
+             << o.plain(1).error << ")\n  e_p " << ep.value << " +- " << ep.error
+             << " (exact " << e_p << ", plain " << o.plain(0).value << " +- "
+             << o.plain(0).error << ")\n";
 
   EXPECT_LE(h.total_variation, h.band_99);
   EXPECT_GT(h.chi_square_p, 0.01);
@@ -102,14 +103,16 @@ TEST(MonteCarloOrnsteinUhlenbeck, AgreesWithFiniteElementsAndExactValues)
   // single sample of (X_k+1 − X_k−1)/2Δt has standard deviation
   // sqrt(T D/Δt) ≈ 17 here, so the circulation of ~5·10⁵ correlated
   // samples is known to about 10%; cell by cell the estimate is noisy.
-  const auto &fe   = comparison.last_reference();
+  const auto                  &fe = comparison.last_reference();
   const MonteCarlo::BoxGrid<2> grid(c.parameters.geometry);
-  double      mc_circulation = 0., fe_circulation = 0.;
+  double                       mc_circulation = 0., fe_circulation = 0.;
   for (unsigned int k = 0; k < grid.size(); ++k)
     {
       const auto x = grid.center(k);
-      mc_circulation += (x[0] * o.current[k][1] - x[1] * o.current[k][0]) * grid.cell_volume();
-      fe_circulation += (x[0] * fe.currents[k][1] - x[1] * fe.currents[k][0]) * grid.cell_volume();
+      mc_circulation +=
+          (x[0] * o.current[k][1] - x[1] * o.current[k][0]) * grid.cell_volume();
+      fe_circulation +=
+          (x[0] * fe.currents[k][1] - x[1] * fe.currents[k][0]) * grid.cell_volume();
     }
   root_log() << "  circulation of the current: MC " << mc_circulation << ", FE "
              << fe_circulation << ", exact 2 Q12 = " << 2 * Q12 << "\n";
@@ -128,7 +131,7 @@ TEST(MonteCarloOrnsteinUhlenbeck, StudentTNoiseIsOutsideTheBand)
                               "  set Sampling interval = 4\n"
                               "  set Noise = student-t\n"
                               "  set Degrees of freedom = 2.5\n"));
-  LA::MPI::Vector pi;
+  LA::MPI::Vector   pi;
   c.solve_stationary(pi);
   MonteCarloComparison<2> comparison(c.parameters, *c.discretization, *c.model, nullptr);
   comparison.compare(0., pi);
@@ -151,10 +154,11 @@ TEST(MonteCarloOrnsteinUhlenbeck, BitwiseReproducibleAcrossRanksAndThreads)
                           "  set Sampling time = 1\n"
                           "  set Sampling interval = 3\n"
                           "  set First-passage regions = corner: x - 1\n";
-  std::uint64_t sums[2];
+  std::uint64_t     sums[2];
   for (const unsigned int threads : {1U, 3U})
     {
-      MonteCarloCase<2> c(ou_case(run + "  set Threads = " + std::to_string(threads) + "\n"));
+      MonteCarloCase<2> c(
+          ou_case(run + "  set Threads = " + std::to_string(threads) + "\n"));
       sums[threads == 1 ? 0 : 1] = checksum(c.ensemble()->run_stationary());
     }
   root_log() << "  checksum " << std::hex << sums[0] << std::dec << "\n";

@@ -23,7 +23,7 @@ namespace
   double
   slope(const std::vector<double> &dt, const std::vector<double> &e)
   {
-    double sx = 0., sy = 0., sxx = 0., sxy = 0.;
+    double       sx = 0., sy = 0., sxx = 0., sxy = 0.;
     const double n = dt.size();
     for (unsigned int i = 0; i < dt.size(); ++i)
       {
@@ -38,25 +38,30 @@ namespace
    * their standard errors.
    */
   std::vector<MonteCarlo::Estimate>
-  errors(const std::string &model, const std::string &scheme, const std::string &start,
-         const std::vector<double> &steps, const unsigned int n, const unsigned int moment,
-         const double exact)
+  errors(const std::string         &model,
+         const std::string         &scheme,
+         const std::string         &start,
+         const std::vector<double> &steps,
+         const unsigned int         n,
+         const unsigned int         moment,
+         const double               exact)
   {
     std::vector<MonteCarlo::Estimate> result;
     for (const double dt : steps)
       {
-        MonteCarloCase<1> c("set dim = 1\nset Problem = transient\n"
-                            "subsection Geometry\n  set Lower corner = -100\n"
-                            "  set Upper corner = 100\n  set Subdivisions = 1\n"
-                            "  set Global refinements = 0\nend\n" +
-                            model +
-                            "subsection Time stepping\n  set End time = 1\n"
-                            "  subsection Initial condition\n    set Mean = 0\n"
-                            "    set Covariance = 1\n  end\nend\n" +
-                            monte_carlo_section("  set Number of trajectories = " +
-                                                std::to_string(n) + "\n  set Time step = " +
-                                                std::to_string(dt) + "\n  set Scheme = " + scheme +
-                                                "\n  set Initial point = " + start + "\n"));
+        MonteCarloCase<1> c(
+            "set dim = 1\nset Problem = transient\n"
+            "subsection Geometry\n  set Lower corner = -100\n"
+            "  set Upper corner = 100\n  set Subdivisions = 1\n"
+            "  set Global refinements = 0\nend\n" +
+            model +
+            "subsection Time stepping\n  set End time = 1\n"
+            "  subsection Initial condition\n    set Mean = 0\n"
+            "    set Covariance = 1\n  end\nend\n" +
+            monte_carlo_section("  set Number of trajectories = " + std::to_string(n) +
+                                "\n  set Time step = " + std::to_string(dt) +
+                                "\n  set Scheme = " + scheme +
+                                "\n  set Initial point = " + start + "\n"));
         const auto o = c.ensemble()->observe(1.);
         const auto L = o.layout;
         auto       e = o.estimate([L, moment](const double *s) {
@@ -70,14 +75,16 @@ namespace
     return result;
   }
 
-  const std::string ou_model = "subsection Model\n  set Name = ornstein-uhlenbeck\n"
-                               "  set Temperature = 0.5\n"
-                               "  subsection Ornstein-Uhlenbeck\n    set H = 1\n    set D = 1\n"
-                               "  end\nend\n";
-  const std::string multiplicative_model = "subsection Model\n  set Name = parsed\n"
-                                           "  set Temperature = 0.25\n  subsection Parsed\n"
-                                           "    set Drift = -x\n    set Diffusion = 1 + x^2\n"
-                                           "  end\nend\n";
+  const std::string ou_model =
+      "subsection Model\n  set Name = ornstein-uhlenbeck\n"
+      "  set Temperature = 0.5\n"
+      "  subsection Ornstein-Uhlenbeck\n    set H = 1\n    set D = 1\n"
+      "  end\nend\n";
+  const std::string multiplicative_model =
+      "subsection Model\n  set Name = parsed\n"
+      "  set Temperature = 0.25\n  subsection Parsed\n"
+      "    set Drift = -x\n    set Diffusion = 1 + x^2\n"
+      "  end\nend\n";
 
   double
   order(const std::vector<double> &steps, const std::vector<MonteCarlo::Estimate> &e)
@@ -96,7 +103,8 @@ namespace
 TEST(MonteCarloWeakOrder, EulerMaruyamaIsFirstOrder)
 {
   const std::vector<double> steps = {1. / 8, 1. / 16, 1. / 32};
-  const double p = order(steps, errors(ou_model, "euler-maruyama", "20", steps, 200000, 1, 20. / M_E));
+  const double              p =
+      order(steps, errors(ou_model, "euler-maruyama", "20", steps, 200000, 1, 20. / M_E));
   root_log() << "  Euler-Maruyama, OU mean: observed weak order " << p << "\n";
   EXPECT_NEAR(p, 1., 0.15);
 }
@@ -104,7 +112,8 @@ TEST(MonteCarloWeakOrder, EulerMaruyamaIsFirstOrder)
 TEST(MonteCarloWeakOrder, WeakOrder2SchemeIsSecondOrder)
 {
   const std::vector<double> steps = {1. / 2, 1. / 4, 1. / 8};
-  const double p = order(steps, errors(ou_model, "weak-order-2", "20", steps, 200000, 1, 20. / M_E));
+  const double              p =
+      order(steps, errors(ou_model, "weak-order-2", "20", steps, 200000, 1, 20. / M_E));
   root_log() << "  weak order 2, OU mean: observed weak order " << p << "\n";
   EXPECT_NEAR(p, 2., 0.25);
 }
@@ -116,13 +125,15 @@ TEST(MonteCarloWeakOrder, WeakOrder2SchemeIsSecondOrder)
 // them gives errors of order 0.1 here).
 TEST(MonteCarloWeakOrder, MultiplicativeNoise)
 {
-  const double exact = 1. / 3. + 2. / 3. * std::exp(-1.5);
+  const double              exact = 1. / 3. + 2. / 3. * std::exp(-1.5);
   const std::vector<double> steps = {1. / 2, 1. / 4};
-  const auto em = errors(multiplicative_model, "euler-maruyama", "1", steps, 40000, 2, exact);
+  const auto                em =
+      errors(multiplicative_model, "euler-maruyama", "1", steps, 40000, 2, exact);
   const double p = order(steps, em);
   root_log() << "  Euler-Maruyama, E[X^2] with D = 1 + x^2: observed order " << p
              << " (pre-asymptotic at these steps)\n";
-  const auto w2 = errors(multiplicative_model, "weak-order-2", "1", steps, 40000, 2, exact);
+  const auto w2 =
+      errors(multiplicative_model, "weak-order-2", "1", steps, 40000, 2, exact);
   for (unsigned int i = 0; i < steps.size(); ++i)
     {
       EXPECT_LE(std::abs(w2[i].value), z99 * w2[i].error);

@@ -21,8 +21,7 @@ namespace FokkerPlanck::MonteCarlo
    * cells in direction k, numbered lexicographically (x fastest). Every
    * rank knows all of it, whatever part of the distributed mesh it owns.
    */
-  template <int dim>
-  class BoxGrid
+  template <int dim> class BoxGrid
   {
   public:
     explicit BoxGrid(const GeometryParameters &geometry);
@@ -82,7 +81,7 @@ namespace FokkerPlanck::MonteCarlo
       return lower.distance(upper);
     }
 
-    dealii::Point<dim>                lower, upper;
+    dealii::Point<dim> lower, upper;
 
   private:
     std::array<unsigned int, dim>     n;

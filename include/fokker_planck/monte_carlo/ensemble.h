@@ -65,12 +65,11 @@ namespace FokkerPlanck::MonteCarlo
     unsigned int started = 0, absorbed = 0, absorption_time = 0;
     /** Per region: number that reached it and Σ of their first-passage times. */
     unsigned int regions = 0;
-    unsigned int size = 0;
+    unsigned int size    = 0;
   };
 
   /** What the ensemble looks like at one time (or over the stationary run). */
-  template <int dim>
-  struct Observation
+  template <int dim> struct Observation
   {
     /** Time t = step · Δt of the particles. */
     double time = 0.;
@@ -92,8 +91,8 @@ namespace FokkerPlanck::MonteCarlo
      * J ≈ p · ⟨(X_k+1 − X_k−1) / 2Δt | X_k ∈ cell⟩ (empty for transient).
      */
     std::vector<dealii::Tensor<1, dim>> current;
-    ScalarLayout        layout{dim, 0};
-    unsigned int        n_batches = 0;
+    ScalarLayout                        layout{dim, 0};
+    unsigned int                        n_batches = 0;
     /** Per-batch sums, batch after batch. */
     std::vector<double> batch_sums;
     /** Steps at which a particle was still outside after 16 reflections. */
@@ -130,8 +129,7 @@ namespace FokkerPlanck::MonteCarlo
    * problems call run_stationary() once; transient ones call observe() at
    * increasing times.
    */
-  template <int dim>
-  class Ensemble
+  template <int dim> class Ensemble
   {
   public:
     /**
@@ -198,28 +196,28 @@ namespace FokkerPlanck::MonteCarlo
     dealii::Point<dim>
     initial_position(std::uint64_t trajectory) const;
 
-    const MonteCarloParameters                         parameters;
-    const TimeSteppingParameters                       initial;
-    const Model<dim>                                  &model;
-    const bool                                         stationary;
-    MPI_Comm                                           communicator;
-    std::ostream                                      *progress;
-    BoxGrid<dim>                                       box;
-    ScalarLayout                                       layout;
+    const MonteCarloParameters                          parameters;
+    const TimeSteppingParameters                        initial;
+    const Model<dim>                                   &model;
+    const bool                                          stationary;
+    MPI_Comm                                            communicator;
+    std::ostream                                       *progress;
+    BoxGrid<dim>                                        box;
+    ScalarLayout                                        layout;
     std::vector<std::unique_ptr<dealii::Function<dim>>> regions;
-    std::unique_ptr<dealii::Function<dim>>             initial_density;
-    double                                             initial_bound = 0.;
-    dealii::Tensor<2, dim>                             initial_factor;
+    std::unique_ptr<dealii::Function<dim>>              initial_density;
+    double                                              initial_bound = 0.;
+    dealii::Tensor<2, dim>                              initial_factor;
     /** Batches [first_batch, end_batch) belong to this rank. */
-    unsigned int first_batch = 0, end_batch = 0;
+    unsigned int  first_batch = 0, end_batch = 0;
     std::uint64_t first_trajectory = 0;
     /** State of this rank's trajectories. */
     std::vector<dealii::Point<dim>> positions;
     std::vector<std::uint8_t>       alive;
     std::vector<double>             first_passage;
     std::vector<double>             absorption;
-    std::uint64_t                   current_step = 0;
-    double                          local_steps  = 0.;
+    std::uint64_t                   current_step     = 0;
+    double                          local_steps      = 0.;
     double                          stepping_seconds = 0.;
   };
 

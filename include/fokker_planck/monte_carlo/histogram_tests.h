@@ -25,7 +25,7 @@ namespace FokkerPlanck::MonteCarlo
      */
     double band_mean = 0., band_99 = 0.;
     /** Pearson's χ² over cells with expected count ≥ 5 (the rest pooled). */
-    double       chi_square = 0.;
+    double       chi_square     = 0.;
     unsigned int chi_square_dof = 0;
     double       chi_square_p   = 0.;
     /** 1D only: sup |F̂ − F| at cell edges and its asymptotic p-value (else −1). */

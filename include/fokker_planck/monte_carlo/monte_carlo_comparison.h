@@ -39,8 +39,7 @@ namespace FokkerPlanck
    * - Ȧ_ij = ½ ∫ ((x_i − m_i) J_j − (x_j − m_j) J_i) dx,
    * with J_h = a p_h − T D ∇p_h.
    */
-  template <int dim>
-  struct FiniteElementReference
+  template <int dim> struct FiniteElementReference
   {
     std::vector<double>                 probabilities;
     std::vector<dealii::Tensor<1, dim>> currents;
@@ -52,14 +51,13 @@ namespace FokkerPlanck
 
     /** Integrate over the locally owned cells and sum over ranks. */
     void
-    compute(const Discretization<dim>          &discretization,
-            const Model<dim>                   &model,
-            const MonteCarlo::BoxGrid<dim>     &grid,
-            const LA::MPI::Vector              &p);
+    compute(const Discretization<dim>      &discretization,
+            const Model<dim>               &model,
+            const MonteCarlo::BoxGrid<dim> &grid,
+            const LA::MPI::Vector          &p);
   };
 
-  template <int dim>
-  class MonteCarloComparison
+  template <int dim> class MonteCarloComparison
   {
   public:
     /** @param log receives the summary lines and progress (rank 0). */
@@ -113,22 +111,22 @@ namespace FokkerPlanck
     void
     write_cells(const std::string &directory) const;
 
-    const CaseParameters                        &parameters;
-    const Discretization<dim>                   &discretization;
-    const Model<dim>                            &model;
-    std::ostream                                *log;
-    MonteCarlo::Ensemble<dim>                    ensemble;
-    MonteCarlo::Observation<dim>                 observation;
-    MonteCarlo::HistogramComparison              histogram;
-    FiniteElementReference<dim>                  reference;
-    bool                                         simulated = false;
-    dealii::FESystem<dim>                        field_fe;
-    dealii::DoFHandler<dim>                      field_dofs;
+    const CaseParameters                              &parameters;
+    const Discretization<dim>                         &discretization;
+    const Model<dim>                                  &model;
+    std::ostream                                      *log;
+    MonteCarlo::Ensemble<dim>                          ensemble;
+    MonteCarlo::Observation<dim>                       observation;
+    MonteCarlo::HistogramComparison                    histogram;
+    FiniteElementReference<dim>                        reference;
+    bool                                               simulated = false;
+    dealii::FESystem<dim>                              field_fe;
+    dealii::DoFHandler<dim>                            field_dofs;
     dealii::LinearAlgebra::distributed::Vector<double> field_values;
-    StatisticsTable                              table;
-    nlohmann::json                               json;
-    std::vector<std::vector<double>>             cell_files;
-    std::vector<std::vector<double>>             cell_counts;
+    StatisticsTable                                    table;
+    nlohmann::json                                     json;
+    std::vector<std::vector<double>>                   cell_files;
+    std::vector<std::vector<double>>                   cell_counts;
   };
 
   extern template class MonteCarloComparison<1>;

@@ -48,18 +48,18 @@ namespace FokkerPlanck::MonteCarlo
   }
 
   /** Coefficients from any Model<dim>, evaluated where needed. */
-  template <int dim>
-  class GeneralDynamics
+  template <int dim> class GeneralDynamics
   {
   public:
     static constexpr bool constant_noise = false;
 
     explicit GeneralDynamics(const Model<dim> &model)
-      : model(model)
-      , T(model.temperature())
-      , scale(std::sqrt(2. * model.temperature()))
-      , haenggi(model.interpretation() == NoiseInterpretation::haenggi_klimontovich)
-    {}
+        : model(model)
+        , T(model.temperature())
+        , scale(std::sqrt(2. * model.temperature()))
+        , haenggi(model.interpretation() == NoiseInterpretation::haenggi_klimontovich)
+    {
+    }
 
     dealii::Tensor<1, dim>
     drift(const dealii::Point<dim> &x) const
@@ -102,18 +102,18 @@ namespace FokkerPlanck::MonteCarlo
   };
 
   /** u = −Hx and a constant D: everything inlines. */
-  template <int dim>
-  class OrnsteinUhlenbeckDynamics
+  template <int dim> class OrnsteinUhlenbeckDynamics
   {
   public:
     static constexpr bool constant_noise = true;
 
     explicit OrnsteinUhlenbeckDynamics(const OrnsteinUhlenbeckModel<dim> &model)
-      : H(model.drift_matrix())
-      , D(model.diffusion(dealii::Point<dim>()))
-      , g(std::sqrt(2. * model.temperature()) * cholesky(D))
-      , force_matrix(-(invert(model.temperature() * D) * H))
-    {}
+        : H(model.drift_matrix())
+        , D(model.diffusion(dealii::Point<dim>()))
+        , g(std::sqrt(2. * model.temperature()) * cholesky(D))
+        , force_matrix(-(invert(model.temperature() * D) * H))
+    {
+    }
 
     dealii::Tensor<1, dim>
     drift(const dealii::Point<dim> &x) const

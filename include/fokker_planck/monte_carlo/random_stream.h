@@ -18,14 +18,14 @@ namespace FokkerPlanck::MonteCarlo
   /** What a block of four random words is used for (counter word 2). */
   enum class Purpose : std::uint32_t
   {
-    step_noise     = 0,
+    step_noise = 0,
     /** Uniforms of the Brownian-bridge test at absorbing faces. */
-    bridge         = 1,
-    initial_point  = 2,
+    bridge        = 1,
+    initial_point = 2,
     /** Signs V_rj of the weak order-2 scheme (dim > 1). */
-    area_signs     = 3,
+    area_signs = 3,
     /** Chi-square divisor of Student-t noise (word 3 = attempt). */
-    chi_square     = 4
+    chi_square = 4
   };
 
   /** Four 32-bit random words for (trajectory, step, purpose, attempt). */
@@ -35,11 +35,14 @@ namespace FokkerPlanck::MonteCarlo
     using Generator = r123::Philox4x32;
 
     RandomStream(const std::uint32_t seed, const std::uint32_t trajectory)
-      : key{{seed, trajectory}}
-    {}
+        : key{{seed, trajectory}}
+    {
+    }
 
     Generator::ctr_type
-    words(const std::uint64_t step, const Purpose purpose, const std::uint32_t attempt = 0) const
+    words(const std::uint64_t step,
+          const Purpose       purpose,
+          const std::uint32_t attempt = 0) const
     {
       const Generator::ctr_type counter = {{static_cast<std::uint32_t>(step),
                                             static_cast<std::uint32_t>(step >> 32),
@@ -61,8 +64,11 @@ namespace FokkerPlanck::MonteCarlo
      * 32-bit).
      */
     void
-    normals(const std::uint64_t step, const Purpose purpose, double z[4],
-            const std::uint32_t attempt = 0, const unsigned int n_pairs = 2) const
+    normals(const std::uint64_t step,
+            const Purpose       purpose,
+            double              z[4],
+            const std::uint32_t attempt = 0,
+            const unsigned int  n_pairs = 2) const
     {
       const auto w = words(step, purpose, attempt);
       // Single precision for log, sqrt, sin and cos (the uniforms have 32
