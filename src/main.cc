@@ -70,7 +70,7 @@ main(int argc, char **argv)
                "Run serially or as 'mpirun -np N fokker-planck case.prm'.",
                "fokker-planck"};
   app.set_help_flag();
-  bool                     help = false, print_parameters = false, sgd = false;
+  bool help = false, print_parameters = false, sgd = false, monte_carlo = false;
   std::string              file;
   std::vector<std::string> overrides;
   app.add_flag("-h,--help", help,
@@ -80,6 +80,9 @@ main(int argc, char **argv)
   app.add_flag("--sgd", sgd,
                "Instead of the Fokker-Planck solve, run minibatch SGD on the "
                "network of the SGD model (subsection 'SGD simulation')");
+  app.add_flag("--monte-carlo", monte_carlo,
+               "Also simulate the SDE by Monte Carlo and compare it with the "
+               "finite-element solution (sets 'Monte Carlo/Enabled = true')");
   app.add_option("parameter_file", file, "The case to run (deal.II ParameterHandler format)");
   app.add_option("-s,--set", overrides,
                  "Override an entry, e.g. -s 'Geometry/Global refinements=3' "
@@ -123,6 +126,8 @@ main(int argc, char **argv)
       return 2;
     }
 
+  if (monte_carlo)
+    overrides.push_back("Monte Carlo/Enabled=true");
   try
     {
       return run(file, overrides, sgd);

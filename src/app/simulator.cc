@@ -9,6 +9,7 @@
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/geometry/geometry.h>
+#include <fokker_planck/monte_carlo/monte_carlo_comparison.h>
 #include <fokker_planck/output/output_writer.h>
 #include <fokker_planck/output/statistics.h>
 #include <fokker_planck/sgd/mode_monitor.h>
@@ -147,6 +148,16 @@ namespace FokkerPlanck
     const std::string statistics_file = directory + "/statistics.txt";
     LA::MPI::Vector   p;
 
+    // Monte Carlo check of the same case (doc/monte_carlo.md): compared at
+    // every output time, its fields go into the same .pvd.
+    std::unique_ptr<MonteCarloComparison<dim>> monte_carlo;
+    if (parameters.monte_carlo.enabled)
+      monte_carlo = std::make_unique<MonteCarloComparison<dim>>(
+        parameters, discretization, *model, root && verbose ? &std::cout : nullptr);
+    const auto monte_carlo_fields = [&](const double time, const LA::MPI::Vector &density) {
+      return monte_carlo ? monte_carlo->compare(time, density) :
+                           typename OutputWriter<dim>::ExtraFields();
+    };
     // Spectrum, transitions and mixing (spectral/), as far as requested.
     RelaxationAnalysis<dim> relaxation(parameters.relaxation,
                                        parameters.linear_solver,
@@ -230,10 +241,13 @@ namespace FokkerPlanck
                                    reached_ghosted,
                                    "quasi_potential_reached");
         };
+        const auto mc_fields = monte_carlo_fields(0., p);
         if (parameters.output.write_fields)
           writer.write(0., p, [&](DataOut<dim> &data_out) {
             extra_fields(data_out);
             quasi_potential_fields(data_out);
+            if (mc_fields)
+              mc_fields(data_out);
           });
         statistics.write(statistics_file, communicator);
 
@@ -304,9 +318,16 @@ namespace FokkerPlanck
             }
           const bool last_step =
             info.time >= parameters.time_stepping.end_time * (1. - 1e-12);
-          if (parameters.output.write_fields &&
-              (info.step % parameters.output.every_n_steps == 0 || last_step))
-            writer.write(info.time, density, extra_fields);
+          const bool output_step =
+            info.step % parameters.output.every_n_steps == 0 || last_step;
+          const auto mc_fields = output_step ? monte_carlo_fields(info.time, density) :
+                                               typename OutputWriter<dim>::ExtraFields();
+          if (parameters.output.write_fields && output_step)
+            writer.write(info.time, density, [&](DataOut<dim> &data_out) {
+              extra_fields(data_out);
+              if (mc_fields)
+                mc_fields(data_out);
+            });
           statistics.write(statistics_file, communicator);
         });
         summary["transient"] = {{"end_time", last.time},
@@ -330,6 +351,8 @@ namespace FokkerPlanck
       }
 
     relaxation.finish(summary);
+    if (monte_carlo)
+      monte_carlo->finish(directory, summary);
     summary["seconds"]["mesh"]     = mesh_seconds;
     summary["seconds"]["setup"]    = setup_seconds;
     summary["seconds"]["assembly"] = assembly_seconds;

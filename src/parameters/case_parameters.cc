@@ -36,6 +36,7 @@ namespace FokkerPlanck
     Sgd::SimulationParameters::declare_parameters(prm);
     AnalysisParameters::declare_parameters(prm);
     QuasiPotentialParameters::declare_parameters(prm);
+    MonteCarloParameters::declare_parameters(prm);
   }
 
   void
@@ -54,6 +55,7 @@ namespace FokkerPlanck
     sgd.parse_parameters(prm);
     analysis.parse_parameters(prm);
     quasi_potential.parse_parameters(prm);
+    monte_carlo.parse_parameters(prm);
   }
 
   void
@@ -70,6 +72,7 @@ namespace FokkerPlanck
     else
       time_stepping.check(dim);
     relaxation.check(dim, stationary, !geometry.has_absorbing_boundary());
+    monte_carlo.check(dim, geometry);
   }
 
   namespace

@@ -13,6 +13,7 @@
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/model/model.h>
+#include <fokker_planck/monte_carlo/monte_carlo_parameters.h>
 #include <fokker_planck/output/output_writer.h>
 #include <fokker_planck/sgd/sgd_parameters.h>
 #include <fokker_planck/solvers/linear_solver.h>
@@ -43,6 +44,7 @@ namespace FokkerPlanck
     Sgd::SimulationParameters sgd;
     AnalysisParameters       analysis;
     QuasiPotentialParameters quasi_potential;
+    MonteCarloParameters     monte_carlo;
 
     /** Declare every entry of every stage. */
     static void

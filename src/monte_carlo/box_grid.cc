@@ -1,0 +1,55 @@
+#include <fokker_planck/monte_carlo/box_grid.h>
+
+namespace FokkerPlanck::MonteCarlo
+{
+  template <int dim> BoxGrid<dim>::BoxGrid(const GeometryParameters &geometry)
+  {
+    for (unsigned int k = 0; k < dim; ++k)
+      {
+        lower[k]         = geometry.lower_corner[k];
+        upper[k]         = geometry.upper_corner[k];
+        n[k]             = geometry.subdivisions[k] << geometry.global_refinements;
+        inverse_width[k] = n[k] / (upper[k] - lower[k]);
+        n_total *= n[k];
+        faces[2 * k]     = geometry.type_of(2 * k);
+        faces[2 * k + 1] = geometry.type_of(2 * k + 1);
+      }
+  }
+
+  template <int dim>
+  dealii::Point<dim>
+  BoxGrid<dim>::center(unsigned int index) const
+  {
+    dealii::Point<dim> x;
+    for (unsigned int k = 0; k < dim; ++k)
+      {
+        x[k] = lower[k] + (index % n[k] + 0.5) / inverse_width[k];
+        index /= n[k];
+      }
+    return x;
+  }
+
+  template <int dim>
+  double
+  BoxGrid<dim>::cell_volume() const
+  {
+    double volume = 1.;
+    for (unsigned int k = 0; k < dim; ++k)
+      volume /= inverse_width[k];
+    return volume;
+  }
+
+  template <int dim>
+  bool
+  BoxGrid<dim>::has_absorbing_face() const
+  {
+    for (const auto type : faces)
+      if (type == BoundaryType::absorbing)
+        return true;
+    return false;
+  }
+
+  template class BoxGrid<1>;
+  template class BoxGrid<2>;
+  template class BoxGrid<3>;
+} // namespace FokkerPlanck::MonteCarlo

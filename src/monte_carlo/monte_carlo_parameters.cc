@@ -1,0 +1,248 @@
+#include <deal.II/base/utilities.h>
+
+#include <fokker_planck/base/input_error.h>
+#include <fokker_planck/monte_carlo/monte_carlo_parameters.h>
+#include <fokker_planck/parameters/parsing.h>
+
+#include <cmath>
+#include <set>
+
+namespace FokkerPlanck
+{
+  using namespace dealii;
+
+  std::string
+  to_string(const MonteCarloParameters::Scheme scheme)
+  {
+    return scheme == MonteCarloParameters::Scheme::euler_maruyama ? "euler-maruyama"
+                                                                  : "weak-order-2";
+  }
+
+  std::string
+  to_string(const MonteCarloParameters::Noise noise)
+  {
+    return noise == MonteCarloParameters::Noise::gaussian ? "gaussian" : "student-t";
+  }
+
+  std::string
+  to_string(const MonteCarloParameters::Reflection reflection)
+  {
+    switch (reflection)
+      {
+      case MonteCarloParameters::Reflection::conormal:
+        return "conormal";
+      case MonteCarloParameters::Reflection::normal:
+        return "normal";
+      default:
+        return "clip";
+      }
+  }
+
+  void
+  MonteCarloParameters::declare_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Monte Carlo");
+    {
+      prm.declare_entry("Enabled",
+                        "false",
+                        Patterns::Bool(),
+                        "Also simulate the SDE with an ensemble of particles "
+                        "and compare it with the finite-element solution "
+                        "(same as the command-line switch --monte-carlo). "
+                        "Needs 'Geometry/Mesh type = box'.");
+      prm.declare_entry("Number of trajectories",
+                        "10000",
+                        Patterns::Integer(2),
+                        "Number N of independent particles. They are split "
+                        "into 'Number of batches' equal batches, which are "
+                        "shared out over MPI ranks and threads.");
+      prm.declare_entry("Time step",
+                        "0.001",
+                        Patterns::Double(0.),
+                        "Time step of the particles (units of the SDE's time).");
+      prm.declare_entry("Burn-in time",
+                        "5",
+                        Patterns::Double(0.),
+                        "Stationary problems: time simulated before "
+                        "sampling starts (should exceed a few relaxation "
+                        "times).");
+      prm.declare_entry("Sampling time",
+                        "10",
+                        Patterns::Double(0.),
+                        "Stationary problems: time over which each particle "
+                        "is sampled after the burn-in.");
+      prm.declare_entry("Sampling interval",
+                        "10",
+                        Patterns::Integer(1),
+                        "Stationary problems: sample every n-th step of the "
+                        "sampling time (density, moments, current, e_p, "
+                        "area rate).");
+      prm.declare_entry("Seed",
+                        "1",
+                        Patterns::Integer(0),
+                        "Seed of the Philox counter-based generator: "
+                        "trajectory k uses the key (seed, k) and the step as "
+                        "counter, so results are bitwise the same for any "
+                        "number of ranks and threads.");
+      prm.declare_entry("Scheme",
+                        "euler-maruyama",
+                        Patterns::Selection("euler-maruyama|weak-order-2"),
+                        "'euler-maruyama' (weak order 1) or 'weak-order-2' "
+                        "(Platen's explicit derivative-free scheme of weak "
+                        "order 2, also for state-dependent D).");
+      prm.declare_entry("Noise",
+                        "gaussian",
+                        Patterns::Selection("gaussian|student-t"),
+                        "Law of the noise increments, both with covariance "
+                        "2 T D dt: 'gaussian' (the SDE of the Fokker-Planck "
+                        "equation) or 'student-t' (heavy tails, a common "
+                        "chi-square divisor per step, rescaled by "
+                        "sqrt((nu-2)/nu)); the Fokker-Planck comparison then "
+                        "measures how far the heavy-tailed dynamics are from "
+                        "the diffusion.");
+      prm.declare_entry("Degrees of freedom",
+                        "5",
+                        Patterns::Double(0.),
+                        "nu of the Student-t noise; must be > 2 so that the "
+                        "covariance exists.");
+      prm.declare_entry("Reflection",
+                        "conormal",
+                        Patterns::Selection("conormal|normal|clip"),
+                        "Treatment of reflecting faces. 'conormal': mirror "
+                        "along D n, which gives zero normal flux n.J = 0. "
+                        "'normal' (mirror along n) and 'clip' are wrong "
+                        "unless D n is parallel to n, resp. always; they "
+                        "exist to demonstrate the error.");
+      prm.declare_entry("Number of batches",
+                        "32",
+                        Patterns::Integer(2),
+                        "Independent batches of trajectories. Standard "
+                        "errors are those of the batch means; the batch is "
+                        "also the unit of work of ranks and threads.");
+      prm.declare_entry("Threads",
+                        "1",
+                        Patterns::Integer(1, 256),
+                        "Threads per MPI rank that share the batches.");
+      prm.declare_entry("Progress interval",
+                        "10",
+                        Patterns::Double(0.),
+                        "Seconds between progress lines on rank 0 "
+                        "(trajectories done, rate, ETA); 0 disables them.");
+      prm.declare_entry("Band draws",
+                        "200",
+                        Patterns::Integer(10),
+                        "Number of multinomial draws from the finite-element "
+                        "cell probabilities that give the sampling band of "
+                        "the total variation distance.");
+      prm.declare_entry("Initial point",
+                        "",
+                        Patterns::Anything(),
+                        "Start every particle at this point (dim comma-"
+                        "separated numbers). Empty: draw starting points "
+                        "from 'Time stepping/Initial condition' (Gaussian "
+                        "truncated to the box, or the expression by "
+                        "rejection).");
+      prm.declare_entry("First-passage regions",
+                        "",
+                        Patterns::Anything(),
+                        "Named regions for first-passage times, "
+                        "'name: expression; name: expression'. A region is "
+                        "{x : expression(x) > 0} in the variables x, y, z, "
+                        "e.g. 'left: -0.5 - x; box: (x > 0) * (x < 1) * "
+                        "(y > 0) * (y < 1)'. The time is that of the first "
+                        "step at which a particle is inside.");
+    }
+    prm.leave_subsection();
+  }
+
+  void
+  MonteCarloParameters::parse_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Monte Carlo");
+    {
+      enabled           = prm.get_bool("Enabled");
+      n_trajectories    = prm.get_integer("Number of trajectories");
+      time_step         = prm.get_double("Time step");
+      burn_in           = prm.get_double("Burn-in time");
+      sampling_time     = prm.get_double("Sampling time");
+      sampling_interval = prm.get_integer("Sampling interval");
+      seed              = prm.get_integer("Seed");
+      scheme            = prm.get("Scheme") == "euler-maruyama" ? Scheme::euler_maruyama
+                                                                : Scheme::weak_order_2;
+      noise = prm.get("Noise") == "gaussian" ? Noise::gaussian : Noise::student_t;
+      degrees_of_freedom  = prm.get_double("Degrees of freedom");
+      const std::string r = prm.get("Reflection");
+      reflection          = r == "conormal" ? Reflection::conormal
+                            : r == "normal" ? Reflection::normal
+                                            : Reflection::clip;
+      n_batches           = prm.get_integer("Number of batches");
+      n_threads           = prm.get_integer("Threads");
+      progress_interval   = prm.get_double("Progress interval");
+      band_draws          = prm.get_integer("Band draws");
+      initial_point.clear();
+      if (!Utilities::trim(prm.get("Initial point")).empty())
+        {
+          try
+            {
+              initial_point = Parsing::get_doubles(prm, "Initial point");
+            }
+          catch (const std::exception &)
+            {
+              throw InputError("Monte Carlo/Initial point",
+                               "'" + prm.get("Initial point") +
+                                   "' is not a comma-separated list of numbers");
+            }
+        }
+      regions.clear();
+      for (const auto &item :
+           Parsing::split_expressions(prm.get("First-passage regions")))
+        {
+          const auto colon = item.find(':');
+          require(colon != std::string::npos && colon > 0 &&
+                      !Utilities::trim(item.substr(0, colon)).empty() &&
+                      !Utilities::trim(item.substr(colon + 1)).empty(),
+                  "Monte Carlo/First-passage regions",
+                  "'" + item +
+                      "' is not of the form 'name: expression'; allowed is a "
+                      "';'-separated list such as 'left: -0.5 - x; right: x - 0.5'");
+          regions.emplace_back(Utilities::trim(item.substr(0, colon)),
+                               Utilities::trim(item.substr(colon + 1)));
+        }
+    }
+    prm.leave_subsection();
+  }
+
+  void
+  MonteCarloParameters::check(const unsigned int        dim,
+                              const GeometryParameters &geometry) const
+  {
+    if (!enabled)
+      return;
+    require(geometry.mesh_type == GeometryParameters::MeshType::box,
+            "Geometry/Mesh type",
+            "the Monte Carlo simulation needs 'box': particles are binned "
+            "on the uniformly refined box mesh and reflected at its faces "
+            "(curved boundaries are not supported)");
+    require(time_step > 0., "Monte Carlo/Time step", "must be > 0");
+    require(n_batches <= n_trajectories,
+            "Monte Carlo/Number of batches",
+            "must not exceed 'Number of trajectories' (" +
+                std::to_string(n_trajectories) + ")");
+    require(noise == Noise::gaussian || degrees_of_freedom > 2.,
+            "Monte Carlo/Degrees of freedom",
+            "must be > 2 for Student-t noise (so that its covariance is finite)");
+    require(initial_point.empty() || initial_point.size() == dim,
+            "Monte Carlo/Initial point",
+            "needs dim = " + std::to_string(dim) + " coordinates");
+    for (unsigned int k = 0; k < initial_point.size(); ++k)
+      require(initial_point[k] >= geometry.lower_corner[k] &&
+                  initial_point[k] <= geometry.upper_corner[k],
+              "Monte Carlo/Initial point",
+              "coordinate " + std::to_string(k) + " is outside the box");
+    std::set<std::string> names;
+    for (const auto &region : regions)
+      require(names.insert(region.first).second,
+              "Monte Carlo/First-passage regions",
+              "the name '" + region.first + "' is used twice");
+  }
+} // namespace FokkerPlanck
