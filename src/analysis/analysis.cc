@@ -3,6 +3,7 @@
 #include <deal.II/numerics/data_postprocessor.h>
 
 #include <fokker_planck/analysis/analysis.h>
+#include <fokker_planck/base/input_error.h>
 
 #include <functional>
 
@@ -173,15 +174,37 @@ namespace FokkerPlanck
     Discretization<dim> q1(triangulation, geometry, q1_parameters);
     q1.setup();
     LA::MPI::Vector owned, ghosted;
-    results.potential = compute_effective_potential(q1, model, solver, parameters, owned);
-    q1.initialize_ghosted_vector(ghosted);
-    ghosted = owned;
-    discretization.initialize_vector(owned);
-    FETools::interpolate(q1.get_dof_handler(),
-                         ghosted,
-                         discretization.get_dof_handler(),
-                         discretization.get_constraints(),
-                         owned);
+    try
+      {
+        results.potential =
+          compute_effective_potential(q1, model, solver, parameters, owned);
+        q1.initialize_ghosted_vector(ghosted);
+        ghosted = owned;
+        discretization.initialize_vector(owned);
+        FETools::interpolate(q1.get_dof_handler(),
+                             ghosted,
+                             discretization.get_dof_handler(),
+                             discretization.get_constraints(),
+                             owned);
+      }
+    catch (const std::exception &error)
+      {
+        // The fitted operator's linear solve can fail (e.g. a factorisation
+        // of a nearly degenerate D). Fall back to S = −T log π from the
+        // run's own π, floored, and say so in the summary.
+        EffectivePotentialInfo info;
+        info.fallback_reason = one_line_message(error);
+        const double T       = model.temperature();
+        const double floor =
+          std::max(parameters.density_floor, 1e-300) * LA::max_entry(pi);
+        discretization.initialize_vector(owned);
+        for (const auto i : owned.locally_owned_elements())
+          owned[i] = -T * std::log(std::max(static_cast<double>(pi[i]), floor));
+        owned.compress(VectorOperation::insert);
+        owned.add(-LA::min_entry(owned));
+        discretization.get_constraints().distribute(owned);
+        results.potential = info;
+      }
     discretization.initialize_ghosted_vector(S);
     S = owned;
     if (model.has_loss())
@@ -289,6 +312,8 @@ namespace FokkerPlanck
     if (results.potential)
       {
         const auto &p = *results.potential;
+        if (!p.fallback_reason.empty())
+          json["effective_potential_fallback"] = p.fallback_reason;
         json["effective_potential"] = {{"start_temperature", p.start_temperature},
                                        {"continuation_stages", p.stages},
                                        {"newton_steps", p.newton_steps},

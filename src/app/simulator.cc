@@ -204,6 +204,10 @@ namespace FokkerPlanck
             analysis->stationary(p);
             analysis->add_statistics(statistics, summary["analysis"]);
             summary["seconds"]["analysis"] = timer.wall_time();
+            if (summary["analysis"].contains("effective_potential_fallback"))
+              log << "  warning:     the effective potential fell back to -T log pi: "
+                  << summary["analysis"]["effective_potential_fallback"].get<std::string>()
+                  << "\n";
           }
         // Quasi-potential S_Q (doc/quasi_potential.md).
         LA::MPI::Vector S_Q, reached;

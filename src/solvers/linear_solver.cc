@@ -51,7 +51,8 @@ namespace FokkerPlanck
                         Patterns::Selection("mumps|klu"),
                         "Sparse direct solver used by 'Type = direct' "
                         "(Trilinos Amesos: MUMPS is parallel, KLU gathers to "
-                        "one rank). Ignored with PETSc, which uses MUMPS.");
+                        "one rank; used instead of MUMPS when MUMPS runs out of "
+                        "workspace). Ignored with PETSc, which uses MUMPS.");
       prm.declare_entry("AMG variant",
                         "nonsymmetric",
                         Patterns::Selection("nonsymmetric|symmetric"),
@@ -206,11 +207,30 @@ namespace FokkerPlanck
 #else
     if (parameters.type == LinearSolverParameters::Type::direct)
       {
-        implementation->direct = std::make_unique<TrilinosWrappers::SolverDirect>(
-          implementation->direct_control,
-          TrilinosWrappers::SolverDirect::AdditionalData(
-            false, parameters.direct_package == "klu" ? "Amesos_Klu" : "Amesos_Mumps"));
-        implementation->direct->initialize(new_matrix);
+        const auto factorize = [&](const char *package) {
+          implementation->direct = std::make_unique<TrilinosWrappers::SolverDirect>(
+            implementation->direct_control,
+            TrilinosWrappers::SolverDirect::AdditionalData(false, package));
+          implementation->direct->initialize(new_matrix);
+        };
+        if (parameters.direct_package == "klu")
+          factorize("Amesos_Klu");
+        else
+          {
+            // MUMPS sizes its workspace from the symbolic analysis; heavy
+            // numerical pivoting (badly scaled rows, as in the log-density
+            // Newton systems of the analysis stage) can overflow it
+            // (INFOG(1) = -9). KLU, which pivots without a preset
+            // workspace, then factorises the same matrix.
+            try
+              {
+                factorize("Amesos_Mumps");
+              }
+            catch (const std::exception &)
+              {
+                factorize("Amesos_Klu");
+              }
+          }
       }
     else
       implementation->amg.initialize(new_matrix, ml_parameters(parameters));

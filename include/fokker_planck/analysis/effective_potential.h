@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include <string>
+
 #include <deal.II/distributed/tria_base.h>
 
 #include <fokker_planck/analysis/analysis_parameters.h>
@@ -25,6 +27,12 @@ namespace FokkerPlanck
     unsigned int newton_steps = 0;
     /** Largest scaled residual |F_i| / A_ii at the end (dimensionless). */
     double residual = 0.;
+    /**
+     * Empty when the log-density solve succeeded. Otherwise why it failed:
+     * S was then taken as −T log max(π, floor) from the run's own π (see
+     * doc/potentials.md), accurate only where π is resolved.
+     */
+    std::string fallback_reason;
   };
 
   /**
