@@ -172,6 +172,37 @@ namespace FokkerPlanck::Testing
     return dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0 ? std::cout : sink;
   }
 
+  /**
+   * Advance the exact moments of the Ornstein–Uhlenbeck process u = −Hx
+   * (constant D) from their values in @p m, @p S over the time @p t:
+   * m' = −Hm, Σ' = −HΣ − ΣHᵀ + 2TD, by RK4 with @p n steps.
+   */
+  template <int dim>
+  void
+  advance_ou_moments(const dealii::Tensor<2, dim> &H,
+                     const dealii::Tensor<2, dim> &D,
+                     const double                  T,
+                     const double                  t,
+                     const unsigned int            n,
+                     dealii::Tensor<1, dim>       &m,
+                     dealii::Tensor<2, dim>       &S)
+  {
+    const auto fm = [&](const dealii::Tensor<1, dim> &x) { return -(H * x); };
+    const auto fS = [&](const dealii::Tensor<2, dim> &X) {
+      return -(H * X) - X * transpose(H) + 2. * T * D;
+    };
+    const double h = t / n;
+    for (unsigned int i = 0; i < n; ++i)
+      {
+        const auto k1 = fm(m), k2 = fm(m + 0.5 * h * k1), k3 = fm(m + 0.5 * h * k2),
+                   k4 = fm(m + h * k3);
+        m += h / 6. * (k1 + 2. * k2 + 2. * k3 + k4);
+        const auto l1 = fS(S), l2 = fS(S + 0.5 * h * l1), l3 = fS(S + 0.5 * h * l2),
+                   l4 = fS(S + h * l3);
+        S += h / 6. * (l1 + 2. * l2 + 2. * l3 + l4);
+      }
+  }
+
   /** Observed order log(e_coarse/e_fine)/log(h_coarse/h_fine) with h halved. */
   inline double
   observed_order(const double coarse_error, const double fine_error)

@@ -205,6 +205,9 @@ namespace FokkerPlanck
         discretization.get_constraints().distribute(owned);
         results.potential = info;
       }
+    if (parameters.hamilton_jacobi)
+      results.hamilton_jacobi =
+        refine_effective_potential(discretization, model, solver, owned);
     discretization.initialize_ghosted_vector(S);
     S = owned;
     if (model.has_loss())
@@ -319,6 +322,23 @@ namespace FokkerPlanck
                                        {"newton_steps", p.newton_steps},
                                        {"scaled_residual", p.residual},
                                        {"max", LA::max_entry(S)}};
+        if (results.hamilton_jacobi)
+          {
+            const auto &h = *results.hamilton_jacobi;
+            json["effective_potential"]["method"] =
+              h.converged ? "hamilton-jacobi galerkin" :
+                            (p.fallback_reason.empty() ? "exponentially fitted Q1" :
+                                                         "-T log pi (fallback)");
+            json["effective_potential"]["hamilton_jacobi"] = {
+              {"converged", h.converged},
+              {"newton_steps", h.newton_steps},
+              {"start_temperature", h.start_temperature},
+              {"continuation_stages", h.stages},
+              {"relative_residual", h.relative_residual},
+              {"change_from_fitted", h.largest_change}};
+            if (!h.reason.empty())
+              json["effective_potential"]["hamilton_jacobi"]["not_used_because"] = h.reason;
+          }
       }
   }
 

@@ -40,6 +40,17 @@ namespace FokkerPlanck
                         "Tolerance on the largest scaled residual (net probability "
                         "flow into a node relative to its outflow) of the "
                         "log-density equations.");
+      prm.declare_entry("Hamilton-Jacobi refinement",
+                        "true",
+                        Patterns::Bool(),
+                        "After the fitted Q1 solve, solve the stationarity "
+                        "equation (*) of DESIGN.md for S itself by Galerkin "
+                        "finite elements of the run's degree and Newton's method, "
+                        "starting from the fitted S. The result replaces the "
+                        "fitted S only if Newton converges (summary.json says "
+                        "which was used). It removes the smearing of rotational "
+                        "drift by the fitted operator, which grows like h|r|/T "
+                        "at low temperature.");
     }
     prm.leave_subsection();
   }
@@ -53,6 +64,7 @@ namespace FokkerPlanck
     resolved_ratio      = prm.get_double("Resolved density ratio");
     continuation_factor = prm.get_double("Continuation factor");
     newton_tolerance    = prm.get_double("Newton tolerance");
+    hamilton_jacobi     = prm.get_bool("Hamilton-Jacobi refinement");
     prm.leave_subsection();
   }
 } // namespace FokkerPlanck

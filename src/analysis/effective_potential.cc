@@ -3,6 +3,7 @@
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/full_matrix.h>
+#include <deal.II/lac/vector.h>
 #include <deal.II/lac/solver_control.h>
 
 #include <fokker_planck/analysis/effective_potential.h>
@@ -378,12 +379,249 @@ namespace FokkerPlanck
     return info;
   }
 
+  namespace
+  {
+    /**
+     * R(S)(φ_i) = T (a + D∇S, ∇φ_i) + (∇S·(a + D∇S), φ_i) into @p residual
+     * (owned; zero in the pinned and constrained rows) and, if given, its
+     * Jacobian T (D∇δ, ∇φ_i) + ((a + 2D∇S)·∇δ, φ_i). Returns ‖R‖₂.
+     */
+    template <int dim>
+    double
+    hamilton_jacobi_residual(const Discretization<dim> &discretization,
+                             const Model<dim>          &model,
+                             const LA::MPI::Vector     &S,
+                             const types::global_dof_index pinned,
+                             LA::MPI::Vector           &residual,
+                             LA::MPI::SparseMatrix     *jacobian)
+    {
+      const double       T = model.temperature();
+      const auto        &fe = discretization.get_fe();
+      const QGauss<dim>  quadrature(fe.degree + 2);
+      FEValues<dim>      fe_values(discretization.get_mapping(),
+                              fe,
+                              quadrature,
+                              update_values | update_gradients | update_quadrature_points |
+                                update_JxW_values);
+      const unsigned int                   n = fe.n_dofs_per_cell();
+      Vector<double>                       cell_r(n);
+      FullMatrix<double>                   cell_j(n, n);
+      std::vector<types::global_dof_index> indices(n);
+      std::vector<Tensor<1, dim>>          grad(quadrature.size());
+      residual = 0.;
+      if (jacobian)
+        *jacobian = 0.;
+      run_collectively(discretization.communicator(), [&]() {
+        for (const auto &cell : discretization.get_dof_handler().active_cell_iterators())
+          if (cell->is_locally_owned())
+            {
+              fe_values.reinit(cell);
+              fe_values.get_function_gradients(S, grad);
+              cell_r = 0.;
+              cell_j = 0.;
+              for (const unsigned int q : fe_values.quadrature_point_indices())
+                {
+                  const Point<dim> &x  = fe_values.quadrature_point(q);
+                  const auto        D  = model.diffusion(x);
+                  const auto        DS = D * grad[q];
+                  const auto        v  = model.fokker_planck_drift(x) + DS;
+                  const auto        w  = v + DS; // a + 2 D∇S
+                  const double      g  = grad[q] * v;
+                  const double      dx = fe_values.JxW(q);
+                  for (unsigned int i = 0; i < n; ++i)
+                    {
+                      const auto  &grad_i = fe_values.shape_grad(i, q);
+                      const double phi_i  = fe_values.shape_value(i, q);
+                      cell_r(i) += (T * (v * grad_i) + g * phi_i) * dx;
+                      if (jacobian)
+                        for (unsigned int j = 0; j < n; ++j)
+                          {
+                            const auto &grad_j = fe_values.shape_grad(j, q);
+                            cell_j(i, j) +=
+                              (T * ((D * grad_j) * grad_i) + (w * grad_j) * phi_i) * dx;
+                          }
+                    }
+                }
+              cell->get_dof_indices(indices);
+              if (jacobian)
+                discretization.get_constraints().distribute_local_to_global(
+                  cell_j, cell_r, indices, *jacobian, residual);
+              else
+                discretization.get_constraints().distribute_local_to_global(cell_r,
+                                                                            indices,
+                                                                            residual);
+            }
+      });
+      residual.compress(VectorOperation::add);
+      if (jacobian)
+        jacobian->compress(VectorOperation::add);
+      // The pinned row: δS = 0 there.
+      std::vector<types::global_dof_index> rows;
+      if (residual.locally_owned_elements().is_element(pinned))
+        {
+          residual[pinned] = 0.;
+          rows.push_back(pinned);
+        }
+      residual.compress(VectorOperation::insert);
+      if (jacobian)
+        jacobian->clear_rows(rows, 1.);
+      return residual.l2_norm();
+    }
+  } // namespace
+
+  namespace
+  {
+    /**
+     * Damped Newton iteration for R(S) = 0 at the temperature of @p model,
+     * from @p iterate (owned), which is updated. Returns whether it
+     * converged; a failed linear solve throws.
+     */
+    template <int dim>
+    bool
+    hamilton_jacobi_newton(const Discretization<dim>    &discretization,
+                           const Model<dim>             &model,
+                           const LinearSolverParameters &solver_parameters,
+                           const types::global_dof_index pinned,
+                           LA::MPI::Vector              &iterate,
+                           HamiltonJacobiInfo           &info)
+    {
+      LA::MPI::Vector ghosted, residual, step, trial;
+      discretization.initialize_ghosted_vector(ghosted);
+      discretization.initialize_vector(residual);
+      discretization.initialize_vector(step);
+      LA::MPI::SparseMatrix jacobian;
+      LA::copy_matrix(jacobian, discretization.operator_matrix);
+      ghosted           = iterate;
+      const double init = hamilton_jacobi_residual(discretization, model, ghosted, pinned,
+                                                   residual, &jacobian);
+      double       norm  = init;
+      const double scale = 1. + LA::max_entry(iterate) - LA::min_entry(iterate);
+      info.relative_residual = 0.;
+      if (!(init > 0.))
+        return true;
+      for (unsigned int iteration = 0; iteration < 25; ++iteration)
+        {
+          LinearSolver solver(solver_parameters);
+          solver.initialize(jacobian);
+          residual *= -1.;
+          step = 0.;
+          solver.solve(step, residual);
+          ++info.newton_steps;
+          const double update = step.linfty_norm();
+          bool         accepted = false;
+          for (double lambda = 1.; lambda > 1e-3; lambda /= 2.)
+            {
+              trial = iterate;
+              trial.add(lambda, step);
+              discretization.get_constraints().distribute(trial);
+              ghosted                 = trial;
+              const double trial_norm = hamilton_jacobi_residual(
+                discretization, model, ghosted, pinned, residual, nullptr);
+              if (trial_norm < (1. - 1e-4 * lambda) * norm || trial_norm < 1e-13 * init)
+                {
+                  iterate  = trial;
+                  norm     = trial_norm;
+                  accepted = true;
+                  break;
+                }
+            }
+          info.relative_residual = norm / init;
+          // Converged: a full step that changes S by less than 1e-10 of its
+          // range, or no further decrease from a residual at rounding level.
+          if (accepted && update < 1e-10 * scale)
+            return true;
+          if (!accepted)
+            return norm < 1e-10 * init || update < 1e-10 * scale;
+          ghosted = iterate;
+          norm    = hamilton_jacobi_residual(discretization, model, ghosted, pinned,
+                                             residual, &jacobian);
+        }
+      return false;
+    }
+  } // namespace
+
+  template <int dim>
+  HamiltonJacobiInfo
+  refine_effective_potential(const Discretization<dim>    &discretization,
+                             const Model<dim>             &model,
+                             const LinearSolverParameters &solver_parameters,
+                             LA::MPI::Vector              &S)
+  {
+    HamiltonJacobiInfo    info;
+    TemperatureModel<dim> shifted(model);
+    const double          T      = model.temperature();
+    const auto            pinned = argmin_dof(discretization, S);
+    LA::MPI::Vector       iterate(S);
+    try
+      {
+        // Newton at T from the fitted S; where that start is too far off
+        // (the fitted S smears rotation at low T), first at 4T, 16T, ...
+        // (at most 4⁵ T) and then back down to T, halving T per stage
+        // (smaller steps after a failure), each stage from the previous S.
+        double current = T;
+        for (unsigned int attempt = 0;; ++attempt)
+          {
+            shifted.set_temperature(current);
+            if (hamilton_jacobi_newton(discretization, shifted, solver_parameters, pinned,
+                                       iterate, info))
+              break;
+            if (attempt == 5)
+              throw std::runtime_error("Newton did not converge at any T from T to " +
+                                       std::to_string(current) + " (relative residual " +
+                                       std::to_string(info.relative_residual) + ")");
+            iterate = S;
+            current *= 4.;
+          }
+        info.start_temperature = current;
+        double factor          = 0.5;
+        while (current > T)
+          {
+            const double next = std::max(T, current * factor);
+            LA::MPI::Vector previous(iterate);
+            shifted.set_temperature(next);
+            if (hamilton_jacobi_newton(discretization, shifted, solver_parameters, pinned,
+                                       iterate, info))
+              {
+                current = next;
+                factor  = 0.5;
+                ++info.stages;
+              }
+            else
+              {
+                iterate = previous;
+                factor  = std::sqrt(factor);
+                if (factor > 0.99)
+                  throw std::runtime_error("the continuation in T stalled at T = " +
+                                           std::to_string(current));
+              }
+          }
+        info.converged = true;
+      }
+    catch (const std::exception &error)
+      {
+        const std::string what = error.what();
+        info.reason = what.substr(0, what.find('\n'));
+      }
+    if (info.converged)
+      {
+        LA::MPI::Vector change(iterate);
+        change.add(-1., S);
+        info.largest_change = change.linfty_norm();
+        S                   = iterate;
+        shift_to_zero_minimum(discretization, S);
+      }
+    return info;
+  }
+
 #define FP_INSTANTIATE(dim)                                                     \
   template double assemble_exponentially_fitted<dim>(Discretization<dim> &,    \
                                                    const Model<dim> &);        \
   template EffectivePotentialInfo compute_effective_potential<dim>(            \
     Discretization<dim> &, const Model<dim> &, const LinearSolverParameters &, \
-    const AnalysisParameters &, LA::MPI::Vector &);
+    const AnalysisParameters &, LA::MPI::Vector &);                            \
+  template HamiltonJacobiInfo refine_effective_potential<dim>(                 \
+    const Discretization<dim> &, const Model<dim> &,                           \
+    const LinearSolverParameters &, LA::MPI::Vector &);
   FP_INSTANTIATE(1)
   FP_INSTANTIATE(2)
   FP_INSTANTIATE(3)

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <iomanip>
 #include <mutex>
+#include <limits>
 #include <thread>
 
 namespace FokkerPlanck::MonteCarlo
@@ -412,6 +413,10 @@ namespace FokkerPlanck::MonteCarlo
   {
     bool          stationary = false;
     std::uint64_t end_step   = 0;
+    /** Transient: the step k observed (end_step = k + 1 for the pair). */
+    std::uint64_t sample_step = 0;
+    /** Whether X_k−1 exists for the current estimate (not at step 0). */
+    bool centred = true;
     /** Stationary: samples at steps burn_in, burn_in + interval, ... < end_step. */
     std::uint64_t burn_in  = 0;
     unsigned int  interval = 1;
@@ -520,6 +525,8 @@ namespace FokkerPlanck::MonteCarlo
     positions.resize(n_local);
     alive.assign(n_local, 1);
     absorption.assign(n_local, -1.);
+    if (!stationary)
+      last_increment.assign(n_local, Tensor<1, dim>());
     first_passage.assign(n_local * regions.size(), -1.);
     for (std::uint64_t t = 0; t < n_local; ++t)
       {
@@ -618,8 +625,7 @@ namespace FokkerPlanck::MonteCarlo
 
     const unsigned int n_threads =
         std::max(1U, std::min(parameters.n_threads, end_batch - first_batch));
-    work.displacement.assign(n_threads,
-                             std::vector<Fixed>(work.stationary ? n_cells * dim : 0));
+    work.displacement.assign(n_threads, std::vector<Fixed>(n_cells * dim));
     work.clamped.assign(n_threads, 0.);
 
     std::atomic<unsigned int>  next_batch(first_batch);
@@ -668,7 +674,8 @@ namespace FokkerPlanck::MonteCarlo
               const std::uint64_t t = trajectory - first_trajectory;
               const RandomStream  rng(parameters.seed, trajectory);
               Point<dim>          x = positions[t], y;
-              Tensor<1, dim>      d, eta, previous_d;
+              Tensor<1, dim>      d, eta,
+                  previous_d = work.stationary ? Tensor<1, dim>() : last_increment[t];
               double    *hit    = n_regions ? &first_passage[t * n_regions] : nullptr;
               const auto sample = [&](const Point<dim> &z) {
                 ++counts[box.index(z)];
@@ -681,6 +688,14 @@ namespace FokkerPlanck::MonteCarlo
                   }
               };
               bool pending = false;
+              // X_k−1 is missing only for a sample at step 0.
+              bool centred = true;
+              if (!work.stationary && start == work.sample_step && alive[t])
+                {
+                  sample(x);
+                  pending = true;
+                  centred = start > 0;
+                }
               for (std::uint64_t s = start; s < work.end_step && alive[t]; ++s)
                 {
                   if (!stepper.step(rng, s, x, y, d, eta, work.clamped[thread]))
@@ -693,9 +708,10 @@ namespace FokkerPlanck::MonteCarlo
                     {
                       // Pair (X_k, X_k+1) with X_k = x: current, e_p, area.
                       const unsigned int cell = box.index(x);
-                      for (unsigned int i = 0; i < dim; ++i)
-                        displacement[cell * dim + i] += static_cast<Fixed>(
-                            std::llround((previous_d[i] + d[i]) * inverse_quantum));
+                      if (centred)
+                        for (unsigned int i = 0; i < dim; ++i)
+                          displacement[cell * dim + i] += static_cast<Fixed>(
+                              std::llround((previous_d[i] + d[i]) * inverse_quantum));
                       // Targets, minus the noise terms F(X_k)·η and ½(x_i η_j − x_j η_i),
                       // which have mean zero since η is independent of X_k.
                       double y[1 + dim * (dim - 1) / 2];
@@ -746,10 +762,15 @@ namespace FokkerPlanck::MonteCarlo
                       sample(x);
                       pending = true;
                     }
+                  else if (!work.stationary && s + 1 == work.sample_step)
+                    {
+                      sample(x);
+                      pending = true;
+                    }
                 }
               positions[t] = x;
-              if (!work.stationary && alive[t])
-                sample(x);
+              if (!work.stationary)
+                last_increment[t] = previous_d;
               done += work.end_step - start;
               if (thread == 0)
                 report();
@@ -796,6 +817,10 @@ namespace FokkerPlanck::MonteCarlo
     const unsigned int B = parameters.n_batches, S = layout.size, n_cells = box.size();
     const unsigned int n_regions = regions.size();
     const double       dt        = parameters.time_step;
+    // Events after the observed step (during the step to X_k+1) count later.
+    const double observed_time =
+        work.stationary ? std::numeric_limits<double>::infinity()
+                        : (work.sample_step + 0.5) * dt;
 
     // Per-trajectory state into the batch sums, in trajectory order.
     for (unsigned int b = first_batch; b < end_batch; ++b)
@@ -809,13 +834,14 @@ namespace FokkerPlanck::MonteCarlo
           {
             const std::uint64_t t = trajectory - first_trajectory;
             sums[layout.started] += 1.;
-            if (!alive[t])
+            if (!alive[t] && absorption[t] <= observed_time)
               {
                 sums[layout.absorbed] += 1.;
                 sums[layout.absorption_time] += absorption[t];
               }
             for (unsigned int r = 0; r < n_regions; ++r)
-              if (first_passage[t * n_regions + r] >= 0.)
+              if (first_passage[t * n_regions + r] >= 0. &&
+                  first_passage[t * n_regions + r] <= observed_time)
                 {
                   sums[layout.regions + 2 * r] += 1.;
                   sums[layout.regions + 2 * r + 1] += first_passage[t * n_regions + r];
@@ -825,7 +851,7 @@ namespace FokkerPlanck::MonteCarlo
 
     // Every batch lives on one rank and is zero elsewhere: the sums are exact.
     Observation<dim> result;
-    result.time      = current_step * dt;
+    result.time      = (work.stationary ? current_step : work.sample_step) * dt;
     result.layout    = layout;
     result.n_batches = B;
     MPI_Allreduce(MPI_IN_PLACE,
@@ -887,7 +913,7 @@ namespace FokkerPlanck::MonteCarlo
     for (const double c : work.clamped)
       clamped += c;
     result.n_clamped = Utilities::MPI::sum(clamped, communicator);
-    if (work.stationary)
+    if (work.stationary || work.centred)
       {
         auto &fixed = work.displacement.empty() ? work.displacement.emplace_back()
                                                 : work.displacement[0];
@@ -895,7 +921,13 @@ namespace FokkerPlanck::MonteCarlo
         sum_fixed(fixed, communicator);
         const double quantum = box.diameter() * std::ldexp(1., -60);
         result.current.resize(n_cells);
-        const double scale = quantum / (2. * dt * result.n_samples * box.cell_volume());
+        // Stationary: per sample; transient: per particle started.
+        const double per =
+            work.stationary ? result.n_samples
+                            : result.estimate([L = layout](const double *s) {
+                                  return s[L.started];
+                                }).value;
+        const double scale = quantum / (2. * dt * per * box.cell_volume());
         for (unsigned int c = 0; c < n_cells; ++c)
           for (unsigned int i = 0; i < dim; ++i)
             result.current[c][i] = static_cast<double>(fixed[c * dim + i]) * scale;
@@ -925,9 +957,11 @@ namespace FokkerPlanck::MonteCarlo
   Ensemble<dim>::observe(const double time)
   {
     Work work;
-    work.end_step = std::max<std::uint64_t>(
+    work.sample_step = std::max<std::uint64_t>(
         current_step,
         static_cast<std::uint64_t>(std::llround(time / parameters.time_step)));
+    work.end_step = work.sample_step + 1;
+    work.centred  = work.sample_step > 0;
     dispatch(work);
     return finish(work);
   }

@@ -105,7 +105,7 @@ namespace FokkerPlanck
                  parameters.stationary,
                  discretization.communicator(),
                  log)
-      , field_fe(FE_DGQ<dim>(0), parameters.stationary ? 2 + 2 * dim : 2)
+      , field_fe(FE_DGQ<dim>(0), 2 + 2 * dim)
       , field_dofs(discretization.get_dof_handler().get_triangulation())
   {
     field_dofs.distribute_dofs(field_fe);
@@ -200,11 +200,34 @@ namespace FokkerPlanck
                          reference.area_rate[i][j]);
       }
     else
-      put_estimate("survival",
+      {
+        // The same pair estimators at the output step, per particle started
+        // (a sub-probability once particles are absorbed). Away from the
+        // stationary state ∫ J·(T D)⁻¹ a is the medium entropy production,
+        // not e_p (doc/monte_carlo.md); the area rate is taken about the
+        // current mean m(t), whose drift ∫ J dx the controls x_i estimate.
+        put_estimate("medium_entropy_production",
+                     observation.estimate([L](const double *s) {
+                       return s[L.targets] / s[L.started];
+                     }),
+                     reference.entropy_production);
+        for (unsigned int i = 0, p = 1; i < dim; ++i)
+          for (unsigned int j = i + 1; j < dim; ++j, ++p)
+            put_estimate(std::string("area_rate_") + axis[i] + axis[j],
+                         observation.estimate([L, i, j, p](const double *s) {
+                           const double n  = s[L.started];
+                           const double mi = s[L.first + i] / s[L.weight];
+                           const double mj = s[L.first + j] / s[L.weight];
+                           return s[L.targets + p] / n -
+                                  0.5 * (mi * s[L.controls + j] - mj * s[L.controls + i]) / n;
+                         }),
+                         reference.area_rate[i][j]);
+        put_estimate("survival",
                    observation.estimate([L](const double *s) {
                      return 1. - s[L.absorbed] / s[L.started];
                    }),
                    reference.mass);
+      }
     if (!parameters.stationary && ensemble.grid().has_absorbing_face())
       put_estimate("mean_absorption_time",
                    observation.estimate([L](const double *s) {
@@ -251,6 +274,11 @@ namespace FokkerPlanck
           text << "\n               e_p = " << row["mc_entropy_production"].get<double>()
                << " +- " << row["mc_entropy_production_error"].get<double>() << " (FE "
                << reference.entropy_production << ")";
+        else
+          text << "\n               medium entropy production = "
+               << row["mc_medium_entropy_production"].get<double>() << " +- "
+               << row["mc_medium_entropy_production_error"].get<double>() << " (FE "
+               << reference.entropy_production << ")";
         *log << text.str() << "\n";
       }
 
@@ -258,8 +286,7 @@ namespace FokkerPlanck
       std::vector<std::string> names = {"mc_density", "mc_density_difference"};
       std::vector<DataComponentInterpretation::DataComponentInterpretation> kinds(
           2, DataComponentInterpretation::component_is_scalar);
-      if (parameters.stationary)
-        {
+      {
           names.insert(names.end(), dim, "mc_probability_current");
           names.insert(names.end(), dim, "mc_probability_current_difference");
           kinds.insert(kinds.end(),
@@ -293,13 +320,16 @@ namespace FokkerPlanck
           const double       fe = reference.probabilities[c] / grid.cell_volume();
           field_values[dofs[0]] = mc;
           field_values[dofs[1]] = mc - fe;
-          if (parameters.stationary)
-            for (unsigned int i = 0; i < dim; ++i)
-              {
-                field_values[dofs[2 + i]] = observation.current[c][i];
-                field_values[dofs[2 + dim + i]] =
-                    observation.current[c][i] - reference.currents[c][i];
-              }
+          // No current at t = 0 of a transient run: NaN (blank in ParaView).
+          const bool has_current = !observation.current.empty();
+          for (unsigned int i = 0; i < dim; ++i)
+            {
+              field_values[dofs[2 + i]] =
+                  has_current ? observation.current[c][i] : std::nan("");
+              field_values[dofs[2 + dim + i]] =
+                  has_current ? observation.current[c][i] - reference.currents[c][i]
+                              : std::nan("");
+            }
         }
     field_values.update_ghost_values();
   }

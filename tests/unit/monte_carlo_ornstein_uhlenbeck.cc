@@ -165,3 +165,101 @@ TEST(MonteCarloOrnsteinUhlenbeck, BitwiseReproducibleAcrossRanksAndThreads)
   EXPECT_EQ(sums[0], sums[1]);
   EXPECT_EQ(sums[0], 0x20a702c484102fbfULL);
 }
+
+
+// A transient run: at every output time the Monte Carlo pair estimators
+// (current, medium entropy production ∫ J·(T D)⁻¹ a, area rate about the
+// mean) against the exact values of the Gaussian p(t) = N(m(t), Σ(t)):
+//   Ȧ = ½ (HΣ − ΣHᵀ),  ∫ J dx = m' = −Hm,
+//   ∫ J·(T D)⁻¹ a dx = mᵀHᵀ(T D)⁻¹Hm + tr(Hᵀ(T D)⁻¹HΣ) − tr H,
+// and the finite-element values of the same quantities against them too.
+TEST(MonteCarloOrnsteinUhlenbeck, TransientPairEstimatorsAtEachOutputTime)
+{
+  const unsigned int n_particles = 20000;
+  const double       mc_dt       = 0.0025;
+  MonteCarloCase<2>  c(design_ornstein_uhlenbeck_2d(2, 3) +
+                      "set Problem = transient\n"
+                      "subsection Time stepping\n  set End time = 1\n"
+                      "  set Time step = 0.005\n  set Scheme = crank-nicolson\n"
+                      "  subsection Initial condition\n    set Type = gaussian\n"
+                      "    set Mean = 1.5, -1\n    set Covariance = 0.2, 0, 0, 0.2\n"
+                      "  end\nend\n" +
+                      monte_carlo_section("  set Number of trajectories = " +
+                                          std::to_string(n_particles) +
+                                          "\n  set Time step = " + std::to_string(mc_dt) +
+                                          "\n"));
+  const Tensor<2, 2> H({{1., 0.8}, {-0.3, 2.}}), D({{1., 0.3}, {0.3, 0.5}});
+  const double       T = 0.7;
+  MonteCarloComparison<2> comparison(c.parameters, *c.discretization, *c.model, nullptr);
+  unsigned int            n_compared = 0;
+
+  const auto check = [&](const double time, const LA::MPI::Vector &p) {
+    comparison.compare(time, p);
+    ++n_compared;
+    const auto  &o  = comparison.last_observation();
+    const auto  &fe = comparison.last_reference();
+    const auto   L  = o.layout;
+    Tensor<1, 2> m({1.5, -1.});
+    Tensor<2, 2> S({{0.2, 0.}, {0., 0.2}});
+    advance_ou_moments(H, D, T, time, std::max(1U, static_cast<unsigned int>(4000 * time)), m, S);
+    const double area = 0.5 * (H * S - S * transpose(H))[0][1];
+    const auto   F    = transpose(H) * invert(T * D) * H;
+    const double flow = m * (F * m) + trace(F * S) - trace(H);
+
+    const auto mc_flow =
+        o.estimate([L](const double *s) { return s[L.targets] / s[L.started]; });
+    const auto mc_area = o.estimate([L](const double *s) {
+      const double n = s[L.started], mx = s[L.first] / s[L.weight],
+                   my = s[L.first + 1] / s[L.weight];
+      return s[L.targets + 1] / n - 0.5 * (mx * s[L.controls + 1] - my * s[L.controls]) / n;
+    });
+    root_log() << std::setprecision(5) << "  t = " << time << ": medium e_p MC "
+               << mc_flow.value << " +- " << mc_flow.error << ", FE "
+               << fe.entropy_production << ", exact " << flow << "; area rate MC "
+               << mc_area.value << " +- " << mc_area.error << ", FE "
+               << fe.area_rate[0][1] << ", exact " << area << "\n";
+    // Finite elements (Q2, h = 0.375, Crank–Nicolson Δt = 0.005).
+    EXPECT_NEAR(fe.entropy_production, flow, 0.01 * flow);
+    EXPECT_NEAR(fe.area_rate[0][1], area, 0.01 * std::abs(area) + 1e-3);
+    // Monte Carlo: 99% interval, plus 1% for the O(Δt) Euler–Maruyama bias.
+    EXPECT_LE(std::abs(mc_flow.value - flow), z99 * mc_flow.error + 0.01 * flow);
+    EXPECT_LE(std::abs(mc_area.value - area), z99 * mc_area.error + 0.01 * std::abs(area));
+
+    // The current: none at t = 0 (no X_k−1); later its integral is m' = −Hm,
+    // each particle contributing (X_k+1 − X_k−1)/2Δt with variance T D_ii/Δt.
+    const MonteCarlo::BoxGrid<2> grid(c.parameters.geometry);
+    if (time == 0.)
+      {
+        EXPECT_TRUE(o.current.empty());
+        return;
+      }
+    ASSERT_EQ(o.current.size(), grid.size());
+    Tensor<1, 2> mc_drift, fe_drift;
+    for (unsigned int k = 0; k < grid.size(); ++k)
+      {
+        mc_drift += o.current[k] * grid.cell_volume();
+        fe_drift += fe.currents[k] * grid.cell_volume();
+      }
+    const Tensor<1, 2> exact_drift = -(H * m);
+    for (unsigned int i = 0; i < 2; ++i)
+      {
+        const double error = std::sqrt(T * D[i][i] / (mc_dt * n_particles));
+        root_log() << "    integral of J_" << i << ": MC " << mc_drift[i] << " +- " << error
+                   << ", FE " << fe_drift[i] << ", exact " << exact_drift[i] << "\n";
+        EXPECT_NEAR(fe_drift[i], exact_drift[i], 0.01 * exact_drift.norm());
+        EXPECT_NEAR(mc_drift[i], exact_drift[i], z99 * error + 0.01 * exact_drift.norm());
+      }
+  };
+
+  LA::MPI::Vector p;
+  c.initial_density(p);
+  check(0., p);
+  TransientSolver<2> solver(*c.discretization,
+                            c.parameters.time_stepping,
+                            c.parameters.linear_solver);
+  solver.run(p, [&](const StepInfo &info, const LA::MPI::Vector &density) {
+    if (info.step > 0 && info.step % 50 == 0) // t = 0.25, 0.5, 0.75, 1
+      check(info.time, density);
+  });
+  EXPECT_EQ(n_compared, 5U);
+}

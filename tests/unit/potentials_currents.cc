@@ -236,6 +236,42 @@ TEST(OrnsteinUhlenbeckAnalysis, EffectivePotentialAtLowTemperature)
     }
 }
 
+// The Galerkin–Newton solve of (★) on the run's Q2 elements (the default
+// after the fitted Q1 solve): the non-gradient OU process of §3.1 at
+// T = 0.1, 1e-2, 1e-3, where S is the T-independent quadratic ½ xᵀ(Σ/T)⁻¹x,
+// which Q2 contains. The fitted Q1 S alone is 27% off at T = 1e-3 (test
+// above); the refined S must be within 1e-3 on the inner box at every T.
+TEST(OrnsteinUhlenbeckAnalysis, HamiltonJacobiRefinementAtLowTemperature)
+{
+  const auto inner = [](const Point<2> &x) {
+    return std::abs(x[0]) <= 0.5 && std::abs(x[1]) <= 0.5;
+  };
+  const auto whole = [](const Point<2> &) { return true; };
+  for (const double T : {1e-1, 1e-2, 1e-3})
+    {
+      TestCase<2>     test(ou_on_box(T, 1., 2, 3));
+      LA::MPI::Vector pi;
+      test.solve_stationary(pi);
+      auto analysis = make_analysis(test);
+      analysis->stationary(pi);
+      nlohmann::json  json;
+      StatisticsTable table;
+      analysis->add_statistics(table, json);
+      const auto &hj      = json["effective_potential"]["hamilton_jacobi"];
+      const double e_inner = potential_error(test, analysis->effective_potential(),
+                                             ou_potential, inner);
+      const double e_whole = potential_error(test, analysis->effective_potential(),
+                                             ou_potential, whole);
+      root_log() << "  OU of §3.1, T = " << T << ", Q2, refinement 3: relative L2 error "
+                 << e_inner << " (|x| <= 0.5), " << e_whole << " (whole box); Newton "
+                 << hj.dump() << "\n";
+      EXPECT_TRUE(hj["converged"].get<bool>());
+      EXPECT_EQ(json["effective_potential"]["method"], "hamilton-jacobi galerkin");
+      EXPECT_LT(e_inner, 1e-3);
+      EXPECT_TRUE(std::isfinite(analysis->effective_potential().linfty_norm()));
+    }
+}
+
 namespace
 {
   // A convex, non-quadratic loss on [-3, 3] x [-5, 5] at T = 0.4 (as in
@@ -292,8 +328,13 @@ TEST(RotatedGradientFlowAnalysis, StreamFunctionPotentialAndBoltzmannDistance)
         return std::pow(psi_exact(x), 2);
       }));
       psi_errors.push_back(test.l2_error(analysis->stream_function(), psi_exact) / norm);
+      // S on the inner half of the box: near the boundary the box's own S
+      // differs from L by O(T), since n·J = 0 there while n·(cπR∇L) is not 0.
       s_errors.push_back(potential_error(test, analysis->effective_potential(), loss,
-                                         [](const Point<2> &) { return true; }));
+                                         [](const Point<2> &x) {
+                                           return std::abs(x[0]) <= 1.5 &&
+                                                  std::abs(x[1]) <= 2.5;
+                                         }));
       const auto &s = analysis->scalars();
       l1.push_back(s.boltzmann->l1);
       root_log() << "  rotated gradient flow, Q2, refinement " << r << ": psi error "
@@ -304,18 +345,17 @@ TEST(RotatedGradientFlowAnalysis, StreamFunctionPotentialAndBoltzmannDistance)
       EXPECT_GE(s.boltzmann->kl_density_boltzmann, -1e-12);
       EXPECT_GE(s.boltzmann->kl_boltzmann_density, -1e-12);
     }
-  // S comes from the exponentially fitted Q1 scheme, which is exact along
-  // edges only for the gradient part of the drift: the rotational part
-  // adds an error that grows with the cell Péclet number c|∇L|h/T (up to
-  // 30 here in the far field) and shrinks, slowly, under refinement
-  // (doc/potentials.md). The test pins down that it does shrink.
+  // S from the Hamilton–Jacobi refinement on Q2 (the fitted Q1 S alone had
+  // 0.65, 0.48, 0.31 on the whole box: it smears the rotational part of the
+  // drift, doc/potentials.md). Measured 5.8e-3, 4.6e-4, 5.4e-5 inside.
   for (unsigned int i = 1; i < psi_errors.size(); ++i)
     {
       EXPECT_GT(observed_order(psi_errors[i - 1], psi_errors[i]), 2.5);
-      EXPECT_LT(s_errors[i], 0.8 * s_errors[i - 1]);
+      EXPECT_GT(observed_order(s_errors[i - 1], s_errors[i]), 2.5);
       EXPECT_GT(observed_order(l1[i - 1], l1[i]), 1.8);
     }
   EXPECT_LT(psi_errors.back(), 2e-4);
+  EXPECT_LT(s_errors.back(), 1e-4);
   EXPECT_LT(l1.back(), 1e-2);
 }
 

@@ -41,21 +41,7 @@ namespace
   {
     Tensor<1, 2> m = m0;
     Tensor<2, 2> S({{s0, 0.}, {0., s0}});
-    const auto   fm = [](const Tensor<1, 2> &x) { return -(H * x); };
-    const auto   fS = [](const Tensor<2, 2> &X) {
-      return -(H * X) - X * transpose(H) + 2. * T * D;
-    };
-    const unsigned int n = 10000;
-    const double       h = t / n;
-    for (unsigned int i = 0; i < n; ++i)
-      {
-        const auto k1 = fm(m), k2 = fm(m + 0.5 * h * k1), k3 = fm(m + 0.5 * h * k2),
-                   k4 = fm(m + h * k3);
-        m += h / 6. * (k1 + 2. * k2 + 2. * k3 + k4);
-        const auto l1 = fS(S), l2 = fS(S + 0.5 * h * l1), l3 = fS(S + 0.5 * h * l2),
-                   l4 = fS(S + h * l3);
-        S += h / 6. * (l1 + 2. * l2 + 2. * l3 + l4);
-      }
+    advance_ou_moments(H, D, T, t, 10000, m, S);
     return {m, S};
   }
 

@@ -43,6 +43,8 @@ namespace FokkerPlanck
     std::optional<BoltzmannDistances> boltzmann;
     /** Stationary runs: how S was computed. */
     std::optional<EffectivePotentialInfo> potential;
+    /** The Galerkin–Newton solve of (★) after the fitted one, if enabled. */
+    std::optional<HamiltonJacobiInfo> hamilton_jacobi;
   };
 
   /**

@@ -30,6 +30,8 @@ namespace FokkerPlanck
     double continuation_factor = 0.5;
     /** Newton tolerance on the scaled residual of the log-density equations. */
     double newton_tolerance = 1e-10;
+    /** Whether to refine S by a Galerkin–Newton solve of (★). */
+    bool hamilton_jacobi = true;
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);

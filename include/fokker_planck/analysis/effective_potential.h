@@ -35,6 +35,50 @@ namespace FokkerPlanck
     std::string fallback_reason;
   };
 
+  /** What refine_effective_potential() did. */
+  struct HamiltonJacobiInfo
+  {
+    /** Whether the Newton iteration converged (S was then replaced). */
+    bool converged = false;
+    /** Newton steps summed over all temperatures. */
+    unsigned int newton_steps = 0;
+    /** First temperature at which Newton converged (T, or up to 4⁵ T). */
+    double start_temperature = 0.;
+    /** Continuation stages from there down to T. */
+    unsigned int stages = 0;
+    /** ‖R(S)‖₂ relative to ‖R‖₂ of the stage's start, at the end. */
+    double relative_residual = 0.;
+    /** Largest change of S from the starting S (the fitted one). */
+    double largest_change = 0.;
+    /** Why it was not used (empty when it converged). */
+    std::string reason;
+  };
+
+  /**
+   * Solve DESIGN.md (★) for S directly, by Galerkin finite elements on the
+   * run's own elements and Newton's method from @p S (owned, constraints
+   * distributed; the fitted or fallback S). With v = a + D∇S the weak form
+   * is, for every test function φ,
+   *
+   *     R(S)(φ) = T (v, ∇φ) + (∇S·v, φ) = 0,
+   *
+   * the boundary term T ∫ φ n·v vanishing on reflecting boundaries because
+   * n·J = π n·v = 0 there. R involves only ∇S, so S is pinned at its
+   * minimum. Nothing here forms π, and the rotational part of a enters
+   * exactly, so S keeps the accuracy of Q_k as T → 0 where the fitted Q1
+   * operator smears the rotation over h|r|/T (for the Ornstein–Uhlenbeck
+   * process S is quadratic, hence exact in Q2). Newton (damped, at most
+   * 25 steps per temperature) starts at T; if it fails there, at 4T, 16T,
+   * ... (at most 4⁵ T), followed by a continuation back down to T. @p S is
+   * replaced by the result only when this succeeds; then min S = 0 again.
+   */
+  template <int dim>
+  HamiltonJacobiInfo
+  refine_effective_potential(const Discretization<dim>    &discretization,
+                             const Model<dim>             &model,
+                             const LinearSolverParameters &solver,
+                             LA::MPI::Vector              &S);
+
   /**
    * Replace the operator matrix of @p discretization (Q1 elements, set up
    * and assembled) by the exponentially fitted (Scharfetter–Gummel,

@@ -54,7 +54,8 @@ namespace FokkerPlanck::MonteCarlo
     /** Σ x_i, then Σ x_i x_j (dim × dim). */
     unsigned int first = 0, second = 0;
     /**
-     * Stationary pairs (X_k, X_k+1): their number; the targets y_t (t = 0:
+     * Pairs (X_k, X_k+1) (stationary: every sample; transient: the step of
+     * the output time): their number; the targets y_t (t = 0:
      * e_p sample Δs/Δt, t = 1 + p: area sample ΔA/Δt of the p-th pair
      * i < j); the control variates c_m (m < n_basis, mean zero in the
      * stationary state), and Σ y_t, Σ c_m, Σ c_m c_n, Σ y_t c_m.
@@ -87,8 +88,11 @@ namespace FokkerPlanck::MonteCarlo
      */
     double dispersion = 1.;
     /**
-     * Stationary runs: the probability current of each grid cell,
-     * J ≈ p · ⟨(X_k+1 − X_k−1) / 2Δt | X_k ∈ cell⟩ (empty for transient).
+     * The probability current of each grid cell,
+     * J ≈ p · ⟨(X_k+1 − X_k−1) / 2Δt | X_k ∈ cell⟩. Stationary runs average
+     * over all samples; transient runs use the step k of the output time,
+     * with p the density of the survivors per particle started. Empty at
+     * t = 0 of a transient run, where X_k−1 does not exist.
      */
     std::vector<dealii::Tensor<1, dim>> current;
     ScalarLayout                        layout{dim, 0};
@@ -156,9 +160,11 @@ namespace FokkerPlanck::MonteCarlo
     run_stationary();
 
     /**
-     * Advance every particle to the step nearest to @p time and observe the
+     * Advance every particle to the step k nearest to @p time and observe the
      * survivors: histogram, moments, survival, absorption and first-passage
-     * times so far.
+     * times so far, and from the pairs (X_k−1, X_k, X_k+1) the current, the
+     * e_p and area targets and the control sums (the particles are left at
+     * step k + 1; a later time continues from there).
      */
     Observation<dim>
     observe(double time);
@@ -216,6 +222,8 @@ namespace FokkerPlanck::MonteCarlo
     std::vector<std::uint8_t>       alive;
     std::vector<double>             first_passage;
     std::vector<double>             absorption;
+    /** Each trajectory's last increment X_k − X_k−1 (transient runs). */
+    std::vector<dealii::Tensor<1, dim>> last_increment;
     std::uint64_t                   current_step     = 0;
     double                          local_steps      = 0.;
     double                          stepping_seconds = 0.;

@@ -32,7 +32,7 @@ namespace FokkerPlanck
   /**
    * Finite-element quantities on the Monte Carlo grid, for one density p_h:
    * cell probabilities, cell-averaged currents, moments, and the scalars
-   * (the analysis stage will supply these later):
+   * (the analysis stage's integrals, here per Monte Carlo grid):
    * - e_p = ∫ J_hᵀ (T D)⁻¹ a dx, which equals ∫ Jᵀ (T D)⁻¹ J / π dx for
    *   a stationary density with n·J = 0 (the difference is
    *   ∫ J·∇log π = −∫ log π ∇·J = 0) and needs no division by π_h;
