@@ -468,6 +468,7 @@ namespace FokkerPlanck::Sgd
       log << "  time-averaged mean = " << summary["time_averaged"]["mean"].dump()
           << ", covariance = " << summary["time_averaged"]["covariance"].dump() << "\n";
     log << "  results:     " << directory << "/ (sgd_statistics.txt, sgd_summary.json"
+        << (comparison ? ", sgd_comparison.txt" : "")
         << (parameters.output.write_fields ? ", sgd_histogram.pvd)\n" : ")\n");
     return summary;
   }
