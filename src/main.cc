@@ -78,8 +78,9 @@ main(int argc, char **argv)
   app.add_flag("--print-parameters", print_parameters,
                "Print a complete parameter file with all defaults and exit");
   app.add_flag("--sgd", sgd,
-               "Instead of the Fokker-Planck solve, run minibatch SGD on the "
-               "network of the SGD model (subsection 'SGD simulation')");
+               "Run minibatch SGD on the network of the SGD model and compare "
+               "its histograms with the Fokker-Planck solution of the same "
+               "file (subsection 'SGD simulation')");
   app.add_flag("--monte-carlo", monte_carlo,
                "Also simulate the SDE by Monte Carlo and compare it with the "
                "finite-element solution (sets 'Monte Carlo/Enabled = true')");

@@ -27,15 +27,6 @@ namespace FokkerPlanck
 
   namespace
   {
-    template <int dim>
-    double
-    length_scale(const Triangulation<dim> &triangulation)
-    {
-      const auto box = GridTools::compute_bounding_box(triangulation);
-      return box.get_boundary_points().first.distance(
-        box.get_boundary_points().second);
-    }
-
     /** Names of the moment columns: mean_x, cov_xy, ... */
     const char *axis_name[] = {"x", "y", "z"};
 

@@ -3,6 +3,7 @@
 #include <deal.II/distributed/tria.h>
 #include <deal.II/grid/grid_generator.h>
 #include <deal.II/grid/grid_in.h>
+#include <deal.II/grid/grid_tools.h>
 #include <deal.II/grid/manifold_lib.h>
 
 #include <fokker_planck/base/input_error.h>
@@ -338,11 +339,20 @@ namespace FokkerPlanck
     triangulation.refine_global(parameters.global_refinements);
   }
 
+  template <int dim>
+  double
+  length_scale(const Triangulation<dim> &triangulation)
+  {
+    const auto box = GridTools::compute_bounding_box(triangulation);
+    return box.get_boundary_points().first.distance(box.get_boundary_points().second);
+  }
+
 #define FP_INSTANTIATE(dim)                                                  \
   template std::unique_ptr<parallel::TriangulationBase<dim>>                 \
   make_triangulation<dim>(MPI_Comm);                                         \
   template void build_mesh<dim>(const GeometryParameters &,                  \
-                                parallel::TriangulationBase<dim> &);
+                                parallel::TriangulationBase<dim> &);         \
+  template double length_scale<dim>(const Triangulation<dim> &);
   FP_INSTANTIATE(1)
   FP_INSTANTIATE(2)
   FP_INSTANTIATE(3)

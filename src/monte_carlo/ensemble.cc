@@ -3,6 +3,7 @@
 
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/monte_carlo/ensemble.h>
+#include <fokker_planck/monte_carlo/histogram_tests.h>
 #include <fokker_planck/monte_carlo/particle_dynamics.h>
 #include <fokker_planck/monte_carlo/random_stream.h>
 #include <fokker_planck/parameters/parsing.h>
@@ -881,29 +882,12 @@ namespace FokkerPlanck::MonteCarlo
     for (const double c : result.counts)
       result.n_samples += c;
 
-    // Dispersion: Σ_c Σ_b n_b (f_bc − f_c)² / (B − 1) over Σ_c f_c (1 − f_c).
+    // Independent particles (transient: one sample each) have φ = 1 exactly.
     if (result.n_samples > 0.)
-      {
-        double observed = 0., multinomial = 0.;
-        for (unsigned int c = 0; c < n_cells; ++c)
-          {
-            const double f = result.counts[c] / result.n_samples;
-            multinomial += f * (1. - f);
-            for (unsigned int b = 0; b < B; ++b)
-              if (batch_n[b] > 0.)
-                {
-                  const double fb =
-                      work.batch_counts[static_cast<std::size_t>(b) * n_cells + c] /
-                      batch_n[b];
-                  observed += batch_n[b] * (fb - f) * (fb - f) / (B - 1);
-                }
-          }
-        // Independent particles (transient: one sample each) have φ = 1
-        // exactly; correlated samples cannot have less (a smaller estimate
-        // is noise of the estimate, which would narrow the bands).
-        result.dispersion =
-            stationary && multinomial > 0. ? std::max(1., observed / multinomial) : 1.;
-      }
+      result.dispersion =
+          stationary ? MonteCarlo::batch_dispersion(
+                           result.counts, result.n_samples, work.batch_counts, batch_n, B)
+                     : 1.;
 
     // Current J_c = Σ (X_k+1 − X_k−1) / (2Δt) / (n_samples · |cell|).
     for (unsigned int thread = 1; thread < work.displacement.size(); ++thread)

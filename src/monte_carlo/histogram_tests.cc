@@ -19,6 +19,28 @@ namespace FokkerPlanck::MonteCarlo
     return std::min(1., std::max(0., sum));
   }
 
+  void
+  HistogramComparison::columns(
+      const double                                            dispersion,
+      const bool                                              one_dimensional,
+      const std::function<void(const std::string &, double)> &put) const
+  {
+    put("samples", n_samples);
+    put("effective_samples", n_effective);
+    put("dispersion", dispersion);
+    put("total_variation", total_variation);
+    put("tv_band_mean", band_mean);
+    put("tv_band_99", band_99);
+    put("chi_square", chi_square);
+    put("chi_square_dof", chi_square_dof);
+    put("chi_square_p", chi_square_p);
+    if (one_dimensional)
+      {
+        put("ks", ks);
+        put("ks_p", ks_p);
+      }
+  }
+
   HistogramComparison
   compare_histogram(const std::vector<double> &fe_probabilities,
                     const std::vector<double> &counts,

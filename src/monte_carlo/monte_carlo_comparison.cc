@@ -164,20 +164,7 @@ namespace FokkerPlanck
         };
     put("time", time);
     put("mc_time", observation.time);
-    put("samples", observation.n_samples);
-    put("effective_samples", histogram.n_effective);
-    put("dispersion", observation.dispersion);
-    put("total_variation", histogram.total_variation);
-    put("tv_band_mean", histogram.band_mean);
-    put("tv_band_99", histogram.band_99);
-    put("chi_square", histogram.chi_square);
-    put("chi_square_dof", histogram.chi_square_dof);
-    put("chi_square_p", histogram.chi_square_p);
-    if (dim == 1)
-      {
-        put("ks", histogram.ks);
-        put("ks_p", histogram.ks_p);
-      }
+    histogram.columns(observation.dispersion, dim == 1, put);
     row["tv_inside_band"] = histogram.total_variation <= histogram.band_99;
     for (unsigned int i = 0; i < dim; ++i)
       put_estimate(

@@ -5,6 +5,7 @@
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/output/statistics.h>
 #include <fokker_planck/sgd/cell_histogram.h>
+#include <fokker_planck/sgd/sgd_comparison.h>
 #include <fokker_planck/sgd/sgd_simulator.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <iomanip>
 #include <limits>
+#include <numeric>
 
 namespace FokkerPlanck::Sgd
 {
@@ -49,6 +51,21 @@ namespace FokkerPlanck::Sgd
                         "pooled into a time-averaged histogram and moments "
                         "(the SGD estimate of the stationary density). "
                         "Beyond the end time: only the final states.");
+      prm.declare_entry("Compare with finite elements",
+                        "true",
+                        Patterns::Bool(),
+                        "Also solve the Fokker-Planck problem of this file "
+                        "on the same mesh and compare (sgd_comparison.txt, "
+                        "section 'comparison' of sgd_summary.json, fields "
+                        "fe_density and sgd_density_difference). Stationary: "
+                        "the time-averaged histogram against the stationary "
+                        "density, its dispersion estimated from 20 batches "
+                        "of runs (run r in batch r mod 20). Transient: the "
+                        "runs at every output time up to 'Time stepping/End "
+                        "time' against the density at the nearest time step. "
+                        "Total variation with its sampling band ('Monte "
+                        "Carlo/Band draws'), chi-square, KS in 1D, means and "
+                        "covariances with standard errors.");
     }
     prm.leave_subsection();
   }
@@ -62,6 +79,7 @@ namespace FokkerPlanck::Sgd
     end_time        = prm.get_double("End time");
     n_outputs       = prm.get_integer("Number of outputs");
     averaging_start = prm.get_double("Averaging start time");
+    compare_with_fe = prm.get_bool("Compare with finite elements");
     prm.leave_subsection();
     require(end_time > 0., "SGD simulation/End time", "must be > 0");
   }
@@ -121,13 +139,28 @@ namespace FokkerPlanck::Sgd
         , directory(directory)
       {}
 
+      /**
+       * With @p fe_density (the FE cell averages): also the cell fields
+       * fe_density and sgd_density_difference = sgd_density − fe_density.
+       */
       void
-      write(const double time, const CellHistogram<dim> &histogram)
+      write(const double               time,
+            const CellHistogram<dim>  &histogram,
+            const Vector<float>       *fe_density = nullptr)
       {
         const Vector<float> density = histogram.density(triangulation);
         DataOut<dim>        data_out;
         data_out.attach_triangulation(triangulation);
         data_out.add_data_vector(density, "sgd_density", DataOut<dim>::type_cell_data);
+        Vector<float> difference(density);
+        if (fe_density)
+          {
+            difference -= *fe_density;
+            data_out.add_data_vector(*fe_density, "fe_density", DataOut<dim>::type_cell_data);
+            data_out.add_data_vector(difference,
+                                     "sgd_density_difference",
+                                     DataOut<dim>::type_cell_data);
+          }
         data_out.build_patches();
         DataOutBase::VtkFlags flags(time, entries.size());
         data_out.set_flags(flags);
@@ -164,9 +197,10 @@ namespace FokkerPlanck::Sgd
   run_sgd(ParameterHandler     &prm,
           const CaseParameters &parameters,
           const std::string    &parameter_file,
-          const bool            verbose)
+          const bool            verbose,
+          const MPI_Comm        communicator,
+          ParameterHandler     *finite_element_prm)
   {
-    const MPI_Comm     communicator = MPI_COMM_WORLD;
     const unsigned int rank         = Utilities::MPI::this_mpi_process(communicator);
     const unsigned int n_ranks      = Utilities::MPI::n_mpi_processes(communicator);
     ConditionalOStream log(std::cout, rank == 0 && verbose);
@@ -181,6 +215,26 @@ namespace FokkerPlanck::Sgd
     CellHistogram<dim> histogram(parameters.geometry), averaged(parameters.geometry);
     auto triangulation = make_triangulation<dim>(communicator);
     build_mesh(parameters.geometry, *triangulation);
+
+    // Output k at step (n_steps k) / n_outputs. The FE side of the
+    // comparison is solved first (its input errors come before any output).
+    std::vector<double> output_times;
+    for (unsigned int output = 0; output <= sgd.n_outputs; ++output)
+      output_times.push_back(((n_steps * output) / sgd.n_outputs) * eta);
+    std::unique_ptr<FiniteElementComparison<dim>> comparison;
+    if (sgd.compare_with_fe)
+      comparison = std::make_unique<FiniteElementComparison<dim>>(
+        finite_element_prm ? *finite_element_prm : prm,
+        parameters,
+        *triangulation,
+        output_times,
+        rank == 0 && verbose ? &std::cout : nullptr);
+    // Stationary: the time-averaged samples of run r also go into batch
+    // r mod B, whose spread gives the dispersion of the correlated samples.
+    const unsigned int n_batches = std::min(20U, sgd.n_runs);
+    std::vector<CellHistogram<dim>> batches;
+    if (comparison && parameters.stationary)
+      batches.assign(n_batches, CellHistogram<dim>(parameters.geometry));
 
     const std::string directory = parameters.output.directory;
     if (rank == 0)
@@ -223,6 +277,8 @@ namespace FokkerPlanck::Sgd
                 {
                   averaged.add(x);
                   run_average[k].add(x);
+                  if (!batches.empty())
+                    batches[runs[k] % n_batches].add(x);
                 }
             }
         step = target_step;
@@ -243,6 +299,8 @@ namespace FokkerPlanck::Sgd
             {
               averaged.add(networks[k]->coordinates());
               run_average[k].add(networks[k]->coordinates());
+              if (!batches.empty())
+                batches[runs[k] % n_batches].add(networks[k]->coordinates());
             }
         histogram.sum(communicator);
         const auto all = moments.sum(communicator);
@@ -261,8 +319,21 @@ namespace FokkerPlanck::Sgd
           statistics.add(std::string("learned_") + axis_name[a], learned[a] / all.n);
         statistics.add("outside_fraction", histogram.outside_fraction());
         statistics.write(statistics_file, communicator);
+        Vector<float> fe_density;
+        if (comparison && !parameters.stationary && comparison->covers(output))
+          {
+            std::vector<Point<dim>> points;
+            for (const auto &network : networks)
+              points.push_back(network->coordinates());
+            comparison->compare(output,
+                                time,
+                                histogram,
+                                1.,
+                                SampleMoments<dim>::independent(points, communicator));
+            fe_density = comparison->fe_density();
+          }
         if (parameters.output.write_fields)
-          writer.write(time, histogram);
+          writer.write(time, histogram, fe_density.size() > 0 ? &fe_density : nullptr);
       }
 
     // Time-averaged ("stationary") estimate, with standard errors from the
@@ -281,9 +352,12 @@ namespace FokkerPlanck::Sgd
         const auto                      mean = pooled.mean();
         const auto                      cov  = pooled.covariance();
         SymmetricTensor<2, dim>         sum_sq;
+        Tensor<1, dim>                  mean_sq;
         for (const auto &m : run_average)
           if (m.n > 0)
             {
+              for (unsigned int d = 0; d < dim; ++d)
+                mean_sq[d] += (m.first[d] / m.n - mean[d]) * (m.first[d] / m.n - mean[d]);
               // The run's own second moment about the pooled mean.
               const auto c = m.second / m.n - symmetrize(outer_product(m.first / m.n, mean)) * 2. +
                              symmetrize(outer_product(mean, mean));
@@ -291,30 +365,63 @@ namespace FokkerPlanck::Sgd
                 for (unsigned int e = d; e < dim; ++e)
                   sum_sq[d][e] += (c[d][e] - cov[d][e]) * (c[d][e] - cov[d][e]);
             }
-        sum_sq = Utilities::MPI::sum(sum_sq, communicator);
-        nlohmann::json jm, jc, je;
+        sum_sq  = Utilities::MPI::sum(sum_sq, communicator);
+        mean_sq = Utilities::MPI::sum(mean_sq, communicator);
+        const auto standard_error = [&](const double square_sum) {
+          return sgd.n_runs > 1 ? std::sqrt(square_sum / (sgd.n_runs * (sgd.n_runs - 1.))) :
+                                  std::numeric_limits<double>::quiet_NaN();
+        };
+        SampleMoments<dim> moments;
+        moments.mean       = mean;
+        moments.covariance = cov;
+        nlohmann::json jm, jme, jc, je;
         for (unsigned int d = 0; d < dim; ++d)
           {
+            moments.mean_error[d] = standard_error(mean_sq[d]);
             jm.push_back(mean[d]);
+            jme.push_back(moments.mean_error[d]);
             nlohmann::json rc, re;
             for (unsigned int e = 0; e < dim; ++e)
               {
+                moments.covariance_error[d][e] = standard_error(sum_sq[d][e]);
                 rc.push_back(cov[d][e]);
-                re.push_back(sgd.n_runs > 1 ?
-                               std::sqrt(sum_sq[d][e] / (sgd.n_runs * (sgd.n_runs - 1.))) :
-                               std::numeric_limits<double>::quiet_NaN());
+                re.push_back(moments.covariance_error[d][e]);
               }
             jc.push_back(rc);
             je.push_back(re);
           }
-        summary["time_averaged"] = {{"from_time", std::min(sgd.averaging_start, n_steps * eta)},
+        const double from_time   = std::min(sgd.averaging_start, n_steps * eta);
+        summary["time_averaged"] = {{"from_time", from_time},
                                     {"n_samples", pooled.n},
                                     {"mean", jm},
+                                    {"mean_standard_error", jme},
                                     {"covariance", jc},
                                     {"covariance_standard_error", je},
                                     {"outside_fraction", averaged.outside_fraction()}};
+        Vector<float> fe_density;
+        if (comparison && parameters.stationary)
+          {
+            // Batch counts in bin order: exact sums, whatever the ranks.
+            std::vector<double> batch_counts, batch_n;
+            double              n_inside = 0.;
+            for (auto &batch : batches)
+              {
+                batch.sum(communicator);
+                const auto &c = batch.bin_counts();
+                batch_counts.insert(batch_counts.end(), c.begin(), c.end());
+                batch_n.push_back(std::accumulate(c.begin(), c.end(), 0.));
+              }
+            for (const double c : averaged.bin_counts())
+              n_inside += c;
+            const double dispersion = MonteCarlo::batch_dispersion(
+              averaged.bin_counts(), n_inside, batch_counts, batch_n, n_batches);
+            comparison->compare(0, from_time, averaged, dispersion, moments);
+            fe_density = comparison->fe_density();
+          }
         if (parameters.output.write_fields)
-          writer.write(n_steps * eta + 1e-9, averaged);
+          writer.write(n_steps * eta + 1e-9,
+                       averaged,
+                       fe_density.size() > 0 ? &fe_density : nullptr);
       }
 
     // Per mode: the median first time u_α > s_α/2 over the runs.
@@ -346,6 +453,8 @@ namespace FokkerPlanck::Sgd
     summary["seconds"]        = timer.wall_time();
     summary["files"]          = {{"statistics", "sgd_statistics.txt"},
                         {"histograms", parameters.output.write_fields ? "sgd_histogram.pvd" : ""}};
+    if (comparison)
+      comparison->finish(directory, summary);
     if (rank == 0)
       {
         std::ofstream out(directory + "/sgd_summary.json");
@@ -359,11 +468,16 @@ namespace FokkerPlanck::Sgd
       log << "  time-averaged mean = " << summary["time_averaged"]["mean"].dump()
           << ", covariance = " << summary["time_averaged"]["covariance"].dump() << "\n";
     log << "  results:     " << directory << "/ (sgd_statistics.txt, sgd_summary.json"
+        << (comparison ? ", sgd_comparison.txt" : "")
         << (parameters.output.write_fields ? ", sgd_histogram.pvd)\n" : ")\n");
     return summary;
   }
 
-  template nlohmann::json run_sgd<1>(ParameterHandler &, const CaseParameters &, const std::string &, bool);
-  template nlohmann::json run_sgd<2>(ParameterHandler &, const CaseParameters &, const std::string &, bool);
-  template nlohmann::json run_sgd<3>(ParameterHandler &, const CaseParameters &, const std::string &, bool);
+#define FP_INSTANTIATE(dim)                                                                     \
+  template nlohmann::json run_sgd<dim>(                                                         \
+    ParameterHandler &, const CaseParameters &, const std::string &, bool, MPI_Comm, ParameterHandler *);
+  FP_INSTANTIATE(1)
+  FP_INSTANTIATE(2)
+  FP_INSTANTIATE(3)
+#undef FP_INSTANTIATE
 } // namespace FokkerPlanck::Sgd

@@ -103,6 +103,14 @@ namespace FokkerPlanck
   build_mesh(const GeometryParameters                  &parameters,
              dealii::parallel::TriangulationBase<dim> &triangulation);
 
+  /**
+   * Diagonal of the bounding box of @p triangulation: the length scale the
+   * models are created with (create_model()).
+   */
+  template <int dim>
+  double
+  length_scale(const dealii::Triangulation<dim> &triangulation);
+
   /** Directions (0..dim-1) in which the box is periodic. */
   std::vector<unsigned int>
   periodic_directions(const GeometryParameters &parameters, unsigned int dim);

@@ -69,11 +69,21 @@ namespace FokkerPlanck::Sgd
     double
     density_at(const dealii::Point<dim> &x) const;
 
-  private:
-    /** The bin of @p x, or -1 outside the box. */
+    /**
+     * The bin of @p x, or -1 outside the box. Bins are numbered
+     * lexicographically with x fastest, like MonteCarlo::BoxGrid.
+     */
     long
     bin(const dealii::Point<dim> &x) const;
 
+    /** Samples per bin. */
+    const std::vector<double> &
+    bin_counts() const
+    {
+      return counts;
+    }
+
+  private:
     dealii::Point<dim>          lower, upper;
     std::array<unsigned int, dim> n_bins;
     double                      bin_volume = 1.;

@@ -27,6 +27,11 @@ namespace FokkerPlanck::Sgd
      * end time only the final states are pooled.
      */
     double averaging_start = 1e300;
+    /**
+     * Also solve the Fokker–Planck problem of the same file on the same mesh
+     * and compare the SGD histograms with it (sgd_comparison.txt).
+     */
+    bool compare_with_fe = true;
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);

@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/point.h>
 
@@ -77,12 +78,22 @@ namespace FokkerPlanck::Sgd
    * fraction learned per mode, fraction outside the box), sgd_histogram.pvd
    * (cell field sgd_density at every output time, and the time-averaged
    * one as the last entry) and sgd_summary.json. Runs are spread over the
-   * MPI ranks; the result does not depend on their number.
+   * ranks of @p communicator; the result does not depend on their number.
+   *
+   * With 'Compare with finite elements', the Fokker–Planck problem of the
+   * same file is solved on the same mesh and compared with the histograms
+   * (FiniteElementComparison): sgd_comparison.txt, the section "comparison"
+   * of the summary, and the fields fe_density and sgd_density_difference.
+   * @p finite_element_prm, if given, is the parameter file whose model the
+   * FE problem uses instead of @p prm (tests give it a wrong temperature to
+   * check that the comparison sees the difference).
    */
   template <int dim>
   nlohmann::json
   run_sgd(dealii::ParameterHandler &prm,
           const CaseParameters     &parameters,
           const std::string        &parameter_file,
-          bool                      verbose = true);
+          bool                      verbose            = true,
+          MPI_Comm                  communicator       = MPI_COMM_WORLD,
+          dealii::ParameterHandler *finite_element_prm = nullptr);
 } // namespace FokkerPlanck::Sgd

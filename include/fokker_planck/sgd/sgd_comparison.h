@@ -1,0 +1,110 @@
+/**
+ * @file
+ * Actual SGD against the Fokker–Planck solution of the same parameter file
+ * (doc/sgd_models.md): the SGD histograms on the mesh compared cell by cell
+ * with the finite-element cell probabilities by the Monte Carlo report's
+ * tests (total variation with its sampling band, χ², KS in 1D), and the SGD
+ * moments with standard errors against the FE moments.
+ */
+#pragma once
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/point.h>
+#include <deal.II/base/symmetric_tensor.h>
+#include <deal.II/base/tensor.h>
+#include <deal.II/distributed/tria_base.h>
+#include <deal.II/lac/vector.h>
+
+#include <fokker_planck/monte_carlo/box_grid.h>
+#include <fokker_planck/monte_carlo/histogram_tests.h>
+#include <fokker_planck/output/statistics.h>
+#include <fokker_planck/parameters/case_parameters.h>
+#include <fokker_planck/sgd/cell_histogram.h>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace FokkerPlanck
+{
+  template <int dim> struct FiniteElementReference;
+}
+
+namespace FokkerPlanck::Sgd
+{
+  /** Mean and covariance of SGD samples with entrywise standard errors. */
+  template <int dim> struct SampleMoments
+  {
+    dealii::Tensor<1, dim>          mean, mean_error;
+    dealii::SymmetricTensor<2, dim> covariance, covariance_error;
+
+    /**
+     * Moments of independent @p points (each rank passes its own), with
+     * standard errors sqrt(var/n) of x_i and of (x_i − m_i)(x_j − m_j).
+     */
+    static SampleMoments
+    independent(const std::vector<dealii::Point<dim>> &points, MPI_Comm communicator);
+  };
+
+  /**
+   * The finite-element side of 'fokker-planck --sgd' with 'Compare with
+   * finite elements': solves the problem of the parameter file on the SGD
+   * histogram's mesh (stationary: once; transient: up to the last SGD
+   * output time that is ≤ 'Time stepping/End time', keeping the FE cell
+   * probabilities and moments at the time step nearest to each SGD output
+   * time), then compares SGD histograms with them. SGD bins are matched
+   * to the FE cells through the cell centres.
+   */
+  template <int dim> class FiniteElementComparison
+  {
+  public:
+    /**
+     * @param prm the parameter file whose model the FE problem uses (normally
+     *        the SGD run's own)
+     * @param times the SGD output times (transient)
+     * @param log receives one line per comparison (rank 0), or null
+     */
+    FiniteElementComparison(dealii::ParameterHandler                 &prm,
+                            const CaseParameters                     &parameters,
+                            dealii::parallel::TriangulationBase<dim> &triangulation,
+                            const std::vector<double>                &times,
+                            std::ostream                             *log);
+    ~FiniteElementComparison();
+
+    /** True if SGD output @p output has an FE density (always if stationary). */
+    bool
+    covers(unsigned int output) const;
+
+    /**
+     * Compare @p histogram (summed over ranks) at SGD time @p time, with
+     * dispersion @p dispersion of its samples, and @p moments with the FE
+     * density of SGD output @p output (stationary: the stationary density).
+     * Adds a row to the table and the JSON report, and logs one line.
+     */
+    const MonteCarlo::HistogramComparison &
+    compare(unsigned int              output,
+            double                    time,
+            const CellHistogram<dim> &histogram,
+            double                    dispersion,
+            const SampleMoments<dim> &moments);
+
+    /** FE cell average of the density of the last compare(), per active cell. */
+    dealii::Vector<float>
+    fe_density() const;
+
+    /** Write sgd_comparison.txt and add section "comparison" to @p summary. */
+    void
+    finish(const std::string &directory, nlohmann::json &summary) const;
+
+  private:
+    struct Implementation;
+    std::unique_ptr<Implementation> implementation;
+  };
+
+  extern template class FiniteElementComparison<1>;
+  extern template class FiniteElementComparison<2>;
+  extern template class FiniteElementComparison<3>;
+} // namespace FokkerPlanck::Sgd
