@@ -122,7 +122,21 @@ def render_2d(reader, time, present, ranges, args):
     displays = []
     for k, (field, label) in enumerate(present):
         offset = k * (width + gap)
-        calc = shifted(reader, field, ranges[field][0])
+        source = reader
+        if field == "quasi_potential" and \
+                "quasi_potential_reached" in reader.PointData.keys() and \
+                reader.PointData["quasi_potential_reached"].GetRange(0)[0] < 0.5:
+            present[k] = (field, label + " (blank: not reached)")
+            # only the cells whose vertices the march reached; the rest stay
+            # blank (outside the attractor's basin, or beyond the cut-off)
+            # (a Clip along reached = 1/2; Threshold crashes on this data
+            # in ParaView 5.11)
+            source = pv.Clip(Input=reader)
+            source.ClipType = "Scalar"
+            source.Scalars = ["POINTS", "quasi_potential_reached"]
+            source.Value = 0.5
+            source.Invert = 0
+        calc = shifted(source, field, ranges[field][0])
         moved = pv.Transform(Input=calc)
         moved.Transform = "Transform"
         moved.Transform.Translate = [offset, 0.0, 0.0]

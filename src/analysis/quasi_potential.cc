@@ -13,6 +13,7 @@
 #include <fokker_planck/parameters/parsing.h>
 
 #include <algorithm>
+#include <numeric>
 #include <cmath>
 #include <sstream>
 
@@ -43,8 +44,9 @@ namespace FokkerPlanck
                         "auto",
                         Patterns::Anything(),
                         "The stable zero x* of the drift u where S_Q = 0: "
-                        "'auto' (Newton's method from the mesh vertex with the "
-                        "smallest |u|) or dim comma-separated coordinates. A "
+                        "'auto' (Newton's method from each of the 20 mesh vertices "
+                        "with the smallest |u| in turn; the first stable zero "
+                        "found is taken) or dim comma-separated coordinates. A "
                         "given point is polished by Newton's method and must "
                         "lie within one mesh cell of a zero of u whose "
                         "Jacobian has eigenvalues with negative real parts.");
@@ -346,39 +348,51 @@ namespace FokkerPlanck
                      const double                                 delta,
                      Tensor<2, dim>                              &jacobian)
     {
-      Point<dim> start;
-      if (parameters.find_attractor)
-        {
-          unsigned int best = 0;
-          for (unsigned int i = 1; i < graph.size(); ++i)
-            if (drift[i].norm() < drift[best].norm())
-              best = i;
-          start = graph.position[best];
-        }
-      else
-        {
-          for (unsigned int d = 0; d < dim; ++d)
-            start[d] = parameters.attractor[d];
-          require(inside_domain(discretization, start),
-                  attractor_entry,
-                  "the point " + to_string(start) + " is outside the domain");
-        }
       const double h_max = *std::max_element(graph.h.begin(), graph.h.end());
-      Point<dim>   x     = start;
-      const bool   converged = newton(model, graph, delta, x);
       if (parameters.find_attractor)
-        require(converged && inside_domain(discretization, x),
-                attractor_entry,
-                "'auto' found no zero of the drift u in the domain (Newton's "
-                "method from the vertex with the smallest |u|, " +
-                  to_string(start) + ", did not converge inside it); name the attractor");
-      else
-        require(converged && x.distance(start) <= h_max,
-                attractor_entry,
-                "the point " + to_string(start) + " is not an attractor: u there is " +
-                  to_string(Point<dim>(model.drift(start))) +
-                  " and Newton's method finds no zero of u within one mesh cell (" +
-                  std::to_string(h_max) + ")");
+        {
+          // Newton from the vertices with the smallest |u| in turn (the same
+          // order on every rank); the first stable zero inside the domain
+          // wins. The smallest |u| alone can sit next to a saddle.
+          std::vector<unsigned int> order(graph.size());
+          std::iota(order.begin(), order.end(), 0U);
+          const unsigned int n_tries = std::min<unsigned int>(20, graph.size());
+          std::partial_sort(order.begin(), order.begin() + n_tries, order.end(),
+                            [&](const unsigned int a, const unsigned int b) {
+                              return drift[a].norm() < drift[b].norm() ||
+                                     (drift[a].norm() == drift[b].norm() && a < b);
+                            });
+          for (unsigned int k = 0; k < n_tries; ++k)
+            {
+              Point<dim> x = graph.position[order[k]];
+              if (newton(model, graph, delta, x) && inside_domain(discretization, x))
+                {
+                  jacobian = drift_jacobian(model, x, delta);
+                  if (hurwitz(jacobian))
+                    return x;
+                }
+            }
+          throw InputError(attractor_entry,
+                           "'auto' found no stable zero of the drift u in the domain "
+                           "(Newton's method from the " + std::to_string(n_tries) +
+                             " vertices with the smallest |u|, starting at " +
+                             to_string(graph.position[order[0]]) +
+                             "); name the attractor");
+        }
+      Point<dim> start;
+      for (unsigned int d = 0; d < dim; ++d)
+        start[d] = parameters.attractor[d];
+      require(inside_domain(discretization, start),
+              attractor_entry,
+              "the point " + to_string(start) + " is outside the domain");
+      Point<dim> x         = start;
+      const bool converged = newton(model, graph, delta, x);
+      require(converged && x.distance(start) <= h_max,
+              attractor_entry,
+              "the point " + to_string(start) + " is not an attractor: u there is " +
+                to_string(Point<dim>(model.drift(start))) +
+                " and Newton's method finds no zero of u within one mesh cell (" +
+                std::to_string(h_max) + ")");
       jacobian = drift_jacobian(model, x, delta);
       require(hurwitz(jacobian),
               attractor_entry,
