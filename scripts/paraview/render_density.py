@@ -283,7 +283,11 @@ def render_2d(source, view_time, field, association, info, bounds, output):
     add_title(view, title_text(field, view_time))
 
     # 2D camera looking down the z-axis, fitted to the data; the extra
-    # room on the right keeps the colour bar clear of the domain
+    # room on the right keeps the colour bar clear of the domain. Render
+    # once first: paraview.simple resets the camera on a view's first
+    # render, which would undo the settings below (it did so for one of
+    # the two views of render_side_by_side.py).
+    pv.Render(view)
     view.InteractionMode = "2D"
     view.CameraParallelProjection = 1
     cx = 0.5 * (bounds[0] + bounds[1])
@@ -295,7 +299,7 @@ def render_2d(source, view_time, field, association, info, bounds, output):
     view.CameraPosition = [cx + shift, cy, 10.0 * max(width, height)]
     view.CameraViewUp = [0.0, 1.0, 0.0]
     aspect = WIDTH / float(HEIGHT)
-    view.CameraParallelScale = 0.54 * max(height, (width + 2 * shift) / aspect)
+    view.CameraParallelScale = 0.6 * max(height, (width + 2 * shift) / aspect)
     pv.Render(view)
     pv.SaveScreenshot(output, view, ImageResolution=[WIDTH, HEIGHT])
 
