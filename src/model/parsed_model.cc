@@ -12,46 +12,6 @@ namespace FokkerPlanck
 {
   using namespace dealii;
 
-  namespace
-  {
-    /**
-     * A FunctionParser for @p expressions that has been evaluated once, so
-     * that syntax errors and unknown names surface here, with the entry.
-     */
-    template <int dim>
-    std::unique_ptr<FunctionParser<dim>>
-    make_parser(const std::vector<std::string>     &expressions,
-                const std::map<std::string, double> &constants,
-                const std::string                   &entry)
-    {
-      auto parser = std::make_unique<FunctionParser<dim>>(expressions.size());
-      // muparser's errors are also printed to std::cerr by deal.II; the
-      // user gets them once, in the InputError below.
-      std::ostringstream       silenced;
-      std::streambuf *const    saved = std::cerr.rdbuf(silenced.rdbuf());
-      const auto restore = [&]() { std::cerr.rdbuf(saved); };
-      try
-        {
-          parser->initialize(Parsing::variable_names(dim), expressions, constants);
-          Vector<double> values(expressions.size());
-          parser->vector_value(Point<dim>(), values);
-          restore();
-        }
-      catch (const std::exception &e)
-        {
-          restore();
-          std::string joined;
-          for (const auto &s : expressions)
-            joined += (joined.empty() ? "" : "; ") + s;
-          throw InputError(entry,
-                           "cannot evaluate '" + joined + "' in the variables " +
-                             Parsing::variable_names(dim) +
-                             " (and constants T, Function constants): " +
-                             one_line_message(e));
-        }
-      return parser;
-    }
-  } // namespace
 
   template <int dim>
   void
@@ -109,7 +69,7 @@ namespace FokkerPlanck
             "must be a single expression (no ';')");
     if (loss_expressions.size() == 1)
       loss_function =
-        make_parser<dim>(loss_expressions, constants, "Model/Parsed/Loss");
+        Parsing::make_parser<dim>(loss_expressions, constants, "Model/Parsed/Loss");
 
     const auto drift_expressions = Parsing::split_expressions(drift_text);
     if (drift_expressions.empty())
@@ -126,7 +86,7 @@ namespace FokkerPlanck
                   " expressions separated by ';', got " +
                   std::to_string(drift_expressions.size()));
         drift_function =
-          make_parser<dim>(drift_expressions, constants, "Model/Parsed/Drift");
+          Parsing::make_parser<dim>(drift_expressions, constants, "Model/Parsed/Drift");
       }
 
     const auto diffusion_expressions = Parsing::split_expressions(diffusion_text);
@@ -138,7 +98,7 @@ namespace FokkerPlanck
               " (diagonal) or dim*dim = " + std::to_string(dim * dim) +
               " (row-major) expressions, got " +
               std::to_string(n_diffusion_components));
-    diffusion_function = make_parser<dim>(diffusion_expressions,
+    diffusion_function = Parsing::make_parser<dim>(diffusion_expressions,
                                           constants,
                                           "Model/Parsed/Diffusion");
 

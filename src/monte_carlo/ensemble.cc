@@ -448,18 +448,10 @@ namespace FokkerPlanck::MonteCarlo
   {
     for (const auto &[name, expression] : parameters.regions)
       {
-        auto parser = std::make_unique<FunctionParser<dim>>(1);
-        try
-          {
-            parser->initialize(Parsing::variable_names(dim), expression, {{"pi", M_PI}});
-            parser->value(box.center(0));
-          }
-        catch (...)
-          {
-            throw InputError("Monte Carlo/First-passage regions",
-                             "cannot evaluate '" + expression + "' (region '" + name +
-                                 "') as a function of " + Parsing::variable_names(dim));
-          }
+        auto parser = Parsing::make_parser<dim>({expression},
+                                                {{"pi", M_PI}},
+                                                "Monte Carlo/First-passage regions",
+                                                " (region '" + name + "')");
         regions.push_back(std::move(parser));
       }
 

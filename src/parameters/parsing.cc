@@ -3,7 +3,11 @@
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/parameters/parsing.h>
 
+#include <deal.II/lac/vector.h>
+
 #include <cmath>
+#include <iostream>
+#include <sstream>
 
 namespace FokkerPlanck
 {
@@ -78,3 +82,48 @@ namespace FokkerPlanck
     }
   } // namespace Parsing
 } // namespace FokkerPlanck
+
+namespace FokkerPlanck::Parsing
+{
+  template <int dim>
+  std::unique_ptr<dealii::FunctionParser<dim>>
+  make_parser(const std::vector<std::string>      &expressions,
+              const std::map<std::string, double> &constants,
+              const std::string                   &entry,
+              const std::string                   &context)
+  {
+    auto                  parser = std::make_unique<dealii::FunctionParser<dim>>(expressions.size());
+    std::ostringstream    silenced;
+    std::streambuf *const saved   = std::cerr.rdbuf(silenced.rdbuf());
+    const auto            restore = [&]() { std::cerr.rdbuf(saved); };
+    try
+      {
+        parser->initialize(variable_names(dim), expressions, constants);
+        dealii::Vector<double> values(expressions.size());
+        parser->vector_value(dealii::Point<dim>(), values);
+        restore();
+      }
+    catch (const std::exception &e)
+      {
+        restore();
+        std::string joined;
+        for (const auto &text : expressions)
+          joined += (joined.empty() ? "" : "; ") + text;
+        throw InputError(entry,
+                         "cannot evaluate '" + joined + "'" + context +
+                           " as a function of " + variable_names(dim) + ": " +
+                           one_line_message(e));
+      }
+    return parser;
+  }
+
+  template std::unique_ptr<dealii::FunctionParser<1>>
+  make_parser<1>(const std::vector<std::string> &, const std::map<std::string, double> &,
+                 const std::string &, const std::string &);
+  template std::unique_ptr<dealii::FunctionParser<2>>
+  make_parser<2>(const std::vector<std::string> &, const std::map<std::string, double> &,
+                 const std::string &, const std::string &);
+  template std::unique_ptr<dealii::FunctionParser<3>>
+  make_parser<3>(const std::vector<std::string> &, const std::map<std::string, double> &,
+                 const std::string &, const std::string &);
+} // namespace FokkerPlanck::Parsing

@@ -202,26 +202,11 @@ namespace FokkerPlanck
         return std::make_unique<GaussianDensity<dim>>(mean, covariance);
       }
     const std::string entry = "Time stepping/Initial condition/Expression";
-    auto              parser = std::make_unique<FunctionParser<dim>>(1);
-    try
-      {
-        parser->initialize(Parsing::variable_names(dim),
-                           parameters.initial_expression,
-                           Parsing::parse_constants(
-                             parameters.initial_constants,
-                             "Time stepping/Initial condition/Function constants"));
-        parser->value(Point<dim>());
-      }
-    catch (const InputError &)
-      {
-        throw;
-      }
-    catch (const std::exception &)
-      {
-        throw InputError(entry,
-                         "cannot evaluate '" + parameters.initial_expression +
-                           "' as a function of " + Parsing::variable_names(dim));
-      }
+    auto parser = Parsing::make_parser<dim>(
+      {parameters.initial_expression},
+      Parsing::parse_constants(parameters.initial_constants,
+                               "Time stepping/Initial condition/Function constants"),
+      entry);
     return parser;
   }
 

@@ -122,24 +122,10 @@ namespace FokkerPlanck
   {
     if (parameters.expression.empty())
       return;
-    parser = std::make_unique<FunctionParser<dim>>(1);
-    try
-      {
-        parser->initialize(Parsing::variable_names(dim),
-                           parameters.expression,
-                           Parsing::parse_constants(constants, "Transitions/Function constants"));
-        parser->value(Point<dim>());
-      }
-    catch (const InputError &)
-      {
-        throw;
-      }
-    catch (const std::exception &)
-      {
-        throw InputError(entry,
-                         "cannot evaluate '" + parameters.expression +
-                           "' as a function of " + Parsing::variable_names(dim));
-      }
+    parser = Parsing::make_parser<dim>(
+      {parameters.expression},
+      Parsing::parse_constants(constants, "Transitions/Function constants"),
+      entry);
   }
 
   template <int dim>

@@ -5,9 +5,11 @@
  */
 #pragma once
 
+#include <deal.II/base/function_parser.h>
 #include <deal.II/base/parameter_handler.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,5 +43,19 @@ namespace FokkerPlanck
     /** Default FunctionParser variable names in @p dim dimensions: "x,y,z". */
     std::string
     variable_names(unsigned int dim, bool time_dependent = false);
+
+    /**
+     * A FunctionParser in x, y, z for @p expressions (one per component),
+     * evaluated once at the origin so that syntax errors and unknown names
+     * surface here: they throw an InputError naming @p entry, with the
+     * expression, @p context (e.g. " (region 'A')") and muparser's reason.
+     * muparser's own printing to std::cerr is silenced meanwhile.
+     */
+    template <int dim>
+    std::unique_ptr<dealii::FunctionParser<dim>>
+    make_parser(const std::vector<std::string>      &expressions,
+                const std::map<std::string, double> &constants,
+                const std::string                   &entry,
+                const std::string                   &context = "");
   } // namespace Parsing
 } // namespace FokkerPlanck
