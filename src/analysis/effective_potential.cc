@@ -12,6 +12,7 @@
 #include <fokker_planck/solvers/stationary_solver.h>
 
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -94,6 +95,41 @@ namespace FokkerPlanck
 
   namespace
   {
+    /**
+     * Backtracking line search of the damped Newton methods here: halve λ
+     * from 1 while λ > @p smallest until the residual norm of the trial
+     * iterate + λ step (constraints distributed; @p norm_of evaluates it)
+     * falls below (1 − 10⁻⁴λ) @p norm or below @p floor. On success
+     * @p iterate and @p norm become the trial and its norm. Returns whether
+     * a step was accepted.
+     */
+    template <int dim>
+    bool
+    backtrack(const Discretization<dim>                           &discretization,
+              const LA::MPI::Vector                               &step,
+              const std::function<double(const LA::MPI::Vector &)> &norm_of,
+              const double                                         smallest,
+              const double                                         floor,
+              LA::MPI::Vector                                     &iterate,
+              double                                              &norm)
+    {
+      LA::MPI::Vector trial;
+      for (double lambda = 1.; lambda > smallest; lambda /= 2.)
+        {
+          trial = iterate;
+          trial.add(lambda, step);
+          discretization.get_constraints().distribute(trial);
+          const double trial_norm = norm_of(trial);
+          if (trial_norm < (1. - 1e-4 * lambda) * norm || trial_norm < floor)
+            {
+              iterate = trial;
+              norm    = trial_norm;
+              return true;
+            }
+        }
+      return false;
+    }
+
     /** exp(t), with t capped so that trial iterates never give inf. */
     double
     capped_exp(const double t)
@@ -220,7 +256,7 @@ namespace FokkerPlanck
     {
       const LogDensityEquations<dim> equations(discretization, T);
       const auto                     pinned = argmin_dof(discretization, S);
-      LA::MPI::Vector                ghosted, residual, step, trial;
+      LA::MPI::Vector                ghosted, residual, step;
       discretization.initialize_ghosted_vector(ghosted);
       discretization.initialize_vector(residual);
       discretization.initialize_vector(step);
@@ -250,22 +286,17 @@ namespace FokkerPlanck
           ++info.newton_steps;
 
           // Backtracking: halve the step until the residual decreases.
-          bool accepted = false;
-          for (double lambda = 1.; lambda > 1e-4; lambda /= 2.)
-            {
-              trial = S;
-              trial.add(lambda, step);
-              discretization.get_constraints().distribute(trial);
+          const bool accepted = backtrack<dim>(
+            discretization,
+            step,
+            [&](const LA::MPI::Vector &trial) {
               ghosted = trial;
-              const double trial_norm =
-                equations.evaluate(ghosted, pinned, residual, nullptr);
-              if (trial_norm < (1. - 1e-4 * lambda) * norm)
-                {
-                  S        = trial;
-                  accepted = true;
-                  break;
-                }
-            }
+              return equations.evaluate(ghosted, pinned, residual, nullptr);
+            },
+            1e-4,
+            0.,
+            S,
+            norm);
           // No decrease: converged to rounding if the residual is already
           // small (each node's net flow below 1e-5 of its through-flow when
           // the tolerance is 1e-10), failed otherwise.
@@ -467,10 +498,7 @@ namespace FokkerPlanck
         jacobian->clear_rows(rows, 1.);
       return residual.l2_norm();
     }
-  } // namespace
 
-  namespace
-  {
     /**
      * Damped Newton iteration for R(S) = 0 at the temperature of @p model,
      * from @p iterate (owned), which is updated. Returns whether it
@@ -485,7 +513,7 @@ namespace FokkerPlanck
                            LA::MPI::Vector              &iterate,
                            HamiltonJacobiInfo           &info)
     {
-      LA::MPI::Vector ghosted, residual, step, trial;
+      LA::MPI::Vector ghosted, residual, step;
       discretization.initialize_ghosted_vector(ghosted);
       discretization.initialize_vector(residual);
       discretization.initialize_vector(step);
@@ -507,24 +535,19 @@ namespace FokkerPlanck
           step = 0.;
           solver.solve(step, residual);
           ++info.newton_steps;
-          const double update = step.linfty_norm();
-          bool         accepted = false;
-          for (double lambda = 1.; lambda > 1e-3; lambda /= 2.)
-            {
-              trial = iterate;
-              trial.add(lambda, step);
-              discretization.get_constraints().distribute(trial);
-              ghosted                 = trial;
-              const double trial_norm = hamilton_jacobi_residual(
+          const double update   = step.linfty_norm();
+          const bool   accepted = backtrack<dim>(
+            discretization,
+            step,
+            [&](const LA::MPI::Vector &trial) {
+              ghosted = trial;
+              return hamilton_jacobi_residual(
                 discretization, model, ghosted, pinned, residual, nullptr);
-              if (trial_norm < (1. - 1e-4 * lambda) * norm || trial_norm < 1e-13 * init)
-                {
-                  iterate  = trial;
-                  norm     = trial_norm;
-                  accepted = true;
-                  break;
-                }
-            }
+            },
+            1e-3,
+            1e-13 * init,
+            iterate,
+            norm);
           info.relative_residual = norm / init;
           // Converged: a full step that changes S by less than 1e-10 of its
           // range, or no further decrease from a residual at rounding level.

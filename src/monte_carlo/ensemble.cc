@@ -416,7 +416,8 @@ namespace FokkerPlanck::MonteCarlo
     std::uint64_t end_step   = 0;
     /** Transient: the step k observed (end_step = k + 1 for the pair). */
     std::uint64_t sample_step = 0;
-    /** Whether X_k−1 exists for the current estimate (not at step 0). */
+    /** Whether X_k−1 exists for the current estimate (not at step 0 of a
+     *  transient run). */
     bool centred = true;
     /** Stationary: samples at steps burn_in, burn_in + interval, ... < end_step. */
     std::uint64_t burn_in  = 0;
@@ -681,13 +682,10 @@ namespace FokkerPlanck::MonteCarlo
                   }
               };
               bool pending = false;
-              // X_k−1 is missing only for a sample at step 0.
-              bool centred = true;
               if (!work.stationary && start == work.sample_step && alive[t])
                 {
                   sample(x);
                   pending = true;
-                  centred = start > 0;
                 }
               for (std::uint64_t s = start; s < work.end_step && alive[t]; ++s)
                 {
@@ -701,7 +699,7 @@ namespace FokkerPlanck::MonteCarlo
                     {
                       // Pair (X_k, X_k+1) with X_k = x: current, e_p, area.
                       const unsigned int cell = box.index(x);
-                      if (centred)
+                      if (work.centred) // X_k−1 exists
                         for (unsigned int i = 0; i < dim; ++i)
                           displacement[cell * dim + i] += static_cast<Fixed>(
                               std::llround((previous_d[i] + d[i]) * inverse_quantum));

@@ -198,7 +198,6 @@ TEST(MonteCarloOrnsteinUhlenbeck, TransientPairEstimatorsAtEachOutputTime)
     ++n_compared;
     const auto  &o  = comparison.last_observation();
     const auto  &fe = comparison.last_reference();
-    const auto   L  = o.layout;
     Tensor<1, 2> m({1.5, -1.});
     Tensor<2, 2> S({{0.2, 0.}, {0., 0.2}});
     advance_ou_moments(H, D, T, time, std::max(1U, static_cast<unsigned int>(4000 * time)), m, S);
@@ -206,13 +205,14 @@ TEST(MonteCarloOrnsteinUhlenbeck, TransientPairEstimatorsAtEachOutputTime)
     const auto   F    = transpose(H) * invert(T * D) * H;
     const double flow = m * (F * m) + trace(F * S) - trace(H);
 
-    const auto mc_flow =
-        o.estimate([L](const double *s) { return s[L.targets] / s[L.started]; });
-    const auto mc_area = o.estimate([L](const double *s) {
-      const double n = s[L.started], mx = s[L.first] / s[L.weight],
-                   my = s[L.first + 1] / s[L.weight];
-      return s[L.targets + 1] / n - 0.5 * (mx * s[L.controls + 1] - my * s[L.controls]) / n;
-    });
+    // The comparison's own row (the estimators of monte_carlo_comparison.cc).
+    const auto &row   = comparison.results()["comparisons"].back();
+    const auto  value = [&](const std::string &name) {
+      return MonteCarlo::Estimate{row["mc_" + name].get<double>(),
+                                  row["mc_" + name + "_error"].get<double>()};
+    };
+    const auto mc_flow = value("medium_entropy_production");
+    const auto mc_area = value("area_rate_xy");
     root_log() << std::setprecision(5) << "  t = " << time << ": medium e_p MC "
                << mc_flow.value << " +- " << mc_flow.error << ", FE "
                << fe.entropy_production << ", exact " << flow << "; area rate MC "
