@@ -39,23 +39,32 @@ BLACK = [0.0, 0.0, 0.0]
 WHITE = [1.0, 1.0, 1.0]
 
 
+def program_name():
+    """Name of the running script, for messages (render_density.py when imported)."""
+    return os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "render_density.py"
+
+
 def fail(message):
     """Print an error and leave with a non-zero exit status."""
-    sys.stderr.write("render_density.py: error: %s\n" % message)
+    sys.stderr.write("%s: error: %s\n" % (program_name(), message))
     sys.stderr.flush()
     sys.exit(1)
 
 
-def parse_arguments():
-    parser = argparse.ArgumentParser(
-        prog="render_density.py",
-        description="Render one time step of solution.pvd to a PNG image.")
+def run_parser(description):
+    """Argument parser with what every renderer takes: run_dir, output, --time."""
+    parser = argparse.ArgumentParser(prog=program_name(), description=description)
     parser.add_argument("run_dir", help="solver output directory")
     parser.add_argument("output", help="PNG file to write")
-    parser.add_argument("--field", default="density",
-                        help="array to show (default: density)")
     parser.add_argument("--time", default="last",
                         help="'last' (default) or index of the time step")
+    return parser
+
+
+def parse_arguments():
+    parser = run_parser("Render one time step of solution.pvd to a PNG image.")
+    parser.add_argument("--field", default="density",
+                        help="array to show (default: density)")
     return parser.parse_args()
 
 

@@ -25,7 +25,6 @@ and a message on stderr if the directory, the .pvd file or the fields do
 not exist.
 """
 
-import argparse
 import os
 import sys
 
@@ -44,20 +43,11 @@ POTENTIALS = [
 ]
 
 
-def fail(message):
-    sys.stderr.write("render_potentials.py: error: %s\n" % message)
-    sys.stderr.flush()
-    sys.exit(1)
+fail = common.fail
 
 
 def parse_arguments():
-    parser = argparse.ArgumentParser(
-        prog="render_potentials.py",
-        description="Render the potentials of solution.pvd side by side.")
-    parser.add_argument("run_dir", help="solver output directory")
-    parser.add_argument("output", help="PNG file to write")
-    parser.add_argument("--time", default="last",
-                        help="'last' (default) or index of the time step")
+    parser = common.run_parser("Render the potentials of solution.pvd side by side.")
     parser.add_argument("--max", type=float, default=None,
                         help="upper end of the shared colour scale")
     parser.add_argument("--levels", type=int, default=12,

@@ -139,7 +139,7 @@ namespace FokkerPlanck
     divergence = owned;
     const auto l2 = [&](const LA::MPI::Vector &v) {
       LA::MPI::Vector Mv(owned);
-      discretization.mass_matrix.vmult(Mv, v);
+      discretization.get_mass_matrix().vmult(Mv, v);
       return std::sqrt(std::max(0., static_cast<double>(v * Mv)));
     };
     results.current_divergence_l2 = l2(owned);

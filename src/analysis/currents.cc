@@ -123,10 +123,10 @@ namespace FokkerPlanck
     ReductionControl          control(1000, 0., 1e-10);
     SolverCG<LA::MPI::Vector> cg(control);
     LA::MPI::PreconditionJacobi jacobi;
-    jacobi.initialize(discretization.mass_matrix);
+    jacobi.initialize(discretization.get_mass_matrix());
     try
       {
-        cg.solve(discretization.mass_matrix, divergence, Ap, jacobi);
+        cg.solve(discretization.get_mass_matrix(), divergence, Ap, jacobi);
       }
     catch (const SolverControl::NoConvergence &)
       {

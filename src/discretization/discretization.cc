@@ -101,15 +101,8 @@ namespace FokkerPlanck
                                                mpi_communicator,
                                                relevant_dofs);
     operator_matrix.reinit(owned_dofs, owned_dofs, dsp, mpi_communicator);
-    mass_matrix.reinit(owned_dofs, owned_dofs, dsp, mpi_communicator);
-
     initialize_vector(mass_vector);
-    first_moment_vectors.resize(dim);
-    second_moment_vectors.resize(SymmetricTensor<2, dim>::n_independent_components);
-    for (auto &v : first_moment_vectors)
-      initialize_vector(v);
-    for (auto &v : second_moment_vectors)
-      initialize_vector(v);
+    geometric_data.assembled = false;
   }
 
   template <int dim>
@@ -164,12 +157,7 @@ namespace FokkerPlanck
   Discretization<dim>::assemble(const Model<dim> &model)
   {
     operator_matrix = 0;
-    mass_matrix     = 0;
     mass_vector     = 0;
-    for (auto &v : first_moment_vectors)
-      v = 0;
-    for (auto &v : second_moment_vectors)
-      v = 0;
 
     const QGauss<dim>  quad = quadrature();
     FEValues<dim>      fe_values(*mapping,
@@ -178,12 +166,9 @@ namespace FokkerPlanck
                             update_values | update_gradients |
                               update_quadrature_points | update_JxW_values);
     const unsigned int n_dofs = fe.n_dofs_per_cell();
-    const unsigned int n_sym  = SymmetricTensor<2, dim>::n_independent_components;
-    FullMatrix<double> cell_A(n_dofs, n_dofs), cell_M(n_dofs, n_dofs);
+    FullMatrix<double> cell_A(n_dofs, n_dofs);
     Vector<double>     cell_m(n_dofs);
-    std::vector<Vector<double>> cell_first(dim, Vector<double>(n_dofs));
-    std::vector<Vector<double>> cell_second(n_sym, Vector<double>(n_dofs));
-    std::vector<Tensor<1, dim>> flux(n_dofs);
+    std::vector<Tensor<1, dim>>          flux(n_dofs);
     std::vector<types::global_dof_index> dof_indices(n_dofs);
     const double                         T = model.temperature();
 
@@ -193,12 +178,7 @@ namespace FokkerPlanck
           {
             fe_values.reinit(cell);
             cell_A = 0;
-            cell_M = 0;
             cell_m = 0;
-            for (auto &v : cell_first)
-              v = 0;
-            for (auto &v : cell_second)
-              v = 0;
 
             for (const unsigned int q : fe_values.quadrature_point_indices())
               {
@@ -228,62 +208,127 @@ namespace FokkerPlanck
                 for (unsigned int i = 0; i < n_dofs; ++i)
                   {
                     const Tensor<1, dim> &grad_i = fe_values.shape_grad(i, q);
-                    const double phi_i_JxW = fe_values.shape_value(i, q) * JxW;
                     for (unsigned int j = 0; j < n_dofs; ++j)
-                      {
-                        cell_A(i, j) += flux[j] * grad_i;
-                        cell_M(i, j) += phi_i_JxW * fe_values.shape_value(j, q);
-                      }
-                    cell_m(i) += phi_i_JxW;
-                    for (unsigned int k = 0; k < dim; ++k)
-                      {
-                        cell_first[k](i) += x[k] * phi_i_JxW;
-                        for (unsigned int l = k; l < dim; ++l)
-                          cell_second[SymmetricTensor<2, dim>::
-                                        component_to_unrolled_index(
-                                          TableIndices<2>(k, l))](i) +=
-                            x[k] * x[l] * phi_i_JxW;
-                      }
+                      cell_A(i, j) += flux[j] * grad_i;
+                    cell_m(i) += fe_values.shape_value(i, q) * JxW;
                   }
               }
 
             if (parameters.upwind)
-              {
-                upwind_cell_matrix(cell_A);
-                for (unsigned int i = 0; i < n_dofs; ++i)
-                  {
-                    double row_sum = 0;
-                    for (unsigned int j = 0; j < n_dofs; ++j)
-                      {
-                        row_sum += cell_M(i, j);
-                        cell_M(i, j) = 0;
-                      }
-                    cell_M(i, i) = row_sum;
-                  }
-              }
+              upwind_cell_matrix(cell_A);
 
             cell->get_dof_indices(dof_indices);
             constraints.distribute_local_to_global(cell_A, dof_indices, operator_matrix);
-            constraints.distribute_local_to_global(cell_M, dof_indices, mass_matrix);
             constraints.distribute_local_to_global(cell_m, dof_indices, mass_vector);
-            for (unsigned int k = 0; k < dim; ++k)
-              constraints.distribute_local_to_global(cell_first[k],
-                                                     dof_indices,
-                                                     first_moment_vectors[k]);
-            for (unsigned int s = 0; s < n_sym; ++s)
-              constraints.distribute_local_to_global(cell_second[s],
-                                                     dof_indices,
-                                                     second_moment_vectors[s]);
           }
     });
 
     operator_matrix.compress(VectorOperation::add);
-    mass_matrix.compress(VectorOperation::add);
     mass_vector.compress(VectorOperation::add);
-    for (auto &v : first_moment_vectors)
+  }
+
+  template <int dim>
+  auto
+  Discretization<dim>::geometric() const -> const Geometric &
+  {
+    Geometric &g = geometric_data;
+    if (g.assembled)
+      return g;
+
+    LA::copy_matrix(g.mass_matrix, operator_matrix);
+    g.mass_matrix = 0;
+    const unsigned int n_sym = SymmetricTensor<2, dim>::n_independent_components;
+    g.first_moments.resize(dim);
+    g.second_moments.resize(n_sym);
+    for (auto &v : g.first_moments)
+      initialize_vector(v);
+    for (auto &v : g.second_moments)
+      initialize_vector(v);
+
+    const QGauss<dim>  quad = quadrature();
+    FEValues<dim>      fe_values(*mapping,
+                            fe,
+                            quad,
+                            update_values | update_quadrature_points |
+                              update_JxW_values);
+    const unsigned int n_dofs = fe.n_dofs_per_cell();
+    FullMatrix<double> cell_M(n_dofs, n_dofs);
+    std::vector<Vector<double>> cell_first(dim, Vector<double>(n_dofs));
+    std::vector<Vector<double>> cell_second(n_sym, Vector<double>(n_dofs));
+    std::vector<types::global_dof_index> dof_indices(n_dofs);
+
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          cell_M = 0;
+          for (auto &v : cell_first)
+            v = 0;
+          for (auto &v : cell_second)
+            v = 0;
+          for (const unsigned int q : fe_values.quadrature_point_indices())
+            {
+              const Point<dim> &x = fe_values.quadrature_point(q);
+              for (unsigned int i = 0; i < n_dofs; ++i)
+                {
+                  const double phi_i_JxW = fe_values.shape_value(i, q) * fe_values.JxW(q);
+                  for (unsigned int j = 0; j < n_dofs; ++j)
+                    cell_M(i, j) += phi_i_JxW * fe_values.shape_value(j, q);
+                  for (unsigned int k = 0; k < dim; ++k)
+                    {
+                      cell_first[k](i) += x[k] * phi_i_JxW;
+                      for (unsigned int l = k; l < dim; ++l)
+                        cell_second[SymmetricTensor<2, dim>::component_to_unrolled_index(
+                          TableIndices<2>(k, l))](i) += x[k] * x[l] * phi_i_JxW;
+                    }
+                }
+            }
+
+          if (parameters.upwind)
+            for (unsigned int i = 0; i < n_dofs; ++i)
+              {
+                double row_sum = 0;
+                for (unsigned int j = 0; j < n_dofs; ++j)
+                  {
+                    row_sum += cell_M(i, j);
+                    cell_M(i, j) = 0;
+                  }
+                cell_M(i, i) = row_sum;
+              }
+
+          cell->get_dof_indices(dof_indices);
+          constraints.distribute_local_to_global(cell_M, dof_indices, g.mass_matrix);
+          for (unsigned int k = 0; k < dim; ++k)
+            constraints.distribute_local_to_global(cell_first[k],
+                                                   dof_indices,
+                                                   g.first_moments[k]);
+          for (unsigned int s = 0; s < n_sym; ++s)
+            constraints.distribute_local_to_global(cell_second[s],
+                                                   dof_indices,
+                                                   g.second_moments[s]);
+        }
+
+    g.mass_matrix.compress(VectorOperation::add);
+    for (auto &v : g.first_moments)
       v.compress(VectorOperation::add);
-    for (auto &v : second_moment_vectors)
+    for (auto &v : g.second_moments)
       v.compress(VectorOperation::add);
+    g.assembled = true;
+    return g;
+  }
+
+  template <int dim>
+  const LA::MPI::SparseMatrix &
+  Discretization<dim>::get_mass_matrix() const
+  {
+    return geometric().mass_matrix;
+  }
+
+  template <int dim>
+  const LA::MPI::Vector &
+  Discretization<dim>::get_first_moment_vector(const unsigned int k) const
+  {
+    return geometric().first_moments[k];
   }
 
   template <int dim>
@@ -299,13 +344,14 @@ namespace FokkerPlanck
                                Tensor<1, dim>          &mean,
                                SymmetricTensor<2, dim> &covariance) const
   {
-    const double total = mass(p);
+    const Geometric &g     = geometric();
+    const double     total = mass(p);
     for (unsigned int k = 0; k < dim; ++k)
-      mean[k] = (first_moment_vectors[k] * p) / total;
+      mean[k] = (g.first_moments[k] * p) / total;
     for (unsigned int k = 0; k < dim; ++k)
       for (unsigned int l = k; l < dim; ++l)
         covariance[k][l] =
-          (second_moment_vectors[SymmetricTensor<2, dim>::component_to_unrolled_index(
+          (g.second_moments[SymmetricTensor<2, dim>::component_to_unrolled_index(
              TableIndices<2>(k, l))] *
            p) /
             total -

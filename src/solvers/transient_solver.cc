@@ -252,7 +252,7 @@ namespace FokkerPlanck
           }
         auto system     = std::make_unique<CachedSystem>(solver_parameters);
         system->created = ++n_created;
-        LA::copy_matrix(system->matrix, discretization.mass_matrix);
+        LA::copy_matrix(system->matrix, discretization.get_mass_matrix());
         system->matrix.add(c, discretization.operator_matrix);
         system->solver.initialize(system->matrix);
         it = cache.emplace(c, std::move(system)).first;
@@ -264,7 +264,7 @@ namespace FokkerPlanck
   unsigned int
   TransientSolver<dim>::step(State &state, const double dt)
   {
-    const auto     &M = discretization.mass_matrix;
+    const auto     &M = discretization.get_mass_matrix();
     const auto     &A = discretization.operator_matrix;
     LA::MPI::Vector rhs, tmp;
     discretization.initialize_vector(rhs);

@@ -176,7 +176,7 @@ namespace FokkerPlanck
   {
     double value = 0.;
     for (unsigned int d = 0; d < dim; ++d)
-      value += direction[d] * (discretization.first_moment_vectors[d] * p);
+      value += direction[d] * (discretization.get_first_moment_vector(d) * p);
     return value;
   }
 

@@ -133,7 +133,7 @@ namespace FokkerPlanck
 
     PETScWrappers::MPI::SparseMatrix A, B;
     Spectral::copy_to_petsc(discretization, discretization.operator_matrix, A);
-    Spectral::copy_to_petsc(discretization, discretization.mass_matrix, B);
+    Spectral::copy_to_petsc(discretization, discretization.get_mass_matrix(), B);
 
     // Rows of M that must not carry eigenvalues: constraints and the
     // absorbed set. A keeps its (diagonal) constrained rows; absorbed rows

@@ -156,7 +156,7 @@ TEST(Spectrum, LeftEigenvectorsAndAutocorrelationTimes)
     product.compress(VectorOperation::insert);
     // ∫ w₁ π ℓ·x ≈ Σ_k ℓ_k ∫ x_k (w₁π)_h
     for (unsigned int k = 0; k < 2; ++k)
-      projection += ell[k] * (test.discretization->first_moment_vectors[k] * product);
+      projection += ell[k] * (test.discretization->get_first_moment_vector(k) * product);
   }
   const double scale = projection / pw;
   // Nodal comparison inside the bulk of π (|x| < 2): w₁ = scale ℓ·x.
@@ -183,7 +183,7 @@ TEST(Spectrum, LeftEigenvectorsAndAutocorrelationTimes)
     for (unsigned int k = 0; k < 6; ++k)
       {
         LA::MPI::Vector Mv(pi);
-        test.discretization->mass_matrix.vmult(Mv, spectrum.right_real[k]);
+        test.discretization->get_mass_matrix().vmult(Mv, spectrum.right_real[k]);
         EXPECT_NEAR(spectrum.left_real[j] * Mv, j == k ? 1. : 0., 1e-8) << j << " " << k;
       }
 

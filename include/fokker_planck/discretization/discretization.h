@@ -48,10 +48,12 @@ namespace FokkerPlanck
    * - operator_matrix A with A_ij = (T D∇φ_j − a φ_j, ∇φ_i), so that
    *   M dp/dt + A p = 0; with reflecting/periodic boundaries 1ᵀA = 0
    *   (probability is conserved) and A is singular with null vector π;
-   * - mass_matrix M (lumped when upwinding);
-   * - mass_vector m_i = ∫φ_i, so that ∫p_h = mᵀp;
-   * - moment vectors ∫x_k φ_i and ∫x_k x_l φ_i.
-   * All are condensed with the constraints.
+   * - mass_vector m_i = ∫φ_i, so that ∫p_h = mᵀp.
+   *
+   * The mass matrix M (lumped when upwinding) and the moment vectors
+   * ∫x_k φ_i, ∫x_k x_l φ_i do not depend on the model. They are assembled
+   * in one pass on first use, so that a stationary solve, which needs
+   * neither, does not pay for them. All are condensed with the constraints.
    */
   template <int dim>
   class Discretization
@@ -85,7 +87,19 @@ namespace FokkerPlanck
     double
     mass(const LA::MPI::Vector &p) const;
 
-    /** Mean ∫x p / ∫p and covariance of the density p. */
+    /**
+     * The mass matrix M_ij = (φ_j, φ_i), lumped when upwinding. Collective:
+     * the first call after setup() assembles it (and the moment vectors) on
+     * all ranks, so every rank must make that call.
+     */
+    const LA::MPI::SparseMatrix &
+    get_mass_matrix() const;
+
+    /** ∫x_k φ_i. Collective on first use, like get_mass_matrix(). */
+    const LA::MPI::Vector &
+    get_first_moment_vector(unsigned int k) const;
+
+    /** Mean ∫x p / ∫p and covariance of the density p. Collective. */
     void
     moments(const LA::MPI::Vector        &p,
             dealii::Tensor<1, dim>        &mean,
@@ -153,14 +167,26 @@ namespace FokkerPlanck
     }
 
     LA::MPI::SparseMatrix operator_matrix;
-    LA::MPI::SparseMatrix mass_matrix;
     LA::MPI::Vector       mass_vector;
-    /** ∫x_k φ_i, k = 0..dim-1. */
-    std::vector<LA::MPI::Vector> first_moment_vectors;
-    /** ∫x_k x_l φ_i for k <= l, in SymmetricTensor unrolled order. */
-    std::vector<LA::MPI::Vector> second_moment_vectors;
 
   private:
+    /** M and the moment vectors, assembled by assemble_geometric(). */
+    struct Geometric
+    {
+      bool                  assembled = false;
+      LA::MPI::SparseMatrix mass_matrix;
+      /** ∫x_k φ_i, k = 0..dim-1. */
+      std::vector<LA::MPI::Vector> first_moments;
+      /** ∫x_k x_l φ_i for k <= l, in SymmetricTensor unrolled order. */
+      std::vector<LA::MPI::Vector> second_moments;
+    };
+
+    /** Assemble M and the moment vectors unless already done. Collective. */
+    const Geometric &
+    geometric() const;
+
+    mutable Geometric geometric_data;
+
     MPI_Comm                                  mpi_communicator;
     dealii::parallel::TriangulationBase<dim> &triangulation;
     const GeometryParameters                 &geometry;
