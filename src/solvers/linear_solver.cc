@@ -14,6 +14,9 @@
 
 #include <fokker_planck/solvers/linear_solver.h>
 
+#include <cmath>
+#include <iostream>
+
 namespace FokkerPlanck
 {
   using namespace dealii;
@@ -70,7 +73,9 @@ namespace FokkerPlanck
                           "ILU|Chebyshev|symmetric Gauss-Seidel"),
                         "Smoother on each multigrid level: 'ILU' (incomplete "
                         "LU(0) of each rank's block; robust for drift-"
-                        "dominated operators), 'Chebyshev' (polynomial; "
+                        "dominated operators; if it breaks down, which "
+                        "3D Q2 operators can make it do, symmetric "
+                        "Gauss-Seidel replaces it with a note), 'Chebyshev' (polynomial; "
                         "cheapest set-up, best for nearly symmetric "
                         "operators), 'symmetric Gauss-Seidel' (on each "
                         "rank's block). Trilinos only; BoomerAMG (PETSc) "
@@ -233,7 +238,36 @@ namespace FokkerPlanck
           }
       }
     else
-      implementation->amg.initialize(new_matrix, ml_parameters(parameters));
+      {
+        implementation->amg.initialize(new_matrix, ml_parameters(parameters));
+        // ILU(0) can break down on the coarse levels of some operators
+        // (measured: 3D Q2, 275k unknowns), and the preconditioner then
+        // returns NaN. One V-cycle on a vector of ones detects it; the
+        // hierarchy is then rebuilt with symmetric Gauss-Seidel.
+        if (parameters.smoother_type == LinearSolverParameters::AMGSmoother::ilu)
+          {
+            LA::MPI::Vector ones(new_matrix.locally_owned_domain_indices(),
+                                 new_matrix.get_mpi_communicator());
+            LA::MPI::Vector image(ones);
+            ones = 1.;
+            implementation->amg.vmult(image, ones);
+            if (!std::isfinite(image.l2_norm()))
+              {
+                LinearSolverParameters robust = parameters;
+                robust.smoother_type = LinearSolverParameters::AMGSmoother::symmetric_gauss_seidel;
+                implementation->amg.initialize(new_matrix, ml_parameters(robust));
+                smoother_replaced = true;
+                static bool told = false;
+                if (!told &&
+                    Utilities::MPI::this_mpi_process(new_matrix.get_mpi_communicator()) == 0)
+                  std::cout << "  note:        the ILU smoother of the AMG broke down (NaN); "
+                               "using symmetric Gauss-Seidel instead (set 'Linear solver/AMG "
+                               "smoother type' to skip the attempt)"
+                            << std::endl;
+                told = true;
+              }
+          }
+      }
 #endif
   }
 

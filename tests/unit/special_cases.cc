@@ -1,14 +1,17 @@
 // Cases off the main road: a 3D Ornstein–Uhlenbeck process, absorbing
 // boundaries (survival probability against the eigen-series), positivity at
 // a mesh Péclet number of about 100 with algebraic upwinding, a tilted
-// periodic potential with a constant non-zero current, and the Gmsh disk
-// mesh with a spherical boundary.
+// periodic potential with a constant non-zero current, the Gmsh disk
+// mesh with a spherical boundary, and an AMG whose ILU smoother breaks down.
 
 #include <deal.II/base/symmetric_tensor.h>
+#include <deal.II/lac/dynamic_sparsity_pattern.h>
 #include <deal.II/lac/full_matrix.h>
 #include <deal.II/lac/vector.h>
 
 #include <gtest/gtest.h>
+
+#include <fokker_planck/solvers/linear_solver.h>
 
 #include "test_case.h"
 
@@ -525,3 +528,75 @@ TEST(SpecialCases, DiskMeshWithSphericalBoundary)
   EXPECT_NEAR(covariance[1][1] / T, 1., 1e-3);
   EXPECT_NEAR(covariance[0][1] / T, 0., 1e-3);
 }
+
+// ---------------------------------------------------------------------------
+// (f) AMG with an ILU smoother that breaks down. A chain matrix (1D
+// Laplacian stencil) whose first two rows are [1, −1] and [−1, 1, −1] has
+// non-zero diagonal entries, but ILU(0) meets the pivot 1 − 1·1 = 0 in row
+// 1, so the ILU-smoothed V-cycle returns NaN. LinearSolver must notice it at
+// set-up and rebuild the hierarchy with symmetric Gauss–Seidel, whose
+// V-cycle is finite; the unmodified chain keeps ILU.
+#ifndef FP_USE_PETSC
+namespace
+{
+  /** n × n chain, rows split over the ranks; @p breakdown sets rows 0 and 1 as above. */
+  void
+  chain_matrix(const unsigned int n, const bool breakdown, LA::MPI::SparseMatrix &A)
+  {
+    const unsigned int ranks = Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD);
+    const unsigned int rank  = Utilities::MPI::this_mpi_process(MPI_COMM_WORLD);
+    IndexSet           owned(n);
+    owned.add_range(rank * n / ranks, (rank + 1) * n / ranks);
+    DynamicSparsityPattern pattern(n, n);
+    for (const auto i : owned)
+      for (unsigned int j = (i == 0 ? 0 : i - 1); j <= std::min<unsigned int>(n - 1, i + 1); ++j)
+        pattern.add(i, j);
+    A.reinit(owned, owned, pattern, MPI_COMM_WORLD);
+    for (const auto i : owned)
+      {
+        A.set(i, i, (breakdown && i <= 1) ? 1. : 2.);
+        if (i > 0)
+          A.set(i, i - 1, -1.);
+        if (i + 1 < n)
+          A.set(i, i + 1, -1.);
+      }
+    A.compress(VectorOperation::insert);
+  }
+
+  /** ‖B·1‖ for the preconditioner B of @p solver on @p A. */
+  double
+  preconditioned_ones(const LinearSolver &solver, const LA::MPI::SparseMatrix &A)
+  {
+    LA::MPI::Vector ones(A.locally_owned_domain_indices(), MPI_COMM_WORLD), image(ones);
+    ones = 1.;
+    solver.vmult(image, ones);
+    return image.l2_norm();
+  }
+} // namespace
+
+TEST(SpecialCases, AMGReplacesAnILUSmootherThatBreaksDown)
+{
+  LinearSolverParameters parameters;
+  parameters.type          = LinearSolverParameters::Type::amg;
+  parameters.smoother_type = LinearSolverParameters::AMGSmoother::ilu;
+
+  LA::MPI::SparseMatrix healthy, broken;
+  chain_matrix(4000, false, healthy);
+  chain_matrix(4000, true, broken);
+
+  // Control: without the zero pivot ILU works and stays.
+  {
+    LinearSolver solver(parameters);
+    solver.initialize(healthy);
+    EXPECT_FALSE(solver.replaced_smoother());
+    EXPECT_TRUE(std::isfinite(preconditioned_ones(solver, healthy)));
+  }
+  LinearSolver solver(parameters);
+  solver.initialize(broken);
+  EXPECT_TRUE(solver.replaced_smoother());
+  const double norm = preconditioned_ones(solver, broken);
+  log() << "  chain with an ILU(0) zero pivot: smoother replaced, |B 1| = " << norm << "\n";
+  EXPECT_TRUE(std::isfinite(norm));
+  EXPECT_GT(norm, 0.);
+}
+#endif

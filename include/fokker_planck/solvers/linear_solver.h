@@ -115,10 +115,21 @@ namespace FokkerPlanck
       return parameters;
     }
 
+    /**
+     * True if the ILU smoother of the AMG broke down (the preconditioner
+     * returned NaN on a probe) and symmetric Gauss-Seidel replaced it.
+     */
+    bool
+    replaced_smoother() const
+    {
+      return smoother_replaced;
+    }
+
   private:
     struct Implementation;
     const LinearSolverParameters     parameters;
     std::unique_ptr<Implementation>  implementation;
     const LA::MPI::SparseMatrix     *matrix = nullptr;
+    bool                             smoother_replaced = false;
   };
 } // namespace FokkerPlanck
