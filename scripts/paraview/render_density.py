@@ -20,12 +20,14 @@ What is drawn depends on the spatial dimension of the data:
         by the field, plus the outline of the bounding box
 
 The image is 1600x1200 on a white background, with the field name on the
-colour bar (legend in 1D) and the time of the step in the title.  The script
+colour bar (legend in 1D) and the time of the step in the title ('stationary'
+when the run's summary.json says so).  The script
 exits with a non-zero status and a message on stderr if the directory, the
 .pvd file, the time step or the field does not exist.
 """
 
 import argparse
+import json
 import math
 import os
 import sys
@@ -106,7 +108,23 @@ def spatial_dimension(bounds):
     return 1
 
 
+# Set by main() from the run's summary.json: a stationary run has one output
+# step, written at t = 0, which is not a time of the process.
+STATIONARY = False
+
+
+def is_stationary(run_dir):
+    """True if summary.json of @p run_dir says 'problem': 'stationary'."""
+    try:
+        with open(os.path.join(run_dir, "summary.json")) as summary:
+            return json.load(summary).get("problem") == "stationary"
+    except (OSError, ValueError):
+        return False
+
+
 def title_text(field, time):
+    if STATIONARY:
+        return "%s,   stationary" % field
     if time is None:
         return field
     return "%s,   t = %.6g" % (field, time)
@@ -172,6 +190,14 @@ def current_is_nonzero(source):
     return True
 
 
+def largest_current_magnitude(source, time):
+    calculator = pv.Calculator(Input=source)
+    calculator.Function = "mag(%s)" % CURRENT
+    calculator.ResultArrayName = "current_magnitude"
+    calculator.UpdatePipeline(time)
+    return calculator.PointData["current_magnitude"].GetRange(0)[1]
+
+
 def add_streamlines(source, view, time, bounds):
     """Streamlines of the probability current, drawn slightly above z = 0."""
     diagonal = math.hypot(bounds[1] - bounds[0], bounds[3] - bounds[2])
@@ -180,13 +206,25 @@ def add_streamlines(source, view, time, bounds):
     # them gives a connected mesh that the integrator can walk through.
     merged = pv.CleantoGrid(Input=source)
 
-    # seeds: every n-th mesh point (deterministic, and inside the domain
-    # whatever its shape); deal.II numbers points cell by cell, so this
-    # spreads the seeds over the whole domain
+    # seeds: every n-th mesh point where the density is at least 1% of its
+    # maximum (deterministic, inside the domain whatever its shape); deal.II
+    # numbers points cell by cell, so this spreads the seeds over the region
+    # that carries the probability. Far out in the tails J is as small as
+    # the solver's rounding, and lines started there would draw only that.
     merged.UpdatePipeline(time)
-    n_mesh_points = merged.GetDataInformation().GetNumberOfPoints()
+    seed_region = merged
+    if "density" in source.PointData.keys():
+        largest = source.PointData["density"].GetRange(0)[1]
+        if largest > 0.0:
+            seed_region = pv.Clip(Input=merged)
+            seed_region.ClipType = "Scalar"
+            seed_region.Scalars = ["POINTS", "density"]
+            seed_region.Value = 0.01 * largest
+            seed_region.Invert = 0
+            seed_region.UpdatePipeline(time)
+    n_mesh_points = seed_region.GetDataInformation().GetNumberOfPoints()
     n_seeds = 40
-    seeds = pv.MaskPoints(Input=merged)
+    seeds = pv.MaskPoints(Input=seed_region)
     seeds.OnRatio = max(1, n_mesh_points // n_seeds)
     seeds.MaximumNumberofPoints = n_seeds
     seeds.RandomSampling = 0
@@ -202,7 +240,8 @@ def add_streamlines(source, view, time, bounds):
     tracer.InitialStepLength = 0.2
     tracer.MaximumSteps = 4000
     tracer.MaximumStreamlineLength = 0.5 * diagonal
-    tracer.TerminalSpeed = 1e-14
+    # lines end where |J| falls below 1e-3 of its maximum
+    tracer.TerminalSpeed = max(1e-14, 1e-3 * largest_current_magnitude(source, time))
     tracer.ComputeVorticity = 0
     tracer.UpdatePipeline(time)
     n_points = tracer.GetDataInformation().GetNumberOfPoints()
@@ -361,6 +400,8 @@ def main():
     if not os.path.isdir(out_dir):
         fail("directory of the output file '%s' does not exist" % out_dir)
 
+    global STATIONARY
+    STATIONARY = is_stationary(args.run_dir)
     reader = pv.PVDReader(FileName=pvd)
     times = reader.TimestepValues
     if isinstance(times, (int, float)):
@@ -380,9 +421,10 @@ def main():
     render(reader, time, args.field, association, info, bounds, args.output)
     if not os.path.isfile(args.output):
         fail("ParaView did not write '%s'" % args.output)
-    print("wrote %s (%dD, field '%s', t = %s)" % (args.output, dim, args.field,
-                                                  "n/a" if time is None
-                                                  else "%.6g" % time))
+    print("wrote %s (%dD, field '%s', %s)" % (args.output, dim, args.field,
+                                              "stationary" if STATIONARY else
+                                              "t = n/a" if time is None
+                                              else "t = %.6g" % time))
 
 
 if __name__ == "__main__":
