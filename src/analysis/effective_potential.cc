@@ -337,7 +337,7 @@ namespace FokkerPlanck
     const double           T = model.temperature();
 
     // The start: the lowest T0 >= T at which π is resolved by a linear solve.
-    double          T0 = T;
+    double          T0 = T, previous_delta = std::numeric_limits<double>::max();
     LA::MPI::Vector pi;
     for (unsigned int attempt = 0;; ++attempt)
       {
@@ -347,6 +347,22 @@ namespace FokkerPlanck
         const double delta = assemble_exponentially_fitted(fitted, shifted);
         if (delta > 30.)
           {
+            // δ = ∫(TD)⁻¹a along an edge falls like 1/T only while the
+            // drift u dominates; its noise-induced part (TD)⁻¹T∇·D does not
+            // depend on T. If raising T no longer helps, stop.
+            if (!(delta < 0.9 * previous_delta) || attempt == 30)
+              {
+                std::ostringstream text;
+                text << "the exponentially fitted operator cannot be started: the "
+                        "drift potential across one mesh edge stays at "
+                     << delta
+                     << " (at most 30 is usable) for every temperature, because of "
+                        "the noise-induced drift D^-1 div D; D is too close to "
+                        "degenerate for this mesh (refine it or raise the "
+                        "isotropic floor)";
+                throw std::runtime_error(text.str());
+              }
+            previous_delta = delta;
             T0 *= 1.05 * delta / 30.;
             continue;
           }
