@@ -5,7 +5,9 @@
  */
 #pragma once
 
+#include <fokker_planck/monte_carlo/box_grid.h>
 #include <fokker_planck/monte_carlo/ensemble.h>
+#include <fokker_planck/monte_carlo/mesh_cells.h>
 #include <fokker_planck/monte_carlo/monte_carlo_comparison.h>
 
 #include "test_case.h"
