@@ -139,7 +139,7 @@ namespace FokkerPlanck::MonteCarlo
     // Interior background cells: no boundary face near, centre in Ω.
     interior.assign(cell_start.size() - 1, 0);
     for (unsigned int b = 0; b < interior.size(); ++b)
-      if (face_start[b] == face_start[b + 1])
+      if (face_start[b] == face_start[b + 1] && cell_start[b] < cell_start[b + 1])
         {
           Point<dim>   middle;
           unsigned int rest = b;
@@ -310,7 +310,11 @@ namespace FokkerPlanck::MonteCarlo
     unsigned int skip  = invalid;
     for (unsigned int iteration = 0; iteration <= 16; ++iteration)
       {
-        const double v = locate(y).second;
+        // Violation of the best cell; no cell near y (or y off the grid): outside.
+        const unsigned int b = background_index(y);
+        const double       v = b == invalid || cell_start[b] == cell_start[b + 1]
+                                   ? std::numeric_limits<double>::infinity()
+                                   : locate(y).second;
         if (v <= tolerance)
           return true;
         if (iteration == 16)
