@@ -5,14 +5,18 @@
  */
 #pragma once
 
+#include <fokker_planck/monte_carlo/box_grid.h>
 #include <fokker_planck/monte_carlo/ensemble.h>
+#include <fokker_planck/monte_carlo/mesh_cells.h>
 #include <fokker_planck/monte_carlo/monte_carlo_comparison.h>
 
 #include "test_case.h"
 
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace FokkerPlanck::Testing
 {
@@ -54,6 +58,32 @@ namespace FokkerPlanck::Testing
   {
     const double f = observation.counts[c] / observation.n_samples;
     return {f, std::sqrt(observation.dispersion * f * (1. - f) / observation.n_samples)};
+  }
+
+  /** 64-bit FNV-1a of the bytes of @p data. */
+  template <typename T>
+  std::uint64_t
+  hash(const std::vector<T> &data, std::uint64_t h = 1469598103934665603ULL)
+  {
+    const auto *bytes = reinterpret_cast<const unsigned char *>(data.data());
+    for (std::size_t i = 0; i < data.size() * sizeof(T); ++i)
+      h = (h ^ bytes[i]) * 1099511628211ULL;
+    return h;
+  }
+
+  /**
+   * Checksum of the cell counts, batch sums and currents of @p observation:
+   * equal iff they are bitwise equal (up to hash collisions).
+   */
+  template <int dim>
+  std::uint64_t
+  checksum(const MonteCarlo::Observation<dim> &observation)
+  {
+    std::vector<double> current;
+    for (const auto &J : observation.current)
+      for (unsigned int i = 0; i < dim; ++i)
+        current.push_back(J[i]);
+    return hash(current, hash(observation.batch_sums, hash(observation.counts)));
   }
 
   /** Two-sided 99% normal quantile. */

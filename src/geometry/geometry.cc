@@ -258,8 +258,8 @@ namespace FokkerPlanck
 
   template <int dim>
   void
-  build_mesh(const GeometryParameters         &parameters,
-             parallel::TriangulationBase<dim> &triangulation)
+  build_mesh(const GeometryParameters &parameters,
+             Triangulation<dim>       &triangulation)
   {
     if (parameters.mesh_type == GeometryParameters::MeshType::box)
       {
@@ -351,7 +351,7 @@ namespace FokkerPlanck
   template std::unique_ptr<parallel::TriangulationBase<dim>>                 \
   make_triangulation<dim>(MPI_Comm);                                         \
   template void build_mesh<dim>(const GeometryParameters &,                  \
-                                parallel::TriangulationBase<dim> &);         \
+                                Triangulation<dim> &);                       \
   template double length_scale<dim>(const Triangulation<dim> &);
   FP_INSTANTIATE(1)
   FP_INSTANTIATE(2)

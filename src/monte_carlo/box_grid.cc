@@ -6,10 +6,10 @@ namespace FokkerPlanck::MonteCarlo
   {
     for (unsigned int k = 0; k < dim; ++k)
       {
-        lower[k]         = geometry.lower_corner[k];
-        upper[k]         = geometry.upper_corner[k];
+        this->lower[k]   = geometry.lower_corner[k];
+        this->upper[k]   = geometry.upper_corner[k];
         n[k]             = geometry.subdivisions[k] << geometry.global_refinements;
-        inverse_width[k] = n[k] / (upper[k] - lower[k]);
+        inverse_width[k] = n[k] / (this->upper[k] - this->lower[k]);
         n_total *= n[k];
         faces[2 * k]     = geometry.type_of(2 * k);
         faces[2 * k + 1] = geometry.type_of(2 * k + 1);
@@ -23,7 +23,7 @@ namespace FokkerPlanck::MonteCarlo
     dealii::Point<dim> x;
     for (unsigned int k = 0; k < dim; ++k)
       {
-        x[k] = lower[k] + (index % n[k] + 0.5) / inverse_width[k];
+        x[k] = this->lower[k] + (index % n[k] + 0.5) / inverse_width[k];
         index /= n[k];
       }
     return x;
@@ -37,6 +37,16 @@ namespace FokkerPlanck::MonteCarlo
     for (unsigned int k = 0; k < dim; ++k)
       volume /= inverse_width[k];
     return volume;
+  }
+
+  template <int dim>
+  bool
+  BoxGrid<dim>::contains(const dealii::Point<dim> &x) const
+  {
+    for (unsigned int k = 0; k < dim; ++k)
+      if (x[k] < this->lower[k] || x[k] > this->upper[k])
+        return false;
+    return true;
   }
 
   template <int dim>

@@ -2,8 +2,10 @@
 #include <deal.II/base/utilities.h>
 
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/monte_carlo/box_grid.h>
 #include <fokker_planck/monte_carlo/ensemble.h>
 #include <fokker_planck/monte_carlo/histogram_tests.h>
+#include <fokker_planck/monte_carlo/mesh_cells.h>
 #include <fokker_planck/monte_carlo/particle_dynamics.h>
 #include <fokker_planck/monte_carlo/random_stream.h>
 #include <fokker_planck/parameters/parsing.h>
@@ -161,7 +163,7 @@ namespace FokkerPlanck::MonteCarlo
 
   namespace
   {
-    /** Exact, order-independent sums: fixed point with 2^-60 of the box diameter. */
+    /** Exact, order-independent sums: fixed point with 2^-60 of the domain's diameter. */
     __extension__ typedef __int128 Fixed;
 
     void
@@ -186,21 +188,24 @@ namespace FokkerPlanck::MonteCarlo
       MPI_Type_free(&type);
     }
 
-    /** One time step of one particle, with the boundary treatment. */
-    template <int dim, class Dynamics> class Stepper
+    /**
+     * One time step of one particle, with the boundary treatment of the
+     * Domain (BoxGrid or MeshCells).
+     */
+    template <int dim, class Dynamics, class Domain> class Stepper
     {
     public:
       Stepper(const Dynamics             &dynamics,
               const MonteCarloParameters &parameters,
-              const BoxGrid<dim>         &grid,
+              const Domain               &domain,
               const double                temperature)
           : dynamics(dynamics)
           , parameters(parameters)
-          , grid(grid)
+          , domain(domain)
           , dt(parameters.time_step)
           , sqrt_dt(std::sqrt(parameters.time_step))
           , T(temperature)
-          , absorbing(grid.has_absorbing_face())
+          , absorbing(domain.has_absorbing_face())
       {
       }
 
@@ -237,10 +242,10 @@ namespace FokkerPlanck::MonteCarlo
           weak_order_2(rng, s, x, b, g, dW, y);
 
         Tensor<1, dim> wrapped;
-        if (!boundaries(x, D, y, wrapped, n_clamped))
+        if (!domain.bring_inside(x, D, parameters.reflection, y, wrapped, n_clamped))
           return false;
         d = (y - wrapped) - x;
-        if (absorbing && bridge_crossed(rng, s, x, D, y))
+        if (absorbing && domain.bridge_crossed(rng, s, x, D, y, T, dt))
           return false;
         return true;
       }
@@ -308,102 +313,9 @@ namespace FokkerPlanck::MonteCarlo
           }
       }
 
-      /**
-       * Bring y back into the box: absorbing faces kill, periodic ones wrap
-       * (the shift is added to @p wrapped), reflecting ones mirror along the
-       * conormal D n (or the normal, or clip, for demonstrations).
-       */
-      bool
-      boundaries(const Point<dim>              &x,
-                 const SymmetricTensor<2, dim> &D,
-                 Point<dim>                    &y,
-                 Tensor<1, dim>                &wrapped,
-                 double                        &n_clamped) const
-      {
-        (void)x;
-        for (unsigned int iteration = 0;; ++iteration)
-          {
-            int  k     = -1;
-            bool upper = false;
-            for (unsigned int i = 0; i < dim && k < 0; ++i)
-              if (y[i] < grid.lower[i])
-                k = i;
-              else if (y[i] > grid.upper[i])
-                k = i, upper = true;
-            if (k < 0)
-              return true;
-            if (iteration == 16)
-              {
-                // Pathological overshoot (a huge heavy-tailed increment).
-                for (unsigned int i = 0; i < dim; ++i)
-                  y[i] = std::min(std::max(y[i], grid.lower[i]), grid.upper[i]);
-                n_clamped += 1.;
-                return true;
-              }
-            const double wall = upper ? grid.upper[k] : grid.lower[k];
-            switch (grid.face(2 * k + (upper ? 1 : 0)))
-              {
-              case BoundaryType::absorbing:
-                return false;
-              case BoundaryType::periodic:
-                {
-                  const double shift =
-                      (upper ? -1. : 1.) * (grid.upper[k] - grid.lower[k]);
-                  y[k] += shift;
-                  wrapped[k] += shift;
-                  break;
-                }
-              default:
-                {
-                  const double overshoot = y[k] - wall;
-                  switch (parameters.reflection)
-                    {
-                    case MonteCarloParameters::Reflection::conormal:
-                      for (unsigned int i = 0; i < dim; ++i)
-                        y[i] -= 2. * overshoot * D[i][k] / D[k][k];
-                      break;
-                    case MonteCarloParameters::Reflection::normal:
-                      y[k] = wall - overshoot;
-                      break;
-                    default:
-                      y[k] = wall;
-                    }
-                }
-              }
-          }
-      }
-
-      /**
-       * Brownian-bridge test: given both ends inside, the path crossed the
-       * absorbing face at distance d0, d1 with probability
-       * exp(−d0 d1 / (T D_kk Δt)).
-       */
-      bool
-      bridge_crossed(const RandomStream            &rng,
-                     const std::uint64_t            s,
-                     const Point<dim>              &x,
-                     const SymmetricTensor<2, dim> &D,
-                     const Point<dim>              &y) const
-      {
-        const auto low  = rng.words(s, Purpose::bridge, 0);
-        const auto high = rng.words(s, Purpose::bridge, 1);
-        for (unsigned int face = 0; face < 2 * dim; ++face)
-          if (grid.face(face) == BoundaryType::absorbing)
-            {
-              const unsigned int k    = face / 2;
-              const double       wall = face % 2 ? grid.upper[k] : grid.lower[k];
-              const double       d0 = std::abs(x[k] - wall), d1 = std::abs(y[k] - wall);
-              const double       p    = std::exp(-d0 * d1 / (T * D[k][k] * dt));
-              const auto         word = face < 4 ? low[face] : high[face - 4];
-              if (RandomStream::uniform(word) < p)
-                return true;
-            }
-        return false;
-      }
-
       const Dynamics             &dynamics;
       const MonteCarloParameters &parameters;
-      const BoxGrid<dim>         &grid;
+      const Domain               &domain;
       const double                dt, sqrt_dt, T;
       const bool                  absorbing;
     };
@@ -444,9 +356,15 @@ namespace FokkerPlanck::MonteCarlo
       , stationary(stationary)
       , communicator(communicator)
       , progress(progress)
-      , box(geometry)
       , layout(dim, parameters.regions.size())
   {
+    if constexpr (dim > 1)
+      if (geometry.mesh_type == GeometryParameters::MeshType::gmsh)
+        bins = std::make_unique<MeshCells<dim>>(geometry);
+    if (!bins)
+      bins = std::make_unique<BoxGrid<dim>>(geometry);
+    const Bins<dim> &domain = *bins;
+
     for (const auto &[name, expression] : parameters.regions)
       {
         auto parser = Parsing::make_parser<dim>({expression},
@@ -457,7 +375,7 @@ namespace FokkerPlanck::MonteCarlo
       }
 
     if (parameters.initial_point.empty() && stationary)
-      initial_bound = 1.; // uniform in the box
+      initial_bound = 1.; // uniform in the domain
     else if (parameters.initial_point.empty())
       {
         if (initial.initial_type == TimeSteppingParameters::InitialType::gaussian)
@@ -476,12 +394,13 @@ namespace FokkerPlanck::MonteCarlo
         else
           {
             // Rejection sampling: bound the density by 1.5 times its
-            // maximum over the vertices and centres of a 4x finer grid.
+            // maximum over the points of the domain on a lattice 4x finer than
+            // the bins over its bounding box.
             initial_density         = make_initial_condition<dim>(initial);
             const unsigned int fine = 4;
             unsigned int       n    = 1;
             for (unsigned int k = 0; k < dim; ++k)
-              n *= fine * box.n_cells(k) + 1;
+              n *= fine * domain.resolution(k) + 1;
             require(n < 20000000,
                     "Monte Carlo/Initial point",
                     "the grid is too fine to bound the initial expression; give an "
@@ -492,16 +411,17 @@ namespace FokkerPlanck::MonteCarlo
                 unsigned int rest = index;
                 for (unsigned int k = 0; k < dim; ++k)
                   {
-                    const unsigned int m = fine * box.n_cells(k) + 1;
-                    x[k]                 = box.lower[k] +
-                           (box.upper[k] - box.lower[k]) * (rest % m) / (m - 1.);
+                    const unsigned int m = fine * domain.resolution(k) + 1;
+                    x[k]                 = domain.lower[k] +
+                           (domain.upper[k] - domain.lower[k]) * (rest % m) / (m - 1.);
                     rest /= m;
                   }
-                initial_bound = std::max(initial_bound, initial_density->value(x));
+                if (domain.contains(x))
+                  initial_bound = std::max(initial_bound, initial_density->value(x));
               }
             require(initial_bound > 0.,
                     "Time stepping/Initial condition/Expression",
-                    "is nowhere positive in the box, so no starting point can be drawn");
+                    "is nowhere positive in the domain, so no starting point can be drawn");
             initial_bound *= 1.5;
           }
       }
@@ -522,6 +442,10 @@ namespace FokkerPlanck::MonteCarlo
     if (!stationary)
       last_increment.assign(n_local, Tensor<1, dim>());
     first_passage.assign(n_local * regions.size(), -1.);
+    if (!parameters.initial_point.empty())
+      require(bins->contains(initial_position(0)),
+              "Monte Carlo/Initial point",
+              "is outside the mesh");
     for (std::uint64_t t = 0; t < n_local; ++t)
       {
         positions[t] = initial_position(first_trajectory + t);
@@ -562,12 +486,8 @@ namespace FokkerPlanck::MonteCarlo
         return x;
       }
     const RandomStream rng(parameters.seed, trajectory);
-    const auto         inside = [&](const Point<dim> &x) {
-      for (unsigned int k = 0; k < dim; ++k)
-        if (x[k] < box.lower[k] || x[k] > box.upper[k])
-          return false;
-      return true;
-    };
+    const Bins<dim>   &domain = *bins;
+    const auto         inside = [&](const Point<dim> &x) { return domain.contains(x); };
     for (std::uint32_t attempt = 0; attempt < 1000000; ++attempt)
       {
         Point<dim> x;
@@ -588,34 +508,36 @@ namespace FokkerPlanck::MonteCarlo
           {
             const auto w = rng.words(0, Purpose::initial_point, attempt);
             for (unsigned int k = 0; k < dim; ++k)
-              x[k] = box.lower[k] +
-                     (box.upper[k] - box.lower[k]) * RandomStream::uniform(w[k]);
-            if (stationary ||
-                RandomStream::uniform(w[3]) * initial_bound < initial_density->value(x))
+              x[k] = domain.lower[k] +
+                     (domain.upper[k] - domain.lower[k]) * RandomStream::uniform(w[k]);
+            if (inside(x) &&
+                (stationary ||
+                 RandomStream::uniform(w[3]) * initial_bound < initial_density->value(x)))
               return x;
           }
       }
     throw InputError("Time stepping/Initial condition",
-                     "no Monte Carlo starting point inside the box after 10^6 "
-                     "attempts: the initial density has almost no mass in the box");
+                     "no Monte Carlo starting point inside the domain after 10^6 "
+                     "attempts: the initial density has almost no mass in it");
   }
 
   template <int dim>
-  template <class Dynamics>
+  template <class Dynamics, class Domain>
   void
-  Ensemble<dim>::run(const Dynamics &dynamics, Work &work)
+  Ensemble<dim>::run(const Dynamics &dynamics, const Domain &domain, Work &work)
   {
-    const Stepper<dim, Dynamics> stepper(dynamics, parameters, box, model.temperature());
-    const unsigned int           n_cells = box.size();
+    const Stepper<dim, Dynamics, Domain> stepper(
+        dynamics, parameters, domain, model.temperature());
+    const unsigned int n_cells = domain.size();
     const unsigned int           S       = layout.size;
     const double                 dt      = parameters.time_step;
-    const double                 quantum = box.diameter() * std::ldexp(1., -60),
+    const double                 quantum = domain.diameter() * std::ldexp(1., -60),
                  inverse_quantum         = 1. / quantum;
     const unsigned int  n_regions        = regions.size();
     const std::uint64_t start            = current_step;
     bool                periodic[dim];
     for (unsigned int k = 0; k < dim; ++k)
-      periodic[k] = box.face(2 * k) == BoundaryType::periodic;
+      periodic[k] = domain.periodic(k);
 
     const unsigned int n_threads =
         std::max(1U, std::min(parameters.n_threads, end_batch - first_batch));
@@ -672,7 +594,7 @@ namespace FokkerPlanck::MonteCarlo
                   previous_d = work.stationary ? Tensor<1, dim>() : last_increment[t];
               double    *hit    = n_regions ? &first_passage[t * n_regions] : nullptr;
               const auto sample = [&](const Point<dim> &z) {
-                ++counts[box.index(z)];
+                ++counts[domain.index(z)];
                 sums[layout.weight] += 1.;
                 for (unsigned int i = 0; i < dim; ++i)
                   {
@@ -698,7 +620,7 @@ namespace FokkerPlanck::MonteCarlo
                   if (pending)
                     {
                       // Pair (X_k, X_k+1) with X_k = x: current, e_p, area.
-                      const unsigned int cell = box.index(x);
+                      const unsigned int cell = domain.index(x);
                       if (work.centred) // X_k−1 exists
                         for (unsigned int i = 0; i < dim; ++i)
                           displacement[cell * dim + i] += static_cast<Fixed>(
@@ -792,20 +714,31 @@ namespace FokkerPlanck::MonteCarlo
   Ensemble<dim>::dispatch(Work &work)
   {
     const unsigned int B = parameters.n_batches;
-    work.batch_counts.assign(static_cast<std::size_t>(B) * box.size(), 0);
+    work.batch_counts.assign(static_cast<std::size_t>(B) * bins->size(), 0);
     work.batch_sums.assign(B * layout.size, 0.);
-    if (const auto *ou = dynamic_cast<const OrnsteinUhlenbeckModel<dim> *>(&model))
-      run(OrnsteinUhlenbeckDynamics<dim>(*ou), work);
-    else
-      run(GeneralDynamics<dim>(model), work);
+    if (const auto *box = dynamic_cast<const BoxGrid<dim> *>(bins.get()))
+      run_with(*box, work);
+    else if constexpr (dim > 1)
+      run_with(dynamic_cast<const MeshCells<dim> &>(*bins), work);
     current_step = work.end_step;
+  }
+
+  template <int dim>
+  template <class Domain>
+  void
+  Ensemble<dim>::run_with(const Domain &domain, Work &work)
+  {
+    if (const auto *ou = dynamic_cast<const OrnsteinUhlenbeckModel<dim> *>(&model))
+      run(OrnsteinUhlenbeckDynamics<dim>(*ou), domain, work);
+    else
+      run(GeneralDynamics<dim>(model), domain, work);
   }
 
   template <int dim>
   Observation<dim>
   Ensemble<dim>::finish(Work &work)
   {
-    const unsigned int B = parameters.n_batches, S = layout.size, n_cells = box.size();
+    const unsigned int B = parameters.n_batches, S = layout.size, n_cells = bins->size();
     const unsigned int n_regions = regions.size();
     const double       dt        = parameters.time_step;
     // Events after the observed step (during the step to X_k+1) count later.
@@ -893,7 +826,7 @@ namespace FokkerPlanck::MonteCarlo
                                                 : work.displacement[0];
         fixed.resize(n_cells * dim, 0);
         sum_fixed(fixed, communicator);
-        const double quantum = box.diameter() * std::ldexp(1., -60);
+        const double quantum = bins->diameter() * std::ldexp(1., -60);
         result.current.resize(n_cells);
         // Stationary: per sample; transient: per particle started.
         const double per =
@@ -901,10 +834,12 @@ namespace FokkerPlanck::MonteCarlo
                             : result.estimate([L = layout](const double *s) {
                                   return s[L.started];
                                 }).value;
-        const double scale = quantum / (2. * dt * per * box.cell_volume());
         for (unsigned int c = 0; c < n_cells; ++c)
-          for (unsigned int i = 0; i < dim; ++i)
-            result.current[c][i] = static_cast<double>(fixed[c * dim + i]) * scale;
+          {
+            const double scale = quantum / (2. * dt * per * bins->volume(c));
+            for (unsigned int i = 0; i < dim; ++i)
+              result.current[c][i] = static_cast<double>(fixed[c * dim + i]) * scale;
+          }
       }
     return result;
   }

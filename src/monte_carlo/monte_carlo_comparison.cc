@@ -29,7 +29,7 @@ namespace FokkerPlanck
   void
   FiniteElementReference<dim>::compute(const Discretization<dim>      &discretization,
                                        const Model<dim>               &model,
-                                       const MonteCarlo::BoxGrid<dim> &grid,
+                                       const MonteCarlo::Bins<dim>    &grid,
                                        const LA::MPI::Vector          &p)
   {
     const MPI_Comm communicator = discretization.communicator();
@@ -48,6 +48,7 @@ namespace FokkerPlanck
     std::vector<double>         values(quadrature.size());
     std::vector<Tensor<1, dim>> gradients(quadrature.size());
     std::vector<double>         local(grid.size() * (1 + dim), 0.);
+    std::vector<unsigned int>   matched(grid.size(), 0);
     double                      ep = 0.;
     Tensor<2, dim>              area;
     const double                T = model.temperature();
@@ -57,7 +58,10 @@ namespace FokkerPlanck
           fe_values.reinit(cell);
           fe_values.get_function_values(ghosted, values);
           fe_values.get_function_gradients(ghosted, gradients);
+          // The bin of the FE cell: the one containing the average of its
+          // vertices (the same cell of the serial copy of a Gmsh mesh).
           const unsigned int c = grid.index(cell->center());
+          ++matched[c];
           for (unsigned int q = 0; q < quadrature.size(); ++q)
             {
               const Point<dim> &x = fe_values.quadrature_point(q);
@@ -76,6 +80,11 @@ namespace FokkerPlanck
             }
         }
     Utilities::MPI::sum(local, communicator, local);
+    Utilities::MPI::sum(matched, communicator, matched);
+    for (const unsigned int m : matched)
+      AssertThrow(m == 1,
+                  ExcMessage("Monte Carlo bins and finite-element cells do not match "
+                             "one to one"));
     entropy_production = Utilities::MPI::sum(ep, communicator);
     area_rate          = Utilities::MPI::sum(area, communicator);
     probabilities.resize(grid.size());
@@ -84,7 +93,7 @@ namespace FokkerPlanck
       {
         probabilities[c] = local[c * (1 + dim)];
         for (unsigned int i = 0; i < dim; ++i)
-          currents[c][i] = local[c * (1 + dim) + 1 + i] / grid.cell_volume();
+          currents[c][i] = local[c * (1 + dim) + 1 + i] / grid.volume(c);
       }
   }
 
@@ -303,8 +312,8 @@ namespace FokkerPlanck
         {
           cell->get_dof_indices(dofs);
           const unsigned int c  = grid.index(cell->center());
-          const double       mc = observation.counts[c] / (total * grid.cell_volume());
-          const double       fe = reference.probabilities[c] / grid.cell_volume();
+          const double       mc = observation.counts[c] / (total * grid.volume(c));
+          const double       fe = reference.probabilities[c] / grid.volume(c);
           field_values[dofs[0]] = mc;
           field_values[dofs[1]] = mc - fe;
           // No current at t = 0 of a transient run: NaN (blank in ParaView).

@@ -49,7 +49,8 @@ namespace FokkerPlanck
                         "Also simulate the SDE with an ensemble of particles "
                         "and compare it with the finite-element solution "
                         "(same as the command-line switch --monte-carlo). "
-                        "Needs 'Geometry/Mesh type = box'.");
+                        "Works on boxes and on Gmsh meshes (binned on the "
+                        "mesh cells, reflected at the boundary faces).");
       prm.declare_entry("Number of trajectories",
                         "10000",
                         Patterns::Integer(2),
@@ -108,11 +109,13 @@ namespace FokkerPlanck
       prm.declare_entry("Reflection",
                         "conormal",
                         Patterns::Selection("conormal|normal|clip"),
-                        "Treatment of reflecting faces. 'conormal': mirror "
+                        "Treatment of reflecting faces (box faces or the "
+                        "boundary faces of a Gmsh mesh). 'conormal': mirror "
                         "along D n, which gives zero normal flux n.J = 0. "
-                        "'normal' (mirror along n) and 'clip' are wrong "
-                        "unless D n is parallel to n, resp. always; they "
-                        "exist to demonstrate the error.");
+                        "'normal' (mirror along n) and 'clip' (projection "
+                        "onto the face) are wrong unless D n is parallel to "
+                        "n, resp. always; they exist to demonstrate the "
+                        "error.");
       prm.declare_entry("Number of batches",
                         "32",
                         Patterns::Integer(2),
@@ -140,7 +143,7 @@ namespace FokkerPlanck
                         "Start every particle at this point (dim comma-"
                         "separated numbers). Empty: draw starting points "
                         "from 'Time stepping/Initial condition' (Gaussian "
-                        "truncated to the box, or the expression by "
+                        "truncated to the domain, or the expression by "
                         "rejection).");
       prm.declare_entry("First-passage regions",
                         "",
@@ -218,11 +221,6 @@ namespace FokkerPlanck
   {
     if (!enabled)
       return;
-    require(geometry.mesh_type == GeometryParameters::MeshType::box,
-            "Geometry/Mesh type",
-            "the Monte Carlo simulation needs 'box': particles are binned "
-            "on the uniformly refined box mesh and reflected at its faces "
-            "(curved boundaries are not supported)");
     require(time_step > 0., "Monte Carlo/Time step", "must be > 0");
     require(n_batches <= n_trajectories,
             "Monte Carlo/Number of batches",
@@ -234,7 +232,10 @@ namespace FokkerPlanck
     require(initial_point.empty() || initial_point.size() == dim,
             "Monte Carlo/Initial point",
             "needs dim = " + std::to_string(dim) + " coordinates");
-    for (unsigned int k = 0; k < initial_point.size(); ++k)
+    for (unsigned int k = 0;
+         geometry.mesh_type == GeometryParameters::MeshType::box &&
+         k < initial_point.size();
+         ++k)
       require(initial_point[k] >= geometry.lower_corner[k] &&
                   initial_point[k] <= geometry.upper_corner[k],
               "Monte Carlo/Initial point",

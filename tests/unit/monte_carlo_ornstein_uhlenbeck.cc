@@ -36,28 +36,6 @@ namespace
                                      "  set Burn-in time = 3\n"
                                      "  set Sampling time = 6\n"
                                      "  set Sampling interval = 20\n";
-
-  /** 64-bit FNV-1a of the bytes of @p data. */
-  template <typename T>
-  std::uint64_t
-  hash(const std::vector<T> &data, std::uint64_t h = 1469598103934665603ULL)
-  {
-    const auto *bytes = reinterpret_cast<const unsigned char *>(data.data());
-    for (std::size_t i = 0; i < data.size() * sizeof(T); ++i)
-      h = (h ^ bytes[i]) * 1099511628211ULL;
-    return h;
-  }
-
-  template <int dim>
-  std::uint64_t
-  checksum(const MonteCarlo::Observation<dim> &observation)
-  {
-    std::vector<double> current;
-    for (const auto &J : observation.current)
-      for (unsigned int i = 0; i < dim; ++i)
-        current.push_back(J[i]);
-    return hash(current, hash(observation.batch_sums, hash(observation.counts)));
-  }
 } // namespace
 
 TEST(MonteCarloOrnsteinUhlenbeck, AgreesWithFiniteElementsAndExactValues)

@@ -94,14 +94,17 @@ namespace FokkerPlanck
   make_triangulation(MPI_Comm communicator);
 
   /**
-   * Build the coarse mesh, declare periodicity and refine globally.
+   * Build the coarse mesh, declare periodicity and refine globally. The
+   * distributed mesh of a run and a serial copy of it (the Monte Carlo bins,
+   * MonteCarlo::MeshCells) are built by this same function, so they have
+   * the same cells.
    * Throws InputError for a missing or unreadable mesh file and for boundary
    * ids named in the parameter file that the mesh does not have.
    */
   template <int dim>
   void
-  build_mesh(const GeometryParameters                  &parameters,
-             dealii::parallel::TriangulationBase<dim> &triangulation);
+  build_mesh(const GeometryParameters   &parameters,
+             dealii::Triangulation<dim> &triangulation);
 
   /**
    * Diagonal of the bounding box of @p triangulation: the length scale the

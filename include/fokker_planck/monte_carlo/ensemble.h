@@ -1,7 +1,8 @@
 /**
  * @file
  * An ensemble of independent trajectories of dX = b dt + sqrt(2T) σ dW
- * (DESIGN.md §1) in a box with the parameter file's boundary conditions,
+ * (DESIGN.md §1) in the domain of the case (a box or a Gmsh mesh) with the
+ * parameter file's boundary conditions,
  * and the estimators that are accumulated along them (doc/monte_carlo.md).
  *
  * Reproducibility: trajectory k draws its numbers from Philox keyed by
@@ -20,7 +21,7 @@
 
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/model/model.h>
-#include <fokker_planck/monte_carlo/box_grid.h>
+#include <fokker_planck/monte_carlo/bins.h>
 #include <fokker_planck/monte_carlo/monte_carlo_parameters.h>
 #include <fokker_planck/solvers/transient_solver.h>
 
@@ -74,7 +75,7 @@ namespace FokkerPlanck::MonteCarlo
   {
     /** Time t = step · Δt of the particles. */
     double time = 0.;
-    /** Samples per grid cell (all batches). */
+    /** Samples per bin (all batches). */
     std::vector<double> counts;
     /** Σ counts. */
     double n_samples = 0.;
@@ -88,7 +89,7 @@ namespace FokkerPlanck::MonteCarlo
      */
     double dispersion = 1.;
     /**
-     * The probability current of each grid cell,
+     * The probability current of each bin,
      * J ≈ p · ⟨(X_k+1 − X_k−1) / 2Δt | X_k ∈ cell⟩. Stationary runs average
      * over all samples; transient runs use the step k of the output time,
      * with p the density of the survivors per particle started. Empty at
@@ -99,7 +100,11 @@ namespace FokkerPlanck::MonteCarlo
     unsigned int                        n_batches = 0;
     /** Per-batch sums, batch after batch. */
     std::vector<double> batch_sums;
-    /** Steps at which a particle was still outside after 16 reflections. */
+    /**
+     * Steps at which a particle was still outside after 16 reflections (or,
+     * on a mesh, outside without a boundary crossing found) and was put
+     * back.
+     */
     double n_clamped = 0.;
 
     /** f of the total sums, with the batch-means standard error. */
@@ -128,7 +133,7 @@ namespace FokkerPlanck::MonteCarlo
   };
 
   /**
-   * N particles of the model in the box of @p geometry, stepped with the
+   * N particles of the model in the domain of @p geometry, stepped with the
    * scheme, noise and boundary treatment of @p parameters. Stationary
    * problems call run_stationary() once; transient ones call observe() at
    * increasing times.
@@ -139,7 +144,7 @@ namespace FokkerPlanck::MonteCarlo
     /**
      * @param initial    starting distribution of transient runs when
      *                   'Initial point' is empty (stationary runs then start
-     *                   uniformly in the box)
+     *                   uniformly in the domain)
      * @param stationary whether run_stationary() or observe() will be used
      * @param progress   where rank 0 prints progress lines (nullptr: none)
      */
@@ -169,10 +174,11 @@ namespace FokkerPlanck::MonteCarlo
     Observation<dim>
     observe(double time);
 
-    const BoxGrid<dim> &
+    /** The bins (box grid or mesh cells), which also define the domain. */
+    const Bins<dim> &
     grid() const
     {
-      return box;
+      return *bins;
     }
 
     /** Region names, in the order of ScalarLayout::regions. */
@@ -192,9 +198,12 @@ namespace FokkerPlanck::MonteCarlo
 
   private:
     struct Work;
-    template <class Dynamics>
+    template <class Dynamics, class Domain>
     void
-    run(const Dynamics &dynamics, Work &work);
+    run(const Dynamics &dynamics, const Domain &domain, Work &work);
+    template <class Domain>
+    void
+    run_with(const Domain &domain, Work &work);
     void
     dispatch(Work &work);
     Observation<dim>
@@ -208,7 +217,7 @@ namespace FokkerPlanck::MonteCarlo
     const bool                                          stationary;
     MPI_Comm                                            communicator;
     std::ostream                                       *progress;
-    BoxGrid<dim>                                        box;
+    std::unique_ptr<Bins<dim>>                          bins;
     ScalarLayout                                        layout;
     std::vector<std::unique_ptr<dealii::Function<dim>>> regions;
     std::unique_ptr<dealii::Function<dim>>              initial_density;

@@ -1,7 +1,7 @@
 /**
  * @file
  * The Monte Carlo check of one case (doc/monte_carlo.md): an Ensemble of
- * the same model in the same box, compared with the finite-element density
+ * the same model in the same domain, compared with the finite-element density
  * at every output time. Writes the fields mc_density,
  * mc_density_difference, mc_probability_current and
  * mc_probability_current_difference into the run's .pvd, the table
@@ -30,7 +30,7 @@
 namespace FokkerPlanck
 {
   /**
-   * Finite-element quantities on the Monte Carlo grid, for one density p_h:
+   * Finite-element quantities on the Monte Carlo bins, for one density p_h:
    * cell probabilities, cell-averaged currents, moments, and the scalars
    * (the analysis stage's integrals, here per Monte Carlo grid):
    * - e_p = ∫ J_hᵀ (T D)⁻¹ a dx, which equals ∫ Jᵀ (T D)⁻¹ J / π dx for
@@ -49,12 +49,19 @@ namespace FokkerPlanck
     double                              entropy_production = 0.;
     dealii::Tensor<2, dim>              area_rate;
 
-    /** Integrate over the locally owned cells and sum over ranks. */
+    /**
+     * Integrate over the locally owned cells and sum over ranks. Each FE
+     * cell goes to the bin that contains the average of its vertices;
+     * throws unless every bin gets exactly one cell. On a curved mesh the
+     * integrals are over the FE cells (with the FE mapping), the bins are
+     * their straight-edged versions: they differ by the thin slivers between
+     * the boundary faces and their chords (doc/monte_carlo.md).
+     */
     void
-    compute(const Discretization<dim>      &discretization,
-            const Model<dim>               &model,
-            const MonteCarlo::BoxGrid<dim> &grid,
-            const LA::MPI::Vector          &p);
+    compute(const Discretization<dim>   &discretization,
+            const Model<dim>            &model,
+            const MonteCarlo::Bins<dim> &grid,
+            const LA::MPI::Vector       &p);
   };
 
   template <int dim> class MonteCarloComparison
