@@ -190,14 +190,6 @@ def current_is_nonzero(source):
     return True
 
 
-def largest_current_magnitude(source, time):
-    calculator = pv.Calculator(Input=source)
-    calculator.Function = "mag(%s)" % CURRENT
-    calculator.ResultArrayName = "current_magnitude"
-    calculator.UpdatePipeline(time)
-    return calculator.PointData["current_magnitude"].GetRange(0)[1]
-
-
 def add_streamlines(source, view, time, bounds):
     """Streamlines of the probability current, drawn slightly above z = 0."""
     diagonal = math.hypot(bounds[1] - bounds[0], bounds[3] - bounds[2])
@@ -241,7 +233,8 @@ def add_streamlines(source, view, time, bounds):
     tracer.MaximumSteps = 4000
     tracer.MaximumStreamlineLength = 0.5 * diagonal
     # lines end where |J| falls below 1e-3 of its maximum
-    tracer.TerminalSpeed = max(1e-14, 1e-3 * largest_current_magnitude(source, time))
+    largest_current = source.PointData[CURRENT].GetRange(-1)[1]  # magnitude
+    tracer.TerminalSpeed = max(1e-14, 1e-3 * largest_current)
     tracer.ComputeVorticity = 0
     tracer.UpdatePipeline(time)
     n_points = tracer.GetDataInformation().GetNumberOfPoints()

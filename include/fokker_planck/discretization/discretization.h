@@ -68,7 +68,8 @@ namespace FokkerPlanck
     setup();
 
     /**
-     * Assemble A, M and the vectors for @p model. Checks on every quadrature
+     * Assemble A and the mass vector for @p model (M and the moment vectors
+     * follow on first use). Checks on every quadrature
      * point that D is symmetric positive definite; if not, every rank throws
      * the same InputError naming the model entry and the point.
      */
@@ -170,7 +171,7 @@ namespace FokkerPlanck
     LA::MPI::Vector       mass_vector;
 
   private:
-    /** M and the moment vectors, assembled by assemble_geometric(). */
+    /** M and the moment vectors, assembled by geometric(). */
     struct Geometric
     {
       bool                  assembled = false;
