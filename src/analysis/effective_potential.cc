@@ -9,6 +9,7 @@
 #include <fokker_planck/analysis/effective_potential.h>
 #include <fokker_planck/analysis/temperature_model.h>
 #include <fokker_planck/base/collective.h>
+#include <fokker_planck/base/input_error.h>
 #include <fokker_planck/solvers/stationary_solver.h>
 
 #include <cmath>
@@ -638,8 +639,11 @@ namespace FokkerPlanck
       }
     catch (const std::exception &error)
       {
-        const std::string what = error.what();
-        info.reason = what.substr(0, what.find('\n'));
+        // One line, cut after its first sentence (deal.II's solver
+        // failures go on for a paragraph).
+        const std::string what = one_line_message(error);
+        const auto        end  = what.find(". ");
+        info.reason = end == std::string::npos ? what : what.substr(0, end + 1);
       }
     if (info.converged)
       {
