@@ -3,6 +3,7 @@
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
+#include <deal.II/lac/solver_control.h>
 
 #include <fokker_planck/app/simulator.h>
 #include <fokker_planck/base/input_error.h>
@@ -132,6 +133,17 @@ main(int argc, char **argv)
   try
     {
       return run(file, overrides, sgd);
+    }
+  catch (const dealii::SolverControl::NoConvergence &failure)
+    {
+      // A linear solve that no caller turned into a message of its own
+      // (deal.II's text is a paragraph of general advice).
+      if (root)
+        std::cerr << "fokker-planck: error in " << file
+                  << ": entry 'Linear solver/Type': a linear solve did not converge: "
+                  << "the iterative solver stopped after " << failure.last_step
+                  << " iterations at residual " << failure.last_residual
+                  << "; use 'direct' (sparse LU) or raise 'Linear solver/Maximum iterations'\n";
     }
   catch (const std::exception &e)
     {

@@ -4,7 +4,9 @@
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/solvers/stationary_solver.h>
 
+#include <iomanip>
 #include <limits>
+#include <sstream>
 
 namespace FokkerPlanck
 {
@@ -109,10 +111,28 @@ namespace FokkerPlanck
           {
             info.iterations += solver.solve(bordered, pi, m).iterations;
           }
-        catch (const SolverControl::NoConvergence &)
+        catch (const SolverControl::NoConvergence &failure)
           {
             if (attempt == 1)
-              throw;
+              {
+                const auto format = [](const double value) {
+                  std::ostringstream out;
+                  out << std::setprecision(3) << value;
+                  return out.str();
+                };
+                throw InputError(
+                  "Linear solver/Type",
+                  "the stationary solve did not converge with '" +
+                    std::string(parameters.type == LinearSolverParameters::Type::amg ?
+                                  "amg" :
+                                  "direct") +
+                    "': GMRES stopped after " + std::to_string(failure.last_step) +
+                    " iterations at relative residual " +
+                    format(failure.last_residual / m.l2_norm()) + " (tolerance " +
+                    format(parameters.relative_tolerance) +
+                    "), pinned at two different points; use 'direct' (sparse LU) "
+                    "or raise 'Linear solver/Maximum iterations'");
+              }
             converged = false;
           }
         if (converged)
