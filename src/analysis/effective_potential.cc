@@ -592,6 +592,13 @@ namespace FokkerPlanck
     const double          T      = model.temperature();
     const auto            pinned = argmin_dof(discretization, S);
     LA::MPI::Vector       iterate(S);
+    // With the sparse LU as preconditioner GMRES needs a few iterations; if
+    // 50 are not enough the Jacobian is numerically singular (the two-layer
+    // default case: its 1000 iterations took 20 s of a 25 s run), and more
+    // will not help.
+    LinearSolverParameters newton_solver = solver_parameters;
+    if (newton_solver.type == LinearSolverParameters::Type::direct)
+      newton_solver.max_iterations = std::min(newton_solver.max_iterations, 50U);
     try
       {
         // Newton at T from the fitted S; where that start is too far off
@@ -602,7 +609,7 @@ namespace FokkerPlanck
         for (unsigned int attempt = 0;; ++attempt)
           {
             shifted.set_temperature(current);
-            if (hamilton_jacobi_newton(discretization, shifted, solver_parameters, pinned,
+            if (hamilton_jacobi_newton(discretization, shifted, newton_solver, pinned,
                                        iterate, info))
               break;
             if (attempt == 5)
@@ -619,7 +626,7 @@ namespace FokkerPlanck
             const double next = std::max(T, current * factor);
             LA::MPI::Vector previous(iterate);
             shifted.set_temperature(next);
-            if (hamilton_jacobi_newton(discretization, shifted, solver_parameters, pinned,
+            if (hamilton_jacobi_newton(discretization, shifted, newton_solver, pinned,
                                        iterate, info))
               {
                 current = next;
