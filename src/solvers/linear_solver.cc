@@ -41,7 +41,9 @@ namespace FokkerPlanck
       prm.declare_entry("Maximum iterations",
                         "1000",
                         Patterns::Integer(1),
-                        "Maximum number of GMRES iterations per solve.");
+                        "Maximum number of GMRES iterations per solve. With "
+                        "Type = direct the Newton steps of the Hamilton-"
+                        "Jacobi refinement (Analysis) use at most 50.");
       prm.declare_entry("Restart length",
                         "50",
                         Patterns::Integer(3, 500),
