@@ -20,6 +20,90 @@ namespace
 {
   using namespace FokkerPlanck;
 
+  /**
+   * A run writes into <directory>/.incomplete. Only when it has finished
+   * are its files moved into <directory>, replacing those of an earlier run
+   * one by one; a run that fails part-way removes its staging folder, so
+   * the earlier results stay exactly as they were. Collective.
+   */
+  class StagedOutput
+  {
+  public:
+    StagedOutput(const std::string &directory, const MPI_Comm communicator)
+      : final_directory(directory)
+      , staging(std::filesystem::path(directory) / ".incomplete")
+      , communicator(communicator)
+      , root(dealii::Utilities::MPI::this_mpi_process(communicator) == 0)
+    {
+      collectively([&]() {
+        std::filesystem::remove_all(staging);
+        std::filesystem::create_directories(staging);
+      }, "cannot create the folder '" + staging.string() + "'");
+    }
+
+    std::string
+    path() const
+    {
+      return staging.string();
+    }
+
+    /** Move every file of the finished run into the results folder. */
+    void
+    commit()
+    {
+      collectively([&]() {
+        for (const auto &entry : std::filesystem::directory_iterator(staging))
+          {
+            const auto target = std::filesystem::path(final_directory) / entry.path().filename();
+            if (std::filesystem::is_directory(target) && entry.is_directory())
+              std::filesystem::remove_all(target);
+            std::filesystem::rename(entry.path(), target);
+          }
+        std::filesystem::remove(staging);
+      }, "cannot move the results from '" + staging.string() + "' into it");
+      committed = true;
+    }
+
+    /** A run that did not finish leaves nothing behind. Not collective. */
+    ~StagedOutput()
+    {
+      if (!committed && root)
+        {
+          std::error_code ignored;
+          std::filesystem::remove_all(staging, ignored);
+        }
+    }
+
+  private:
+    /** Run @p action on rank 0; every rank throws the same error if it fails. */
+    template <typename Action>
+    void
+    collectively(const Action &action, const std::string &what)
+    {
+      MPI_Barrier(communicator);
+      std::string failure;
+      if (root)
+        try
+          {
+            action();
+          }
+        catch (const std::exception &e)
+          {
+            failure = what + " (" + e.what() + ")";
+          }
+      failure = dealii::Utilities::MPI::broadcast(communicator, failure, 0);
+      if (!failure.empty())
+        throw InputError("Output/Directory", failure);
+      MPI_Barrier(communicator);
+    }
+
+    const std::string           final_directory;
+    const std::filesystem::path staging;
+    const MPI_Comm              communicator;
+    const bool                  root;
+    bool                        committed = false;
+  };
+
   int
   run(const std::string &file, const std::vector<std::string> &overrides, const bool sgd)
   {
@@ -32,6 +116,10 @@ namespace
       std::filesystem::absolute(file).parent_path().string();
     parameters.parse_parameters(prm, directory);
     parameters.check();
+
+    StagedOutput output(parameters.output.directory, MPI_COMM_WORLD);
+    parameters.output.results_directory = parameters.output.directory;
+    parameters.output.directory         = output.path();
 
     switch (parameters.dim)
       {
@@ -56,6 +144,7 @@ namespace
         default:
           throw InputError("dim", "must be 1, 2 or 3");
       }
+    output.commit();
     return 0;
   }
 } // namespace

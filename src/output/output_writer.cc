@@ -20,7 +20,10 @@ namespace FokkerPlanck
                         Patterns::DirectoryName(),
                         "Folder for all results; created if missing. A "
                         "relative path is taken relative to the working "
-                        "directory.");
+                        "directory. The run writes into its subfolder "
+                        "'.incomplete' and moves the files up when it has "
+                        "finished; a run that fails leaves earlier results "
+                        "as they were.");
       prm.declare_entry("Base name",
                         "solution",
                         Patterns::FileName(),

@@ -7,7 +7,10 @@ set -uo pipefail
 program=$1 ranks=$2 pattern=$3 work=$4
 shift 4
 rm -rf "$work" && mkdir -p "$work/out"
-echo "earlier result" > "$work/out/summary.json"
+# Copies of an earlier run: a failed run, even one that fails after it has
+# started writing, must leave every one of them as it was.
+earlier_files=(summary.json input.prm parameters.prm statistics.txt solution.pvd)
+for f in "${earlier_files[@]}"; do echo "earlier result" > "$work/out/$f"; done
 
 mpiexec -n "$ranks" "$program" "$@" -s "Output/Directory=$work/out" > "$work/stdout" 2> "$work/stderr"
 status=$?
@@ -19,5 +22,8 @@ grep -qiE "MPI_ABORT|Aborting|Segmentation|stacktrace|terminate called" "$work/s
   && fail "the program crashed or aborted instead of reporting"
 lines=$(grep -c "fokker-planck: error" "$work/stderr")
 [[ $lines -eq 1 ]] || fail "expected exactly one error line, got $lines"
-[[ "$(cat "$work/out/summary.json")" == "earlier result" ]] || fail "earlier results were overwritten"
+for f in "${earlier_files[@]}"; do
+  [[ "$(cat "$work/out/$f")" == "earlier result" ]] || fail "earlier result $f was overwritten"
+done
+[[ ! -e "$work/out/.incomplete" ]] || fail "the failed run left its staging folder behind"
 echo "PASS: status $status, message matches /$pattern/"

@@ -27,7 +27,11 @@ namespace FokkerPlanck
   /** Entries of subsection "Output". */
   struct OutputParameters
   {
+    /** Where this run writes its files (Output/Directory, or a staging
+     *  folder inside it while the run is not finished). */
     std::string           directory = "results";
+    /** Where the results end up, for messages; empty: the same as directory. */
+    std::string           results_directory;
     std::string           base_name = "solution";
     std::set<std::string> fields;
     unsigned int          every_n_steps = 1;
