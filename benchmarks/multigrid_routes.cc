@@ -49,6 +49,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "ornstein_uhlenbeck_case.h"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -62,19 +64,13 @@ namespace
   using namespace dealii;
   using namespace FokkerPlanck;
 
-  constexpr int    dim         = 2;
-  constexpr int    degree      = 1;
-  constexpr double temperature = 0.7;
-  constexpr double half_width  = 6.;
+  using BenchmarkCase::dim;
+  using BenchmarkCase::half_width;
+  using BenchmarkCase::synchronized_time;
+  using BenchmarkCase::temperature;
+  constexpr int degree = 1;
 
   using DistributedVector = LinearAlgebra::distributed::Vector<double>;
-
-  double
-  synchronized_time(MPI_Comm communicator)
-  {
-    MPI_Barrier(communicator);
-    return MPI_Wtime();
-  }
 
   /** Median wall time of @p n calls of @p work (after one untimed call). */
   double
@@ -92,20 +88,6 @@ namespace
       }
     std::sort(seconds.begin(), seconds.end());
     return n % 2 == 1 ? seconds[n / 2] : 0.5 * (seconds[n / 2 - 1] + seconds[n / 2]);
-  }
-
-  GeometryParameters
-  box(const unsigned int coarse, const unsigned int refinements)
-  {
-    GeometryParameters geometry;
-    geometry.mesh_type          = GeometryParameters::MeshType::box;
-    geometry.lower_corner       = {-half_width, -half_width};
-    geometry.upper_corner       = {half_width, half_width};
-    geometry.subdivisions       = {coarse, coarse};
-    geometry.global_refinements = refinements;
-    geometry.default_boundary   = BoundaryType::reflecting;
-    geometry.check(dim);
-    return geometry;
   }
 
   /**
@@ -311,18 +293,10 @@ main(int argc, char **argv)
       return 1;
     }
 
-  const GeometryParameters geometry = box(coarse, refinements);
+  const GeometryParameters geometry = BenchmarkCase::box(coarse, refinements);
   DiscretizationParameters discretization_parameters;
-  Tensor<2, dim>           H;
-  H[0][0] = 1.;
-  H[0][1] = 0.8;
-  H[1][0] = -0.3;
-  H[1][1] = 2.;
-  SymmetricTensor<2, dim> D;
-  D[0][0] = 1.;
-  D[0][1] = 0.3;
-  D[1][1] = 0.5;
-  OrnsteinUhlenbeckModel<dim> model(H, D);
+  OrnsteinUhlenbeckModel<dim> model(BenchmarkCase::drift_matrix(),
+                                    BenchmarkCase::diffusion_matrix());
   model.set_common(temperature, NoiseInterpretation::ito, 2 * half_width);
 
   ParameterHandler prm;

@@ -25,6 +25,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "ornstein_uhlenbeck_case.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -41,9 +43,12 @@ namespace
   using namespace dealii;
   using namespace FokkerPlanck;
 
-  constexpr int    dim         = 2;
-  constexpr double temperature = 0.7;
-  constexpr double half_width  = 6.;
+  using BenchmarkCase::diffusion_matrix;
+  using BenchmarkCase::dim;
+  using BenchmarkCase::drift_matrix;
+  using BenchmarkCase::half_width;
+  using BenchmarkCase::synchronized_time;
+  using BenchmarkCase::temperature;
 
   /** Everything measured for one mesh size. */
   struct Row
@@ -64,27 +69,6 @@ namespace
     double       residual   = 0; // relative residual ||Aπ|| / ||diag(A)π||
     bool         passed     = false;
   };
-
-  Tensor<2, dim>
-  drift_matrix()
-  {
-    Tensor<2, dim> H;
-    H[0][0] = 1.;
-    H[0][1] = 0.8;
-    H[1][0] = -0.3;
-    H[1][1] = 2.;
-    return H;
-  }
-
-  SymmetricTensor<2, dim>
-  diffusion_matrix()
-  {
-    SymmetricTensor<2, dim> D;
-    D[0][0] = 1.;
-    D[0][1] = 0.3;
-    D[1][1] = 0.5;
-    return D;
-  }
 
   /** Σ with HΣ + ΣHᵀ = 2TD, solved as a 3×3 linear system in (Σ11, Σ12, Σ22). */
   SymmetricTensor<2, dim>
@@ -143,14 +127,6 @@ namespace
     return static_cast<bool>(clear_refs);
   }
 
-  /** Barrier, then the wall clock, so that phases are timed on all ranks. */
-  double
-  synchronized_time(MPI_Comm communicator)
-  {
-    MPI_Barrier(communicator);
-    return MPI_Wtime();
-  }
-
   Row
   run_one(const unsigned int            cells,
           const unsigned int            coarse_target,
@@ -172,14 +148,7 @@ namespace
     reset_peak_memory();
     const unsigned long rss_before = resident_kb();
 
-    GeometryParameters geometry;
-    geometry.mesh_type          = GeometryParameters::MeshType::box;
-    geometry.lower_corner       = {-half_width, -half_width};
-    geometry.upper_corner       = {half_width, half_width};
-    geometry.subdivisions       = {row.coarse, row.coarse};
-    geometry.global_refinements = row.refinements;
-    geometry.default_boundary   = BoundaryType::reflecting;
-    geometry.check(dim);
+    const GeometryParameters geometry = BenchmarkCase::box(row.coarse, row.refinements);
 
     DiscretizationParameters discretization_parameters;
     discretization_parameters.degree = 1;

@@ -6,6 +6,7 @@
 #include <deal.II/lac/solver_control.h>
 
 #include <fokker_planck/app/simulator.h>
+#include <fokker_planck/base/collective.h>
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/parameters/case_parameters.h>
 #include <fokker_planck/sgd/sgd_simulator.h>
@@ -80,21 +81,19 @@ namespace
     void
     collectively(const Action &action, const std::string &what)
     {
+      // Every rank has finished writing before rank 0 touches the folder.
       MPI_Barrier(communicator);
-      std::string failure;
-      if (root)
-        try
-          {
-            action();
-          }
-        catch (const std::exception &e)
-          {
-            failure = what + " (" + e.what() + ")";
-          }
-      failure = dealii::Utilities::MPI::broadcast(communicator, failure, 0);
-      if (!failure.empty())
-        throw InputError("Output/Directory", failure);
-      MPI_Barrier(communicator);
+      run_collectively(communicator, [&]() {
+        if (root)
+          try
+            {
+              action();
+            }
+          catch (const std::exception &e)
+            {
+              throw InputError("Output/Directory", what + " (" + e.what() + ")");
+            }
+      });
     }
 
     const std::string           final_directory;

@@ -358,7 +358,7 @@ namespace FokkerPlanck
     if (root)
       write_text(directory + "/summary.json", summary.dump(2) + "\n");
 
-    log << "  results:     " << (parameters.output.results_directory.empty() ? directory : parameters.output.results_directory) << "/ ("
+    log << "  results:     " << parameters.output.results_folder() << "/ ("
         << (writer.n_written() > 0 ? writer.pvd_name() + ", " : "")
         << "statistics.txt, summary.json, parameters.prm)\n";
     return summary;

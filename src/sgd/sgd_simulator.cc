@@ -467,7 +467,7 @@ namespace FokkerPlanck::Sgd
     if (summary.contains("time_averaged"))
       log << "  time-averaged mean = " << summary["time_averaged"]["mean"].dump()
           << ", covariance = " << summary["time_averaged"]["covariance"].dump() << "\n";
-    log << "  results:     " << (parameters.output.results_directory.empty() ? directory : parameters.output.results_directory) << "/ (sgd_statistics.txt, sgd_summary.json"
+    log << "  results:     " << parameters.output.results_folder() << "/ (sgd_statistics.txt, sgd_summary.json"
         << (comparison ? ", sgd_comparison.txt" : "")
         << (parameters.output.write_fields ? ", sgd_histogram.pvd)\n" : ")\n");
     return summary;

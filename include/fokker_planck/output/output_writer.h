@@ -32,6 +32,13 @@ namespace FokkerPlanck
     std::string           directory = "results";
     /** Where the results end up, for messages; empty: the same as directory. */
     std::string           results_directory;
+
+    /** The folder to name in messages: results_directory, else directory. */
+    const std::string &
+    results_folder() const
+    {
+      return results_directory.empty() ? directory : results_directory;
+    }
     std::string           base_name = "solution";
     std::set<std::string> fields;
     unsigned int          every_n_steps = 1;
