@@ -137,9 +137,10 @@ namespace
     Row row;
     row.cells = cells;
     // Coarse mesh: the largest power-of-two fraction of 'cells' that does
-    // not exceed the target coarse size, refined globally by p4est.
+    // not exceed the target coarse size, refined globally by p4est at
+    // least once (as 'Linear solver/Type = two-level' needs).
     row.coarse = cells;
-    while (row.coarse > coarse_target && row.coarse % 2 == 0)
+    while ((row.coarse > coarse_target || row.refinements == 0) && row.coarse % 2 == 0)
       {
         row.coarse /= 2;
         ++row.refinements;

@@ -13,6 +13,7 @@
 #endif
 
 #include <fokker_planck/solvers/linear_solver.h>
+#include <fokker_planck/solvers/two_level.h>
 
 #include <cmath>
 #include <iostream>
@@ -28,11 +29,21 @@ namespace FokkerPlanck
     {
       prm.declare_entry("Type",
                         "direct",
-                        Patterns::Selection("direct|amg"),
+                        Patterns::Selection("direct|amg|two-level"),
                         "'direct': GMRES preconditioned by a sparse LU "
                         "factorisation (robust; memory grows faster than "
                         "the number of unknowns). 'amg': GMRES preconditioned "
-                        "by algebraic multigrid (for large problems).");
+                        "by algebraic multigrid (for large problems). "
+                        "'two-level': for the stationary solve, one geometric "
+                        "coarsening (a Gauss-Seidel sweep on the fine mesh "
+                        "before and after a coarse correction on the mesh "
+                        "one refinement coarser, whose operator P^T A P is "
+                        "solved by one cycle of the AMG below); cheaper to "
+                        "set up than 'amg' on large meshes. Needs degree 1, "
+                        "'Geometry/Global refinements' >= 1, reflecting "
+                        "boundaries only and the Trilinos build; the other "
+                        "linear systems (transient steps, analysis) use "
+                        "'amg'.");
       prm.declare_entry("Relative tolerance",
                         "1e-12",
                         Patterns::Double(1e-16, 1e-2),
@@ -112,7 +123,10 @@ namespace FokkerPlanck
   LinearSolverParameters::parse_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Linear solver");
-    type                  = prm.get("Type") == "amg" ? Type::amg : Type::direct;
+    const std::string type_name = prm.get("Type");
+    type                  = type_name == "amg"       ? Type::amg :
+                            type_name == "two-level" ? Type::two_level :
+                                                       Type::direct;
     relative_tolerance    = prm.get_double("Relative tolerance");
     max_iterations        = prm.get_integer("Maximum iterations");
     restart               = prm.get_integer("Restart length");
@@ -139,6 +153,7 @@ namespace FokkerPlanck
     SolverControl                         direct_control{1, 0};
     std::unique_ptr<TrilinosWrappers::SolverDirect> direct;
     TrilinosWrappers::PreconditionAMG     amg;
+    std::unique_ptr<TwoLevelPreconditioner> two_level;
 #endif
   };
 
@@ -202,9 +217,17 @@ namespace FokkerPlanck
   void
   LinearSolver::initialize(const LA::MPI::SparseMatrix &new_matrix)
   {
+    initialize(new_matrix, nullptr);
+  }
+
+  void
+  LinearSolver::initialize(const LA::MPI::SparseMatrix                   &new_matrix,
+                           const std::shared_ptr<const Epetra_CrsMatrix> &coarse_prolongation)
+  {
     matrix = &new_matrix;
 #ifdef FP_USE_PETSC
-    if (parameters.type == LinearSolverParameters::Type::amg)
+    (void)coarse_prolongation;
+    if (parameters.type != LinearSolverParameters::Type::direct)
       {
         PETScWrappers::PreconditionBoomerAMG::AdditionalData data;
         data.symmetric_operator = false;
@@ -241,10 +264,26 @@ namespace FokkerPlanck
       }
     else
       {
-        implementation->amg.initialize(new_matrix, ml_parameters(parameters));
+        const bool two_level =
+          parameters.type == LinearSolverParameters::Type::two_level && coarse_prolongation;
+        const auto build = [&](const LinearSolverParameters &amg_parameters) {
+          if (two_level)
+            {
+              implementation->two_level = std::make_unique<TwoLevelPreconditioner>();
+              implementation->two_level->initialize(new_matrix,
+                                                    coarse_prolongation,
+                                                    ml_parameters(amg_parameters));
+            }
+          else
+            {
+              implementation->two_level.reset();
+              implementation->amg.initialize(new_matrix, ml_parameters(amg_parameters));
+            }
+        };
+        build(parameters);
         // ILU(0) can break down on the coarse levels of some operators
         // (measured: 3D Q2, 275k unknowns), and the preconditioner then
-        // returns NaN. One V-cycle on a vector of ones detects it; the
+        // returns NaN. One application to a vector of ones detects it; the
         // hierarchy is then rebuilt with symmetric Gauss-Seidel.
         if (parameters.smoother_type == LinearSolverParameters::AMGSmoother::ilu)
           {
@@ -252,12 +291,12 @@ namespace FokkerPlanck
                                  new_matrix.get_mpi_communicator());
             LA::MPI::Vector image(ones);
             ones = 1.;
-            implementation->amg.vmult(image, ones);
+            vmult(image, ones);
             if (!std::isfinite(image.l2_norm()))
               {
                 LinearSolverParameters robust = parameters;
                 robust.smoother_type = LinearSolverParameters::AMGSmoother::symmetric_gauss_seidel;
-                implementation->amg.initialize(new_matrix, ml_parameters(robust));
+                build(robust);
                 smoother_replaced = true;
                 static bool told = false;
                 if (!told &&
@@ -288,6 +327,8 @@ namespace FokkerPlanck
 #else
     if (parameters.type == LinearSolverParameters::Type::direct)
       implementation->direct->solve(dst, src);
+    else if (implementation->two_level)
+      implementation->two_level->vmult(dst, src);
     else
       implementation->amg.vmult(dst, src);
 #endif

@@ -3,8 +3,11 @@
 
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/solvers/stationary_solver.h>
+#include <fokker_planck/solvers/two_level.h>
 
+#include <algorithm>
 #include <iomanip>
+#include <iostream>
 #include <limits>
 #include <sstream>
 
@@ -95,14 +98,27 @@ namespace FokkerPlanck
     // repeated with k at the maximum of the first iterate.
     discretization.initialize_vector(pi);
     types::global_dof_index k = discretization.pinned_dof();
+    // 'two-level' gets at most 100 iterations; if it has not converged by
+    // then (its coarse correction is poor at mesh Péclet numbers of a few or
+    // more), the second attempt uses 'amg'.
+    std::shared_ptr<const Epetra_CrsMatrix> coarse_prolongation;
+    LinearSolverParameters                  attempt_parameters = parameters;
     for (unsigned int attempt = 0; attempt < 2; ++attempt)
       {
         timer.restart();
+        const bool two_level =
+          attempt_parameters.type == LinearSolverParameters::Type::two_level;
+        if (two_level)
+          {
+            if (!coarse_prolongation)
+              coarse_prolongation = make_coarse_prolongation(discretization);
+            attempt_parameters.max_iterations = std::min(parameters.max_iterations, 100U);
+          }
         LA::MPI::SparseMatrix pinned;
         LA::copy_matrix(pinned, A);
         pinned.clear_rows({k}, pin_value);
-        LinearSolver solver(parameters);
-        solver.initialize(pinned);
+        LinearSolver solver(attempt_parameters);
+        solver.initialize(pinned, coarse_prolongation);
         info.preconditioner_seconds += timer.wall_time();
 
         timer.restart();
@@ -123,9 +139,13 @@ namespace FokkerPlanck
                 throw InputError(
                   "Linear solver/Type",
                   "the stationary solve did not converge with '" +
-                    std::string(parameters.type == LinearSolverParameters::Type::amg ?
-                                  "amg" :
-                                  "direct") +
+                    std::string(attempt_parameters.type ==
+                                      LinearSolverParameters::Type::direct ?
+                                  "direct" :
+                                attempt_parameters.type ==
+                                      LinearSolverParameters::Type::two_level ?
+                                  "two-level" :
+                                  "amg") +
                     "': GMRES stopped after " + std::to_string(failure.last_step) +
                     " iterations at relative residual " +
                     format(failure.last_residual / m.l2_norm()) + " (tolerance " +
@@ -134,6 +154,16 @@ namespace FokkerPlanck
                     "or raise 'Linear solver/Maximum iterations'");
               }
             converged = false;
+            info.iterations += failure.last_step;
+            if (two_level)
+              {
+                attempt_parameters      = parameters;
+                attempt_parameters.type = LinearSolverParameters::Type::amg;
+                if (Utilities::MPI::this_mpi_process(discretization.communicator()) == 0)
+                  std::cout << "  note:        'two-level' did not converge in "
+                            << failure.last_step
+                            << " iterations; solving again with 'amg'" << std::endl;
+              }
           }
         if (converged)
           {

@@ -14,6 +14,8 @@
 #include <memory>
 #include <string>
 
+class Epetra_CrsMatrix;
+
 namespace FokkerPlanck
 {
   /** Entries of subsection "Linear solver". */
@@ -22,7 +24,8 @@ namespace FokkerPlanck
     enum class Type
     {
       direct,
-      amg
+      amg,
+      two_level
     };
     /** Algebraic multigrid flavour (Trilinos ML). */
     enum class AMGVariant
@@ -93,6 +96,15 @@ namespace FokkerPlanck
     /** Factorise @p matrix or build AMG for it. */
     void
     initialize(const LA::MPI::SparseMatrix &matrix);
+
+    /**
+     * As above; with 'Type = two-level' and a @p coarse_prolongation from
+     * make_coarse_prolongation(), the two-level preconditioner is built.
+     * Without a prolongation, 'two-level' builds the 'amg' preconditioner.
+     */
+    void
+    initialize(const LA::MPI::SparseMatrix                   &matrix,
+               const std::shared_ptr<const Epetra_CrsMatrix> &coarse_prolongation);
 
     /** dst = P⁻¹ src. */
     void
