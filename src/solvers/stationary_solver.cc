@@ -99,8 +99,8 @@ namespace FokkerPlanck
     discretization.initialize_vector(pi);
     types::global_dof_index k = discretization.pinned_dof();
     // 'two-level' gets at most 100 iterations; if it has not converged by
-    // then (its coarse correction is poor at mesh Péclet numbers of a few or
-    // more), the second attempt uses 'amg'.
+    // then (its coarse correction is poor once the mesh Péclet number of
+    // the coarser mesh reaches about 10), the second attempt uses 'amg'.
     std::shared_ptr<const Epetra_CrsMatrix> coarse_prolongation;
     LinearSolverParameters                  attempt_parameters = parameters;
     for (unsigned int attempt = 0; attempt < 2; ++attempt)
