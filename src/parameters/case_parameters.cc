@@ -1,5 +1,6 @@
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/parameters/case_parameters.h>
+#include <fokker_planck/solvers/two_level.h>
 
 #include <nlohmann/json.hpp>
 
@@ -72,21 +73,9 @@ namespace FokkerPlanck
     else
       time_stepping.check(dim);
     if (linear_solver.type == LinearSolverParameters::Type::two_level)
-      {
-        require(discretization.degree == 1,
-                "Linear solver/Type",
-                "'two-level' needs elements of degree 1 ('Discretization/Degree = 1'); "
-                "use 'amg' for degree " + std::to_string(discretization.degree));
-        require(geometry.global_refinements >= 1,
-                "Linear solver/Type",
-                "'two-level' needs a mesh refined at least once "
-                "('Geometry/Global refinements' >= 1)");
-        require(periodic_directions(geometry, dim).empty(),
-                "Linear solver/Type",
-                "'two-level' needs a mesh without constrained unknowns: "
-                "reflecting boundaries only (no periodic or absorbing boundary) "
-                "and no hanging nodes; use 'amg'");
-      }
+      require_two_level_applies(discretization.degree,
+                                geometry.global_refinements >= 1,
+                                periodic_directions(geometry, dim).empty());
     relaxation.check(dim, stationary, !geometry.has_absorbing_boundary());
     monte_carlo.check(dim, geometry);
   }

@@ -119,14 +119,30 @@ namespace FokkerPlanck
     prm.leave_subsection();
   }
 
+  std::string
+  LinearSolverParameters::type_name(const Type type)
+  {
+    switch (type)
+      {
+        case Type::amg:
+          return "amg";
+        case Type::two_level:
+          return "two-level";
+        case Type::direct:
+        default:
+          return "direct";
+      }
+  }
+
   void
   LinearSolverParameters::parse_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Linear solver");
-    const std::string type_name = prm.get("Type");
-    type                  = type_name == "amg"       ? Type::amg :
-                            type_name == "two-level" ? Type::two_level :
-                                                       Type::direct;
+    const std::string name = prm.get("Type");
+    type = Type::direct;
+    for (const Type candidate : {Type::amg, Type::two_level})
+      if (name == type_name(candidate))
+        type = candidate;
     relative_tolerance    = prm.get_double("Relative tolerance");
     max_iterations        = prm.get_integer("Maximum iterations");
     restart               = prm.get_integer("Restart length");

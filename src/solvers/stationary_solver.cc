@@ -139,13 +139,7 @@ namespace FokkerPlanck
                 throw InputError(
                   "Linear solver/Type",
                   "the stationary solve did not converge with '" +
-                    std::string(attempt_parameters.type ==
-                                      LinearSolverParameters::Type::direct ?
-                                  "direct" :
-                                attempt_parameters.type ==
-                                      LinearSolverParameters::Type::two_level ?
-                                  "two-level" :
-                                  "amg") +
+                    LinearSolverParameters::type_name(attempt_parameters.type) +
                     "': GMRES stopped after " + std::to_string(failure.last_step) +
                     " iterations at relative residual " +
                     format(failure.last_residual / m.l2_norm()) + " (tolerance " +

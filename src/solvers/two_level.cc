@@ -25,6 +25,26 @@ namespace FokkerPlanck
 {
   using namespace dealii;
 
+  void
+  require_two_level_applies(const unsigned int degree,
+                            const bool         refined,
+                            const bool         unconstrained)
+  {
+    require(degree == 1,
+            "Linear solver/Type",
+            "'two-level' needs elements of degree 1 ('Discretization/Degree = 1'); "
+            "use 'amg' for degree " + std::to_string(degree));
+    require(refined,
+            "Linear solver/Type",
+            "'two-level' needs a mesh refined at least once "
+            "('Geometry/Global refinements' >= 1)");
+    require(unconstrained,
+            "Linear solver/Type",
+            "'two-level' needs a mesh without constrained unknowns: reflecting "
+            "boundaries only (no periodic or absorbing boundary) and no hanging "
+            "nodes; use 'amg'");
+  }
+
   template <int dim>
   std::shared_ptr<const Epetra_CrsMatrix>
   make_coarse_prolongation(const Discretization<dim> &discretization)
@@ -39,24 +59,14 @@ namespace FokkerPlanck
     const auto      &dof_handler  = discretization.get_dof_handler();
     const IndexSet  &owned        = discretization.locally_owned_dofs();
     const auto      &fe           = discretization.get_fe();
-    require(fe.degree == 1,
-            "Linear solver/Type",
-            "'two-level' needs elements of degree 1 ('Discretization/Degree = 1'); "
-            "use 'amg' for degree " + std::to_string(fe.degree));
-    require(Utilities::MPI::sum(discretization.get_constraints().n_constraints(),
-                                communicator) == 0,
-            "Linear solver/Type",
-            "'two-level' needs a mesh without constrained unknowns: reflecting "
-            "boundaries only (no periodic or absorbing boundary) and no hanging "
-            "nodes; use 'amg'");
     bool refined = true;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned() && cell->level() == 0)
         refined = false;
-    require(Utilities::MPI::min(refined ? 1 : 0, communicator) == 1,
-            "Linear solver/Type",
-            "'two-level' needs a mesh refined at least once "
-            "('Geometry/Global refinements' >= 1)");
+    require_two_level_applies(
+      fe.degree,
+      Utilities::MPI::min(refined ? 1 : 0, communicator) == 1,
+      Utilities::MPI::sum(discretization.get_constraints().n_constraints(), communicator) == 0);
 
     using GlobalIndex          = int;
     const Epetra_Map row_map   = owned.make_trilinos_map(communicator, false);

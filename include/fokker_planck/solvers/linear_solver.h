@@ -66,6 +66,10 @@ namespace FokkerPlanck
     double       aggregation_threshold = 0.1;
     bool         w_cycle               = false;
 
+    /** The name of @p type in 'Linear solver/Type'. */
+    static std::string
+    type_name(Type type);
+
     static void
     declare_parameters(dealii::ParameterHandler &prm);
 

@@ -35,6 +35,15 @@ namespace FokkerPlanck
   std::shared_ptr<const Epetra_CrsMatrix>
   make_coarse_prolongation(const Discretization<dim> &discretization);
 
+  /**
+   * Throws InputError('Linear solver/Type') unless 'two-level' applies:
+   * elements of @p degree 1, a mesh that is @p refined at least once, and
+   * @p unconstrained DoFs. The one place that words these conditions, for
+   * the parameter check and for make_coarse_prolongation().
+   */
+  void
+  require_two_level_applies(unsigned int degree, bool refined, bool unconstrained);
+
 #ifndef FP_USE_PETSC
   /**
    * x = B⁻¹b for a fine matrix A and a prolongation P: one forward
