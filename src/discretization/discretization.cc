@@ -171,6 +171,13 @@ namespace FokkerPlanck
     std::vector<Tensor<1, dim>>          flux(n_dofs);
     std::vector<types::global_dof_index> dof_indices(n_dofs);
     const double                         T = model.temperature();
+    // Without constraints on this rank, cell contributions go straight into
+    // the matrix and vector (the general path costs about as much again).
+    const bool unconstrained = constraints.n_constraints() == 0;
+    // D is checked for positive definiteness only where it changes, so a
+    // constant D is checked once.
+    SymmetricTensor<2, dim> checked_D;
+    bool                    checked = false;
 
     run_collectively(mpi_communicator, [&]() {
       for (const auto &cell : dof_handler.active_cell_iterators())
@@ -183,16 +190,21 @@ namespace FokkerPlanck
             for (const unsigned int q : fe_values.quadrature_point_indices())
               {
                 const Point<dim> &x      = fe_values.quadrature_point(q);
-                const auto        D      = model.diffusion(x);
-                const auto        lambda = eigenvalues(D);
-                if (!(lambda[dim - 1] > 1e-12 * std::abs(lambda[0])))
-                  throw InputError(
-                    model.diffusion_entry(),
-                    "D must be symmetric positive definite (non-degenerate), "
-                    "but its smallest eigenvalue is " +
-                      std::to_string(lambda[dim - 1]) + " at x = " +
-                      point_text(x) +
-                      "; add an isotropic floor or change the domain");
+                const auto        D = model.diffusion(x);
+                if (!checked || D != checked_D)
+                  {
+                    const auto lambda = eigenvalues(D);
+                    if (!(lambda[dim - 1] > 1e-12 * std::abs(lambda[0])))
+                      throw InputError(
+                        model.diffusion_entry(),
+                        "D must be symmetric positive definite (non-degenerate), "
+                        "but its smallest eigenvalue is " +
+                          std::to_string(lambda[dim - 1]) + " at x = " +
+                          point_text(x) +
+                          "; add an isotropic floor or change the domain");
+                    checked_D = D;
+                    checked   = true;
+                  }
                 const Tensor<1, dim> a = model.fokker_planck_drift(x);
                 for (unsigned int d = 0; d < dim; ++d)
                   if (!std::isfinite(a[d]))
@@ -218,8 +230,18 @@ namespace FokkerPlanck
               upwind_cell_matrix(cell_A);
 
             cell->get_dof_indices(dof_indices);
-            constraints.distribute_local_to_global(cell_A, dof_indices, operator_matrix);
-            constraints.distribute_local_to_global(cell_m, dof_indices, mass_vector);
+            if (unconstrained)
+              {
+                operator_matrix.add(dof_indices, cell_A);
+                mass_vector.add(dof_indices, cell_m);
+              }
+            else
+              {
+                constraints.distribute_local_to_global(cell_A,
+                                                       dof_indices,
+                                                       operator_matrix);
+                constraints.distribute_local_to_global(cell_m, dof_indices, mass_vector);
+              }
           }
     });
 
