@@ -34,16 +34,29 @@ namespace FokkerPlanck
                         "factorisation (robust; memory grows faster than "
                         "the number of unknowns). 'amg': GMRES preconditioned "
                         "by algebraic multigrid (for large problems). "
-                        "'two-level': for the stationary solve, one geometric "
+                        "'two-level': for the stationary solve, geometric "
                         "coarsening (a Gauss-Seidel sweep on the fine mesh "
                         "before and after a coarse correction on the mesh "
-                        "one refinement coarser, whose operator P^T A P is "
-                        "solved by one cycle of the AMG below); cheaper to "
+                        "one refinement coarser, with the operator P^T A P; "
+                        "the same again on coarser meshes of the refinement "
+                        "hierarchy while they have at least 'Geometric "
+                        "coarsest unknowns', and one cycle of the AMG below "
+                        "on the last); cheaper to "
                         "set up than 'amg' on large meshes. Needs degree 1, "
                         "'Geometry/Global refinements' >= 1, reflecting "
                         "boundaries only and the Trilinos build; the other "
                         "linear systems (transient steps, analysis) use "
                         "'amg'.");
+      prm.declare_entry("Geometric coarsest unknowns",
+                        "50000",
+                        Patterns::Integer(1),
+                        "'two-level' only: the first coarsening is always "
+                        "made; a further one only if the mesh it leads to "
+                        "has at least this many unknowns (each one divides "
+                        "them by about 2^dim). Below, the AMG set-up is "
+                        "cheap anyway. On the 2D Ornstein-Uhlenbeck "
+                        "benchmark at 1M unknowns the default gives 3 "
+                        "levels above the AMG (doc/benchmarks.md).");
       prm.declare_entry("Relative tolerance",
                         "1e-12",
                         Patterns::Double(1e-16, 1e-2),
@@ -143,6 +156,7 @@ namespace FokkerPlanck
     for (const Type candidate : {Type::amg, Type::two_level})
       if (name == type_name(candidate))
         type = candidate;
+    geometric_coarsest    = prm.get_integer("Geometric coarsest unknowns");
     relative_tolerance    = prm.get_double("Relative tolerance");
     max_iterations        = prm.get_integer("Maximum iterations");
     restart               = prm.get_integer("Restart length");
@@ -233,16 +247,16 @@ namespace FokkerPlanck
   void
   LinearSolver::initialize(const LA::MPI::SparseMatrix &new_matrix)
   {
-    initialize(new_matrix, nullptr);
+    initialize(new_matrix, {});
   }
 
   void
-  LinearSolver::initialize(const LA::MPI::SparseMatrix                   &new_matrix,
-                           const std::shared_ptr<const Epetra_CrsMatrix> &coarse_prolongation)
+  LinearSolver::initialize(const LA::MPI::SparseMatrix &new_matrix,
+                           const CoarseProlongations   &coarse_prolongations)
   {
     matrix = &new_matrix;
 #ifdef FP_USE_PETSC
-    (void)coarse_prolongation;
+    (void)coarse_prolongations;
     if (parameters.type != LinearSolverParameters::Type::direct)
       {
         PETScWrappers::PreconditionBoomerAMG::AdditionalData data;
@@ -281,13 +295,14 @@ namespace FokkerPlanck
     else
       {
         const bool two_level =
-          parameters.type == LinearSolverParameters::Type::two_level && coarse_prolongation;
+          parameters.type == LinearSolverParameters::Type::two_level &&
+          !coarse_prolongations.empty();
         const auto build = [&](const LinearSolverParameters &amg_parameters) {
           if (two_level)
             {
               implementation->two_level = std::make_unique<TwoLevelPreconditioner>();
               implementation->two_level->initialize(new_matrix,
-                                                    coarse_prolongation,
+                                                    coarse_prolongations,
                                                     ml_parameters(amg_parameters));
             }
           else

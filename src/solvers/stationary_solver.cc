@@ -101,7 +101,7 @@ namespace FokkerPlanck
     // 'two-level' gets at most 100 iterations; if it has not converged by
     // then (its coarse correction is poor once the mesh Péclet number of
     // the coarser mesh reaches about 10), the second attempt uses 'amg'.
-    std::shared_ptr<const Epetra_CrsMatrix> coarse_prolongation;
+    CoarseProlongations coarse_prolongations;
     LinearSolverParameters                  attempt_parameters = parameters;
     for (unsigned int attempt = 0; attempt < 2; ++attempt)
       {
@@ -110,15 +110,16 @@ namespace FokkerPlanck
           attempt_parameters.type == LinearSolverParameters::Type::two_level;
         if (two_level)
           {
-            if (!coarse_prolongation)
-              coarse_prolongation = make_coarse_prolongation(discretization);
+            if (coarse_prolongations.empty())
+              coarse_prolongations =
+                make_coarse_prolongations(discretization, parameters.geometric_coarsest);
             attempt_parameters.max_iterations = std::min(parameters.max_iterations, 100U);
           }
         LA::MPI::SparseMatrix pinned;
         LA::copy_matrix(pinned, A);
         pinned.clear_rows({k}, pin_value);
         LinearSolver solver(attempt_parameters);
-        solver.initialize(pinned, coarse_prolongation);
+        solver.initialize(pinned, coarse_prolongations);
         info.preconditioner_seconds += timer.wall_time();
 
         timer.restart();

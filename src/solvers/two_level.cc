@@ -9,6 +9,7 @@
 #  include <Epetra_CrsMatrix.h>
 #  include <Epetra_Import.h>
 #  include <Epetra_Map.h>
+#  include <Epetra_MpiComm.h>
 #  include <Epetra_Vector.h>
 #  include <EpetraExt_MatrixMatrix.h>
 #  include <Teuchos_ParameterList.hpp>
@@ -18,6 +19,7 @@
 #include <fokker_planck/solvers/two_level.h>
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
@@ -47,10 +49,12 @@ namespace FokkerPlanck
 
   template <int dim>
   std::shared_ptr<const Epetra_CrsMatrix>
-  make_coarse_prolongation(const Discretization<dim> &discretization)
+  make_coarse_prolongation(const Discretization<dim> &discretization,
+                           const unsigned int         generation)
   {
 #ifdef FP_USE_PETSC
     (void)discretization;
+    (void)generation;
     throw InputError("Linear solver/Type",
                      "'two-level' needs the Trilinos build of the program "
                      "(FP_LINEAR_ALGEBRA=Trilinos, the default); use 'amg'");
@@ -59,124 +63,249 @@ namespace FokkerPlanck
     const auto      &dof_handler  = discretization.get_dof_handler();
     const IndexSet  &owned        = discretization.locally_owned_dofs();
     const auto      &fe           = discretization.get_fe();
-    bool refined = true;
-    for (const auto &cell : dof_handler.active_cell_iterators())
-      if (cell->is_locally_owned() && cell->level() == 0)
-        refined = false;
-    require_two_level_applies(
-      fe.degree,
-      Utilities::MPI::min(refined ? 1 : 0, communicator) == 1,
-      Utilities::MPI::sum(discretization.get_constraints().n_constraints(), communicator) == 0);
-
-    using GlobalIndex          = int;
-    const Epetra_Map row_map   = owned.make_trilinos_map(communicator, false);
-    const unsigned int n_local = owned.n_elements();
-    std::vector<char>  has_row(n_local, 0);
-    std::vector<char>  is_coarse(n_local, 0);
-    constexpr unsigned int n_vertices = GeometryInfo<dim>::vertices_per_cell;
-    auto prolongation = std::make_shared<Epetra_CrsMatrix>(Copy, row_map, int(n_vertices));
-
-    std::vector<types::global_dof_index> fine(n_vertices), coarse(n_vertices);
-    GlobalIndex columns[n_vertices];
-    double      weights[n_vertices];
+    int levels_above = std::numeric_limits<int>::max();
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
+        levels_above = std::min(levels_above, cell->level());
+    levels_above = Utilities::MPI::min(levels_above, communicator);
+    if (generation == 0)
+      require_two_level_applies(
+        fe.degree,
+        levels_above >= 1,
+        Utilities::MPI::sum(discretization.get_constraints().n_constraints(), communicator) == 0);
+    else if (levels_above < int(generation) + 1)
+      return nullptr;
+
+    // The fine DoF on vertex v of a cell of any level: the DoF of the active
+    // descendant in corner v, or invalid where that descendant is not on
+    // this rank.
+    const auto corner_dof = [](auto cell, const unsigned int v) {
+      while (cell->has_children())
+        cell = cell->child(v);
+      return cell->is_artificial() ? numbers::invalid_dof_index
+                                   : cell->vertex_dof_index(v, 0);
+    };
+
+    using GlobalIndex          = int;
+    const unsigned int n_local = owned.n_elements();
+    std::vector<char>  is_row(n_local, 0);
+    std::vector<char>  is_coarse(n_local, 0);
+    constexpr unsigned int n_vertices = GeometryInfo<dim>::vertices_per_cell;
+    struct Row
+    {
+      GlobalIndex row;
+      int         n;
+      GlobalIndex columns[n_vertices];
+      double      weights[n_vertices];
+    };
+    std::vector<Row> rows;
+    rows.reserve(n_local);
+
+    // Each cell of the level 'generation' refinements above the active
+    // cells (the "fine" cell of this transfer) is visited once.
+    std::vector<std::vector<char>> visited(dof_handler.get_triangulation().n_levels());
+    bool available = true;
+    std::vector<types::global_dof_index> fine(n_vertices), coarse(n_vertices);
+    for (const auto &active : dof_handler.active_cell_iterators())
+      if (active->is_locally_owned())
         {
+          typename DoFHandler<dim>::cell_iterator cell = active;
+          for (unsigned int g = 0; g < generation; ++g)
+            cell = cell->parent();
+          auto &seen = visited[cell->level()];
+          if (seen.empty())
+            seen.assign(dof_handler.get_triangulation().n_raw_cells(cell->level()), 0);
+          if (seen[cell->index()])
+            continue;
+          seen[cell->index()] = 1;
+
           const auto         parent = cell->parent();
           const unsigned int child  = parent->child_iterator_to_index(cell);
-          // Child v of a parent shares the parent's vertex v, so the fine
-          // DoF on that vertex names the coarse DoF. p4est keeps the
-          // children of one parent on one rank, so each sibling is known.
+          // Corner v of the child is corner v of the parent, so the fine
+          // DoF there names the coarse node.
           for (unsigned int v = 0; v < n_vertices; ++v)
             {
-              const auto sibling = parent->child(v);
-              if (sibling->is_artificial())
-                throw std::logic_error("two-level prolongation: a sibling cell "
-                                       "is not available on this rank");
-              coarse[v] = sibling->vertex_dof_index(v, 0);
-              if (owned.is_element(coarse[v]))
-                is_coarse[owned.index_within_set(coarse[v])] = 1;
+              coarse[v] = corner_dof(parent, v);
+              fine[v]   = corner_dof(cell, v);
+              if (coarse[v] == numbers::invalid_dof_index ||
+                  fine[v] == numbers::invalid_dof_index)
+                available = false;
             }
-          cell->get_dof_indices(fine);
+          if (!available)
+            break;
+          for (unsigned int v = 0; v < n_vertices; ++v)
+            if (owned.is_element(coarse[v]))
+              is_coarse[owned.index_within_set(coarse[v])] = 1;
           const FullMatrix<double> &weight =
             fe.get_prolongation_matrix(child, RefinementCase<dim>::isotropic_refinement);
           for (unsigned int i = 0; i < n_vertices; ++i)
             if (owned.is_element(fine[i]))
               {
-                const auto row = owned.index_within_set(fine[i]);
-                if (has_row[row])
+                const auto local = owned.index_within_set(fine[i]);
+                if (is_row[local])
                   continue;
-                has_row[row] = 1;
-                int n        = 0;
+                is_row[local] = 1;
+                Row r;
+                r.row = GlobalIndex(fine[i]);
+                r.n   = 0;
                 for (unsigned int j = 0; j < n_vertices; ++j)
                   if (weight(i, j) != 0.)
                     {
-                      columns[n] = GlobalIndex(coarse[j]);
-                      weights[n] = weight(i, j);
-                      ++n;
+                      r.columns[r.n] = GlobalIndex(coarse[j]);
+                      r.weights[r.n] = weight(i, j);
+                      ++r.n;
                     }
-                const GlobalIndex global_row = GlobalIndex(fine[i]);
-                prolongation->InsertGlobalValues(global_row, n, weights, columns);
+                rows.push_back(r);
               }
         }
-    if (std::find(has_row.begin(), has_row.end(), 0) != has_row.end())
+    // p4est keeps the children of one parent on one rank, so the first
+    // coarsening always finds its nodes; further ones may not, where a
+    // coarser family is split between ranks.
+    if (Utilities::MPI::min(available ? 1 : 0, communicator) == 0)
+      {
+        if (generation == 0)
+          throw std::logic_error("two-level prolongation: a sibling cell "
+                                 "is not available on this rank");
+        return nullptr;
+      }
+    if (generation == 0 && std::find(is_row.begin(), is_row.end(), 0) != is_row.end())
       throw std::logic_error("two-level prolongation: an owned DoF lies on no "
                              "owned cell");
 
-    std::vector<GlobalIndex> coarse_owned;
-    for (unsigned int i = 0; i < n_local; ++i)
-      if (is_coarse[i])
-        coarse_owned.push_back(GlobalIndex(owned.nth_index_in_set(i)));
-    const Epetra_Map domain_map(-1,
-                                int(coarse_owned.size()),
-                                coarse_owned.data(),
-                                0,
-                                row_map.Comm());
+    const auto map_of = [&](const std::vector<char> &flags) {
+      std::vector<GlobalIndex> indices;
+      for (unsigned int i = 0; i < n_local; ++i)
+        if (flags[i])
+          indices.push_back(GlobalIndex(owned.nth_index_in_set(i)));
+      return Epetra_Map(-1, int(indices.size()), indices.data(), 0,
+                        Epetra_MpiComm(communicator));
+    };
+    const Epetra_Map row_map    = map_of(is_row);
+    const Epetra_Map domain_map = map_of(is_coarse);
+    auto prolongation = std::make_shared<Epetra_CrsMatrix>(Copy, row_map, int(n_vertices), true);
+    for (Row &r : rows)
+      prolongation->InsertGlobalValues(r.row, r.n, r.weights, r.columns);
     prolongation->FillComplete(domain_map, row_map);
     return prolongation;
 #endif
   }
 
+  template <int dim>
+  CoarseProlongations
+  make_coarse_prolongations(const Discretization<dim>    &discretization,
+                            const types::global_dof_index smallest_geometric_level)
+  {
+    CoarseProlongations prolongations;
+    for (unsigned int g = 0;; ++g)
+      {
+        auto P = make_coarse_prolongation(discretization, g);
+        if (!P)
+          break;
+        prolongations.push_back(P);
+        // The next geometric level is built only if it would still be at
+        // least this large; below, ML is cheap anyway.
+        if (types::global_dof_index(P->DomainMap().NumGlobalElements()) <
+            4 * smallest_geometric_level)
+          break;
+      }
+    return prolongations;
+  }
+
 #ifndef FP_USE_PETSC
+  namespace
+  {
+    /** One level of the cycle: its matrix, as packed CSR, and work space. */
+    struct Level
+    {
+      const Epetra_CrsMatrix           *matrix = nullptr;
+      std::unique_ptr<Epetra_CrsMatrix> owned_matrix;
+      /** P from the next coarser level to this one. */
+      std::shared_ptr<const Epetra_CrsMatrix> prolongation;
+      int    *row_start = nullptr;
+      int    *column    = nullptr;
+      double *value     = nullptr;
+      /** 1/a_ii (0 where a_ii = 0) and the column-map index of each row. */
+      std::vector<double> inverse_diagonal;
+      std::vector<int>    column_of_row;
+      /** x on the column map, residual, and x, b of the next coarser level. */
+      mutable std::unique_ptr<Epetra_Vector> x_columns, residual, correction, coarse_b,
+        coarse_x;
+
+      void
+      setup(const Epetra_CrsMatrix &A, std::shared_ptr<const Epetra_CrsMatrix> P)
+      {
+        matrix       = &A;
+        prolongation = std::move(P);
+        if (A.ExtractCrsDataPointers(row_start, column, value) != 0)
+          throw std::logic_error("two-level: a level matrix has no packed CSR storage");
+        const int n = A.NumMyRows();
+        inverse_diagonal.assign(n, 0.);
+        column_of_row.resize(n);
+        for (int i = 0; i < n; ++i)
+          {
+            column_of_row[i] = A.ColMap().LID(A.RowMap().GID(i));
+            for (int q = row_start[i]; q < row_start[i + 1]; ++q)
+              if (column[q] == column_of_row[i] && value[q] != 0.)
+                inverse_diagonal[i] = 1. / value[q];
+          }
+        x_columns  = std::make_unique<Epetra_Vector>(A.ColMap());
+        residual   = std::make_unique<Epetra_Vector>(A.RangeMap());
+        correction = std::make_unique<Epetra_Vector>(A.RangeMap());
+        coarse_b   = std::make_unique<Epetra_Vector>(prolongation->DomainMap());
+        coarse_x   = std::make_unique<Epetra_Vector>(prolongation->DomainMap());
+      }
+
+      /** One forward Gauss–Seidel sweep on the local rows. */
+      void
+      sweep(Epetra_Vector &x, const Epetra_Vector &b, const bool zero_start) const
+      {
+        double *const xc = x_columns->Values();
+        const int     n  = matrix->NumMyRows();
+        if (zero_start)
+          x_columns->PutScalar(0.);
+        else if (matrix->Importer() != nullptr)
+          x_columns->Import(x, *matrix->Importer(), Insert);
+        else
+          for (int i = 0; i < n; ++i)
+            xc[column_of_row[i]] = x[i];
+        for (int i = 0; i < n; ++i)
+          {
+            double sum = b[i];
+            for (int q = row_start[i]; q < row_start[i + 1]; ++q)
+              sum -= value[q] * xc[column[q]];
+            xc[column_of_row[i]] += sum * inverse_diagonal[i];
+          }
+        for (int i = 0; i < n; ++i)
+          x[i] = xc[column_of_row[i]];
+      }
+    };
+  } // namespace
+
   struct TwoLevelPreconditioner::Data
   {
-    const Epetra_CrsMatrix                 *fine = nullptr;
-    std::shared_ptr<const Epetra_CrsMatrix> prolongation;
-    std::unique_ptr<Epetra_CrsMatrix>       coarse;
-    TrilinosWrappers::PreconditionAMG       amg;
-    /** Local CSR arrays of the fine matrix. */
-    int    *row_start = nullptr;
-    int    *column    = nullptr;
-    double *value     = nullptr;
-    /** 1/a_ii (0 where a_ii = 0) and the column-map index of each row. */
-    std::vector<double> inverse_diagonal;
-    std::vector<int>    column_of_row;
-    /** Work space: x on the column map, fine residual, coarse vectors. */
-    mutable std::unique_ptr<Epetra_Vector> x_columns, residual, correction, coarse_b,
-      coarse_x;
+    /** Finest first; the coarsest operator is inverted by ML. */
+    std::vector<Level>                levels;
+    std::unique_ptr<Epetra_CrsMatrix> coarsest;
+    TrilinosWrappers::PreconditionAMG amg;
 
-    /** One forward Gauss–Seidel sweep on the local rows. */
+    /** x = B_l⁻¹ b on level l (x is overwritten). */
     void
-    sweep(Epetra_Vector &x, const Epetra_Vector &b, const bool zero_start) const
+    cycle(const unsigned int l, Epetra_Vector &x, const Epetra_Vector &b) const
     {
-      double *const xc = x_columns->Values();
-      const int     n  = fine->NumMyRows();
-      if (zero_start)
-        x_columns->PutScalar(0.);
-      else if (fine->Importer() != nullptr)
-        x_columns->Import(x, *fine->Importer(), Insert);
-      else
-        for (int i = 0; i < n; ++i)
-          xc[column_of_row[i]] = x[i];
-      for (int i = 0; i < n; ++i)
+      if (l == levels.size())
         {
-          double sum = b[i];
-          for (int q = row_start[i]; q < row_start[i + 1]; ++q)
-            sum -= value[q] * xc[column[q]];
-          xc[column_of_row[i]] += sum * inverse_diagonal[i];
+          amg.trilinos_operator().ApplyInverse(b, x);
+          return;
         }
-      for (int i = 0; i < n; ++i)
-        x[i] = xc[column_of_row[i]];
+      const Level &level = levels[l];
+      level.sweep(x, b, true);
+      level.matrix->Multiply(false, x, *level.residual);
+      level.residual->Update(1., b, -1.);
+      level.prolongation->Multiply(true, *level.residual, *level.coarse_b);
+      cycle(l + 1, *level.coarse_x, *level.coarse_b);
+      level.prolongation->Multiply(false, *level.coarse_x, *level.correction);
+      x.Update(1., *level.correction, 1.);
+      level.sweep(x, b, false);
     }
   };
 
@@ -187,62 +316,50 @@ namespace FokkerPlanck
   TwoLevelPreconditioner::~TwoLevelPreconditioner() = default;
 
   void
-  TwoLevelPreconditioner::initialize(const LA::MPI::SparseMatrix            &matrix,
-                                     std::shared_ptr<const Epetra_CrsMatrix> prolongation,
-                                     const Teuchos::ParameterList           &ml_parameters)
+  TwoLevelPreconditioner::initialize(const LA::MPI::SparseMatrix  &matrix,
+                                     const CoarseProlongations    &prolongations,
+                                     const Teuchos::ParameterList &ml_parameters)
   {
-    Data &d        = *data;
-    d.fine         = &matrix.trilinos_matrix();
-    d.prolongation = std::move(prolongation);
-    const Epetra_CrsMatrix &A = *d.fine;
-    const Epetra_CrsMatrix &P = *d.prolongation;
-
-    Epetra_CrsMatrix AP(Copy, A.RowMap(), 0);
-    EpetraExt::MatrixMatrix::Multiply(A, false, P, false, AP, true);
-    d.coarse = std::make_unique<Epetra_CrsMatrix>(Copy, P.DomainMap(), 0);
-    EpetraExt::MatrixMatrix::Multiply(P, true, AP, false, *d.coarse, true);
-    d.amg.initialize(*d.coarse, ml_parameters);
-
-    if (A.ExtractCrsDataPointers(d.row_start, d.column, d.value) != 0)
-      throw std::logic_error("two-level: the fine matrix has no packed CSR storage");
-    const int n = A.NumMyRows();
-    d.inverse_diagonal.assign(n, 0.);
-    d.column_of_row.resize(n);
-    for (int i = 0; i < n; ++i)
+    if (prolongations.empty())
+      throw std::logic_error("two-level: no prolongation");
+    Data &d = *data;
+    d.levels.clear();
+    d.levels.resize(prolongations.size());
+    const Epetra_CrsMatrix *A = &matrix.trilinos_matrix();
+    for (unsigned int l = 0; l < prolongations.size(); ++l)
       {
-        d.column_of_row[i] = A.ColMap().LID(A.RowMap().GID(i));
-        for (int q = d.row_start[i]; q < d.row_start[i + 1]; ++q)
-          if (d.column[q] == d.column_of_row[i] && d.value[q] != 0.)
-            d.inverse_diagonal[i] = 1. / d.value[q];
+        const Epetra_CrsMatrix &P = *prolongations[l];
+        Epetra_CrsMatrix        AP(Copy, A->RowMap(), 0);
+        EpetraExt::MatrixMatrix::Multiply(*A, false, P, false, AP, true);
+        auto coarse = std::make_unique<Epetra_CrsMatrix>(Copy, P.DomainMap(), 0);
+        EpetraExt::MatrixMatrix::Multiply(P, true, AP, false, *coarse, true);
+        coarse->OptimizeStorage();
+        d.levels[l].setup(*A, prolongations[l]);
+        A = coarse.get();
+        if (l + 1 < prolongations.size())
+          d.levels[l + 1].owned_matrix = std::move(coarse);
+        else
+          d.coarsest = std::move(coarse);
       }
-    d.x_columns  = std::make_unique<Epetra_Vector>(A.ColMap());
-    d.residual   = std::make_unique<Epetra_Vector>(A.RangeMap());
-    d.correction = std::make_unique<Epetra_Vector>(A.RangeMap());
-    d.coarse_b   = std::make_unique<Epetra_Vector>(P.DomainMap());
-    d.coarse_x   = std::make_unique<Epetra_Vector>(P.DomainMap());
+    d.amg.initialize(*d.coarsest, ml_parameters);
   }
 
   void
   TwoLevelPreconditioner::vmult(LA::MPI::Vector &x_vector, const LA::MPI::Vector &b_vector) const
   {
-    const Data          &d = *data;
-    Epetra_Vector        x(View, x_vector.trilinos_vector(), 0);
-    const Epetra_Vector  b(View, b_vector.trilinos_vector(), 0);
-    d.sweep(x, b, true);
-    d.fine->Multiply(false, x, *d.residual);
-    d.residual->Update(1., b, -1.);
-    d.prolongation->Multiply(true, *d.residual, *d.coarse_b);
-    d.amg.trilinos_operator().ApplyInverse(*d.coarse_b, *d.coarse_x);
-    d.prolongation->Multiply(false, *d.coarse_x, *d.correction);
-    x.Update(1., *d.correction, 1.);
-    d.sweep(x, b, false);
+    Epetra_Vector       x(View, x_vector.trilinos_vector(), 0);
+    const Epetra_Vector b(View, b_vector.trilinos_vector(), 0);
+    data->cycle(0, x, b);
   }
 #endif
 
-  template std::shared_ptr<const Epetra_CrsMatrix>
-  make_coarse_prolongation<1>(const Discretization<1> &);
-  template std::shared_ptr<const Epetra_CrsMatrix>
-  make_coarse_prolongation<2>(const Discretization<2> &);
-  template std::shared_ptr<const Epetra_CrsMatrix>
-  make_coarse_prolongation<3>(const Discretization<3> &);
+#define FP_INSTANTIATE(dim)                                                      \
+  template std::shared_ptr<const Epetra_CrsMatrix>                               \
+  make_coarse_prolongation<dim>(const Discretization<dim> &, unsigned int);      \
+  template CoarseProlongations make_coarse_prolongations<dim>(                   \
+    const Discretization<dim> &, types::global_dof_index);
+  FP_INSTANTIATE(1)
+  FP_INSTANTIATE(2)
+  FP_INSTANTIATE(3)
+#undef FP_INSTANTIATE
 } // namespace FokkerPlanck

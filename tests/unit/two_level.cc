@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <utility>
+#include <vector>
 
 #ifndef FP_USE_PETSC
 #  include <Epetra_CrsMatrix.h>
@@ -97,22 +99,44 @@ namespace
 } // namespace
 
 #ifndef FP_USE_PETSC
+/** Vertices of the box mesh with 3·2^r cells per direction. */
+template <int dim>
+int
+box_vertices(const unsigned int r)
+{
+  int n = 1;
+  for (int d = 0; d < dim; ++d)
+    n *= (3 << r) + 1;
+  return n;
+}
+
 template <int dim>
 void
-check_prolongation(const unsigned int refinements)
+check_prolongation(const unsigned int refinements, const unsigned int generation = 0)
 {
   TestCase<dim> test(box_case<dim>(refinements));
   const auto   &discretization = *test.discretization;
-  const auto    P              = make_coarse_prolongation(discretization);
+  const auto    P              = make_coarse_prolongation(discretization, generation);
+  // On one rank every generation of the hierarchy exists. On more ranks a
+  // family of cells above the parents can be split between ranks (the 3^dim
+  // coarse cells of this box are), and that generation is then refused.
+  if (!P)
+    {
+      EXPECT_GT(generation, 0U);
+      EXPECT_GT(Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD), 1U);
+      root_log() << "  " << dim << "D, " << refinements << " refinements, generation "
+                 << generation << ": not available (a coarse family is split between ranks)\n";
+      return;
+    }
 
-  // One coarse unknown per vertex of the mesh one refinement coarser.
-  const unsigned int coarse_cells = 3U << (refinements - 1);
-  unsigned int       expected     = 1;
-  for (int d = 0; d < dim; ++d)
-    expected *= coarse_cells + 1;
-  EXPECT_EQ(P->DomainMap().NumGlobalElements(), int(expected));
-  EXPECT_EQ(P->RangeMap().NumGlobalElements(),
-            int(discretization.get_dof_handler().n_dofs()));
+  // One unknown per vertex of the meshes 'generation' and 'generation' + 1
+  // refinements coarser.
+  EXPECT_EQ(P->DomainMap().NumGlobalElements(),
+            box_vertices<dim>(refinements - generation - 1));
+  EXPECT_EQ(P->RangeMap().NumGlobalElements(), box_vertices<dim>(refinements - generation));
+  if (generation == 0)
+    EXPECT_EQ(P->RangeMap().NumGlobalElements(),
+              int(discretization.get_dof_handler().n_dofs()));
 
   // Coarse values of a multilinear function, interpolated to the fine mesh,
   // are the fine values of the same function.
@@ -128,8 +152,8 @@ check_prolongation(const unsigned int refinements)
   for (int i = 0; i < P->RangeMap().NumMyElements(); ++i)
     error = std::max(error, std::abs(fine[i] - multilinear<dim>(points.at(P->RangeMap().GID(i)))));
   error = Utilities::MPI::max(error, MPI_COMM_WORLD);
-  root_log() << "  " << dim << "D, " << refinements
-             << " refinements: max |P f_H - f_h| = " << error << "\n";
+  root_log() << "  " << dim << "D, " << refinements << " refinements, generation "
+             << generation << ": max |P f_H - f_h| = " << error << "\n";
   EXPECT_LT(error, 1e-12);
 }
 
@@ -141,13 +165,42 @@ TEST(TwoLevel, ProlongationInterpolatesMultilinearFunctions)
   check_prolongation<3>(2);
 }
 
+TEST(TwoLevel, CoarserGenerationsInterpolateAndStopWhereTheHierarchyEnds)
+{
+  check_prolongation<2>(3, 1);
+  check_prolongation<2>(3, 2);
+  check_prolongation<3>(2, 1);
+  check_prolongation<1>(3, 2);
+
+  // 3 refinements: generations 0, 1, 2 exist and 3 does not.
+  TestCase<2> test(box_case<2>(3));
+  EXPECT_FALSE(make_coarse_prolongation(*test.discretization, 3));
+  // The hierarchy goes on while the next mesh keeps at least the given
+  // number of unknowns: generation 0 leads to the 12² mesh (169 unknowns),
+  // generation 1 to the 6² mesh (49), generation 2 to the 3² mesh (16).
+  // On more ranks the hierarchy may end earlier (see check_prolongation).
+  const bool serial = Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD) == 1;
+  const auto levels = make_coarse_prolongations(*test.discretization, 1).size();
+  EXPECT_TRUE(serial ? levels == 3U : (levels >= 1U && levels <= 3U)) << levels;
+  EXPECT_EQ(make_coarse_prolongations(*test.discretization, 169 / 4).size(),
+            std::min<std::size_t>(levels, 2U));
+  EXPECT_EQ(make_coarse_prolongations(*test.discretization, 1000000).size(), 1U);
+}
+
 TEST(TwoLevel, StationaryDensityMatchesTheExactCovariance)
 {
-  // DESIGN.md §3.1 on [−6, 6]², 4 × 4 coarse cells: 128² and 256² cells.
+  // DESIGN.md §3.1 on [−6, 6]², 4 × 4 coarse cells: 128² and 256² cells,
+  // with one geometric coarsening (the default at these sizes) and, at 256²
+  // cells, with two (down to the 64² mesh, 4 225 unknowns).
   const SymmetricTensor<2, 2> sigma = design_sigma();
-  for (const unsigned int refinements : {5U, 6U})
+  for (const auto &[refinements, coarsest] :
+       std::vector<std::pair<unsigned int, std::string>>{{5U, "50000"},
+                                                         {6U, "50000"},
+                                                         {6U, "4000"}})
     {
-      TestCase<2>     test(with_solver(design_ornstein_uhlenbeck_2d(1, refinements), "two-level"));
+      TestCase<2>     test(with_solver(design_ornstein_uhlenbeck_2d(1, refinements),
+                                   "two-level\n  set Geometric coarsest unknowns = " +
+                                     coarsest));
       LA::MPI::Vector pi;
       const auto      info = test.solve_stationary(pi);
       Tensor<1, 2>          mean;
@@ -163,7 +216,8 @@ TEST(TwoLevel, StationaryDensityMatchesTheExactCovariance)
       difference -= pi_amg;
       const double relative_difference = difference.l2_norm() / pi_amg.l2_norm();
 
-      root_log() << "  " << (4U << refinements) << "^2 cells: " << info.iterations
+      root_log() << "  " << (4U << refinements) << "^2 cells, coarsest geometric level >= "
+                 << coarsest << " unknowns: " << info.iterations
                  << " GMRES iterations, |Sigma_h - Sigma| = " << covariance_error
                  << ", |pi - pi_amg| / |pi_amg| = " << relative_difference
                  << ", relative residual " << info.relative_residual << " ('amg': "

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 class Epetra_CrsMatrix;
 
@@ -52,6 +53,8 @@ namespace FokkerPlanck
     };
 
     Type         type               = Type::direct;
+    /** 'two-level': coarsen further while the next mesh has this many unknowns. */
+    unsigned long geometric_coarsest = 50000;
     double       relative_tolerance = 1e-12;
     unsigned int max_iterations     = 1000;
     unsigned int restart            = 50;
@@ -102,13 +105,14 @@ namespace FokkerPlanck
     initialize(const LA::MPI::SparseMatrix &matrix);
 
     /**
-     * As above; with 'Type = two-level' and a @p coarse_prolongation from
-     * make_coarse_prolongation(), the two-level preconditioner is built.
-     * Without a prolongation, 'two-level' builds the 'amg' preconditioner.
+     * As above; with 'Type = two-level' and @p coarse_prolongations from
+     * make_coarse_prolongations(), the multilevel preconditioner is built.
+     * Without prolongations, 'two-level' builds the 'amg' preconditioner.
      */
     void
-    initialize(const LA::MPI::SparseMatrix                   &matrix,
-               const std::shared_ptr<const Epetra_CrsMatrix> &coarse_prolongation);
+    initialize(
+      const LA::MPI::SparseMatrix                                 &matrix,
+      const std::vector<std::shared_ptr<const Epetra_CrsMatrix>> &coarse_prolongations);
 
     /** dst = P⁻¹ src. */
     void

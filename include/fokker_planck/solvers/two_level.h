@@ -10,6 +10,7 @@
 #include <fokker_planck/discretization/discretization.h>
 
 #include <memory>
+#include <vector>
 
 class Epetra_CrsMatrix;
 namespace Teuchos
@@ -20,20 +21,40 @@ namespace Teuchos
 namespace FokkerPlanck
 {
   /**
-   * The Q1 interpolation P from the mesh one global refinement coarser than
-   * the current one to the current one: row i is the fine DoF i, and each
-   * column is a coarse vertex, numbered by the fine DoF that sits on it.
-   * Rows are the locally owned DoFs; the domain map holds the owned fine
-   * DoFs that are coarse vertices. Collective.
+   * The Q1 interpolation P between two meshes of the global refinement
+   * hierarchy: from the mesh @p generation + 1 refinements coarser than the
+   * current one to the mesh @p generation refinements coarser (generation 0:
+   * to the current mesh). Every node of either mesh is a node of the
+   * current mesh, and is numbered by the fine DoF that sits on it. Rows are
+   * the locally owned DoFs that are nodes of the finer of the two meshes;
+   * the domain map holds those that are nodes of the coarser one.
+   * Collective.
    *
-   * Throws InputError('Linear solver/Type') unless the elements have degree
-   * 1, every active cell has a parent (at least one global refinement) and
-   * no DoF is constrained (no hanging nodes, periodic or absorbing
-   * boundaries), and with the PETSc build.
+   * For generation 0, throws InputError('Linear solver/Type') unless the
+   * elements have degree 1, every active cell has a parent (at least one
+   * global refinement) and no DoF is constrained (no hanging nodes,
+   * periodic or absorbing boundaries), and with the PETSc build. For
+   * generation > 0, returns nullptr if the mesh has too few refinements or
+   * if a family of coarser cells is split between ranks so that a rank
+   * cannot see all of its nodes.
    */
   template <int dim>
   std::shared_ptr<const Epetra_CrsMatrix>
-  make_coarse_prolongation(const Discretization<dim> &discretization);
+  make_coarse_prolongation(const Discretization<dim> &discretization,
+                           unsigned int               generation = 0);
+
+  /** The prolongations of a geometric hierarchy, finest first. */
+  using CoarseProlongations = std::vector<std::shared_ptr<const Epetra_CrsMatrix>>;
+
+  /**
+   * make_coarse_prolongation() for generations 0, 1, … as long as each
+   * one is available and the mesh it coarsens to has at least
+   * @p smallest_geometric_level unknowns; at least generation 0. Collective.
+   */
+  template <int dim>
+  CoarseProlongations
+  make_coarse_prolongations(const Discretization<dim>     &discretization,
+                            dealii::types::global_dof_index smallest_geometric_level);
 
   /**
    * Throws InputError('Linear solver/Type') unless 'two-level' applies:
@@ -46,11 +67,13 @@ namespace FokkerPlanck
 
 #ifndef FP_USE_PETSC
   /**
-   * x = B⁻¹b for a fine matrix A and a prolongation P: one forward
-   * Gauss–Seidel sweep from x = 0, the coarse correction
-   * x += P (PᵀAP)⁻¹ Pᵀ(b − Ax) with one ML cycle for the inverse, and one
-   * more forward sweep. The sweeps run over each rank's rows and use the
-   * neighbours' values of x as they were before the sweep.
+   * x = B⁻¹b for a fine matrix A and prolongations P_0, P_1, …: a V-cycle
+   * over the geometric levels with A_{l+1} = P_lᵀ A_l P_l. On each level
+   * but the coarsest: one forward Gauss–Seidel sweep from x = 0, the coarse
+   * correction x += P_l B_{l+1}⁻¹ P_lᵀ(b − A_l x), and one more forward
+   * sweep. On the coarsest level B⁻¹ is one ML cycle. The sweeps run over
+   * each rank's rows and use the neighbours' values of x as they were
+   * before the sweep.
    */
   class TwoLevelPreconditioner
   {
@@ -58,11 +81,11 @@ namespace FokkerPlanck
     TwoLevelPreconditioner();
     ~TwoLevelPreconditioner();
 
-    /** Builds PᵀAP and its ML hierarchy with @p ml_parameters. */
+    /** Builds the level operators and ML, with @p ml_parameters, on the coarsest. */
     void
-    initialize(const LA::MPI::SparseMatrix        &matrix,
-               std::shared_ptr<const Epetra_CrsMatrix> prolongation,
-               const Teuchos::ParameterList       &ml_parameters);
+    initialize(const LA::MPI::SparseMatrix  &matrix,
+               const CoarseProlongations    &prolongations,
+               const Teuchos::ParameterList &ml_parameters);
 
     void
     vmult(LA::MPI::Vector &x, const LA::MPI::Vector &b) const;
