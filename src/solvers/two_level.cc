@@ -203,9 +203,10 @@ namespace FokkerPlanck
           break;
         prolongations.push_back(P);
         // The next geometric level is built only if it would still be at
-        // least this large; below, ML is cheap anyway.
+        // least this large (a coarsening divides the Q1 unknowns by about
+        // 2^dim); below, ML is cheap anyway.
         if (types::global_dof_index(P->DomainMap().NumGlobalElements()) <
-            4 * smallest_geometric_level)
+            (types::global_dof_index(1) << dim) * smallest_geometric_level)
           break;
       }
     return prolongations;
