@@ -14,7 +14,9 @@
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 namespace
@@ -23,9 +25,12 @@ namespace
 
   /**
    * A run writes into <directory>/.incomplete. Only when it has finished
-   * are its files moved into <directory>, replacing those of an earlier run
-   * one by one; a run that fails part-way removes its staging folder, so
-   * the earlier results stay exactly as they were. Collective.
+   * are its files moved into <directory>, replacing those of an earlier run;
+   * a run that fails part-way removes its staging folder, so the earlier
+   * results stay exactly as they were. Each finished run lists its files in
+   * <directory>/.fokker-planck-files; the next finished run removes the
+   * listed files it did not write itself (output steps beyond its last, the
+   * pieces of ranks it did not have), and nothing else. Collective.
    */
   class StagedOutput
   {
@@ -48,14 +53,41 @@ namespace
       return staging.string();
     }
 
-    /** Move every file of the finished run into the results folder. */
+    /**
+     * Move every file of the finished run into the results folder, after
+     * removing what the previous finished run wrote and this one did not.
+     */
     void
     commit()
     {
       collectively([&]() {
+        const std::filesystem::path results(final_directory);
+        std::set<std::string>       written;
+        for (const auto &entry : std::filesystem::directory_iterator(staging))
+          written.insert(entry.path().filename().string());
+        {
+          std::ofstream list(staging / manifest_name);
+          for (const auto &name : written)
+            list << name << '\n';
+          list.close();
+          if (!list)
+            throw std::runtime_error("cannot write " + std::string(manifest_name));
+        }
+        written.insert(manifest_name);
+
+        // Only names that an earlier run of this program listed are removed,
+        // never a file the user put there.
+        std::ifstream earlier(results / manifest_name);
+        for (std::string name; std::getline(earlier, name);)
+          if (!name.empty() && name != "." && name != ".." &&
+              name.find('/') == std::string::npos && name != staging.filename() &&
+              written.count(name) == 0)
+            std::filesystem::remove_all(results / name);
+        earlier.close();
+
         for (const auto &entry : std::filesystem::directory_iterator(staging))
           {
-            const auto target = std::filesystem::path(final_directory) / entry.path().filename();
+            const auto target = results / entry.path().filename();
             if (std::filesystem::is_directory(target) && entry.is_directory())
               std::filesystem::remove_all(target);
             std::filesystem::rename(entry.path(), target);
@@ -95,6 +127,8 @@ namespace
             }
       });
     }
+
+    static constexpr const char *manifest_name = ".fokker-planck-files";
 
     const std::string           final_directory;
     const std::filesystem::path staging;

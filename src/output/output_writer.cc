@@ -23,7 +23,10 @@ namespace FokkerPlanck
                         "directory. The run writes into its subfolder "
                         "'.incomplete' and moves the files up when it has "
                         "finished; a run that fails leaves earlier results "
-                        "as they were.");
+                        "as they were. A finished run removes the files "
+                        "the previous finished run there wrote and it did "
+                        "not (listed in '.fokker-planck-files'), and no "
+                        "others.");
       prm.declare_entry("Base name",
                         "solution",
                         Patterns::FileName(),
