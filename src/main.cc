@@ -85,12 +85,13 @@ namespace
             std::filesystem::remove_all(results / name);
         earlier.close();
 
-        for (const auto &entry : std::filesystem::directory_iterator(staging))
+        for (const auto &name : written)
           {
-            const auto target = results / entry.path().filename();
-            if (std::filesystem::is_directory(target) && entry.is_directory())
+            const auto source = staging / name;
+            const auto target = results / name;
+            if (std::filesystem::is_directory(target) && std::filesystem::is_directory(source))
               std::filesystem::remove_all(target);
-            std::filesystem::rename(entry.path(), target);
+            std::filesystem::rename(source, target);
           }
         std::filesystem::remove(staging);
       }, "cannot move the results from '" + staging.string() + "' into it");
