@@ -97,13 +97,12 @@ namespace
   class MatrixFreeOperator
   {
   public:
-    MatrixFreeOperator(const Discretization<dim> &discretization,
-                       const Model<dim>          &model)
+    MatrixFreeOperator(const Discretization<dim> &discretization, const Model<dim> &model)
     {
       typename MatrixFree<dim, double>::AdditionalData data;
       data.tasks_parallel_scheme = MatrixFree<dim, double>::AdditionalData::none;
       data.mapping_update_flags =
-        update_gradients | update_JxW_values | update_quadrature_points;
+          update_gradients | update_JxW_values | update_quadrature_points;
       matrix_free.reinit(discretization.get_mapping(),
                          discretization.get_dof_handler(),
                          discretization.get_constraints(),
@@ -170,13 +169,13 @@ namespace
           phi.gather_evaluate(src, EvaluationFlags::values | EvaluationFlags::gradients);
           for (const unsigned int q : phi.quadrature_point_indices())
             phi.submit_gradient(scaled_diffusion(batch, q) * phi.get_gradient(q) -
-                                  drift(batch, q) * phi.get_value(q),
+                                    drift(batch, q) * phi.get_value(q),
                                 q);
           phi.integrate_scatter(EvaluationFlags::gradients, dst);
         }
     }
 
-    MatrixFree<dim, double>                  matrix_free;
+    MatrixFree<dim, double>                   matrix_free;
     Table<2, Tensor<1, dim, Number>>          drift;
     Table<2, SymmetricTensor<2, dim, Number>> scaled_diffusion;
   };
@@ -191,19 +190,18 @@ namespace
                           const Model<dim>      &model,
                           MPI_Comm               communicator)
   {
-    const unsigned int n_levels =
-      dof_handler.get_triangulation().n_global_levels();
-    MappingQ1<dim>      mapping;
-    const QGauss<dim>   quadrature(degree + 1);
-    FEValues<dim>       fe_values(mapping,
+    const unsigned int n_levels = dof_handler.get_triangulation().n_global_levels();
+    MappingQ1<dim>     mapping;
+    const QGauss<dim>  quadrature(degree + 1);
+    FEValues<dim>      fe_values(mapping,
                             dof_handler.get_fe(),
                             quadrature,
-                            update_values | update_gradients |
-                              update_quadrature_points | update_JxW_values);
-    const unsigned int  n_dofs = dof_handler.get_fe().n_dofs_per_cell();
-    FullMatrix<double>  cell_matrix(n_dofs, n_dofs);
+                            update_values | update_gradients | update_quadrature_points |
+                                update_JxW_values);
+    const unsigned int n_dofs = dof_handler.get_fe().n_dofs_per_cell();
+    FullMatrix<double> cell_matrix(n_dofs, n_dofs);
     std::vector<types::global_dof_index> indices(n_dofs);
-    const double        T = model.temperature();
+    const double                         T = model.temperature();
 
     std::vector<std::unique_ptr<TrilinosWrappers::SparseMatrix>> matrices;
     for (unsigned int level = 0; level + 1 < n_levels; ++level)
@@ -213,7 +211,8 @@ namespace
         const IndexSet        &owned = dof_handler.locally_owned_mg_dofs(level);
         DynamicSparsityPattern pattern(relevant);
         MGTools::make_sparsity_pattern(dof_handler, pattern, level);
-        SparsityTools::distribute_sparsity_pattern(pattern, owned, communicator, relevant);
+        SparsityTools::distribute_sparsity_pattern(
+            pattern, owned, communicator, relevant);
         auto matrix = std::make_unique<TrilinosWrappers::SparseMatrix>();
         matrix->reinit(owned, owned, pattern, communicator);
 
@@ -265,16 +264,16 @@ main(int argc, char **argv)
   const bool root = Utilities::MPI::this_mpi_process(communicator) == 0;
 
   CLI::App     app{"Costs of geometric multigrid and matrix-free operators "
-               "for the 2D stationary Ornstein-Uhlenbeck benchmark"};
+                   "for the 2D stationary Ornstein-Uhlenbeck benchmark"};
   unsigned int cells     = 1024;
   unsigned int coarse    = 64;
   unsigned int n_matvecs = 20;
   app.add_option("--cells", cells, "Cells per direction (a power of two times --coarse)")
-    ->check(CLI::Range(2U, 8192U));
+      ->check(CLI::Range(2U, 8192U));
   app.add_option("--coarse", coarse, "Coarse cells per direction")
-    ->check(CLI::Range(1U, 8192U));
+      ->check(CLI::Range(1U, 8192U));
   app.add_option("--matvecs", n_matvecs, "Products to time (median)")
-    ->check(CLI::Range(1U, 1000U));
+      ->check(CLI::Range(1U, 1000U));
   try
     {
       app.parse(argc, argv);
@@ -293,8 +292,8 @@ main(int argc, char **argv)
       return 1;
     }
 
-  const GeometryParameters geometry = BenchmarkCase::box(coarse, refinements);
-  DiscretizationParameters discretization_parameters;
+  const GeometryParameters    geometry = BenchmarkCase::box(coarse, refinements);
+  DiscretizationParameters    discretization_parameters;
   OrnsteinUhlenbeckModel<dim> model(BenchmarkCase::drift_matrix(),
                                     BenchmarkCase::diffusion_matrix());
   model.set_common(temperature, NoiseInterpretation::ito, 2 * half_width);
@@ -308,7 +307,7 @@ main(int argc, char **argv)
   solver_parameters.parse_parameters(prm);
 
   // 1. The library's path, as in benchmark_stationary_ou.
-  double t0 = synchronized_time(communicator);
+  double t0            = synchronized_time(communicator);
   auto   triangulation = make_triangulation<dim>(communicator);
   build_mesh<dim>(geometry, *triangulation);
   const double mesh = synchronized_time(communicator) - t0;
@@ -323,13 +322,13 @@ main(int argc, char **argv)
   const double assembly = synchronized_time(communicator) - t0;
 
   LA::MPI::Vector      pi;
-  const StationaryInfo info = solve_stationary(discretization, solver_parameters, pi);
+  const StationaryInfo info   = solve_stationary(discretization, solver_parameters, pi);
   const bool           solved = info.relative_residual < 1e-8;
 
   LA::MPI::Vector Api;
   discretization.initialize_vector(Api);
   const double matvec = median_seconds(
-    [&]() { discretization.operator_matrix.vmult(Api, pi); }, n_matvecs, communicator);
+      [&]() { discretization.operator_matrix.vmult(Api, pi); }, n_matvecs, communicator);
 
   // 3. The same operator matrix-free, compared entry by entry.
   t0 = synchronized_time(communicator);
@@ -349,8 +348,8 @@ main(int argc, char **argv)
     }
   argument.compress(VectorOperation::insert);
   discretization.operator_matrix.vmult(Api, argument);
-  const double matrix_free_matvec =
-    median_seconds([&]() { matrix_free_operator.vmult(y, x); }, n_matvecs, communicator);
+  const double matrix_free_matvec = median_seconds(
+      [&]() { matrix_free_operator.vmult(y, x); }, n_matvecs, communicator);
   double difference = 0., largest = 0.;
   {
     for (const auto i : discretization.locally_owned_dofs())
@@ -367,16 +366,16 @@ main(int argc, char **argv)
   //    more first, so that both meshes compared are built warm.
   double plain_mesh = 0.;
   {
-    t0 = synchronized_time(communicator);
+    t0         = synchronized_time(communicator);
     auto again = make_triangulation<dim>(communicator);
     build_mesh<dim>(geometry, *again);
     plain_mesh = synchronized_time(communicator) - t0;
   }
   t0 = synchronized_time(communicator);
   parallel::distributed::Triangulation<dim> level_triangulation(
-    communicator,
-    Triangulation<dim>::limit_level_difference_at_vertices,
-    parallel::distributed::Triangulation<dim>::construct_multigrid_hierarchy);
+      communicator,
+      Triangulation<dim>::limit_level_difference_at_vertices,
+      parallel::distributed::Triangulation<dim>::construct_multigrid_hierarchy);
   build_mesh<dim>(geometry, level_triangulation);
   const double level_mesh = synchronized_time(communicator) - t0;
 
@@ -394,60 +393,62 @@ main(int argc, char **argv)
   transfer.build(level_dofs);
   const double transfer_setup = synchronized_time(communicator) - t0;
 
-  t0 = synchronized_time(communicator);
+  t0                          = synchronized_time(communicator);
   const auto   level_matrices = assemble_level_matrices(level_dofs, model, communicator);
   const double level_assembly = synchronized_time(communicator) - t0;
 
   if (root)
     {
       const double amg_path =
-        mesh + dofs + assembly + info.preconditioner_seconds + info.solve_seconds;
+          mesh + dofs + assembly + info.preconditioner_seconds + info.solve_seconds;
       // The cheapest conceivable geometric multigrid solve: 10 V-cycles of
       // 6 fine-level products each (two smoothing steps before and after,
       // the residual and the level transfer), coarser levels free.
-      const double ideal_cycles  = 10 * 6 * matvec;
-      const double gmg_set_up    = (level_mesh - plain_mesh) + mg_dofs + transfer_setup +
-                                level_assembly;
-      const double gmg_path      = mesh + dofs + assembly + gmg_set_up + ideal_cycles;
-      std::cout
-        << "2D stationary OU, Q1, " << discretization.get_dof_handler().n_dofs()
-        << " unknowns, " << Utilities::MPI::n_mpi_processes(communicator)
-        << " ranks; deal.II VectorizedArray<double> width "
-        << VectorizedArray<double>::size() << "\n\n"
-        << "Library path (AMG)\n"
-        << "  mesh                          " << seconds_text(mesh) << "\n"
-        << "  DoFs, sparsity, matrix        " << seconds_text(dofs) << "\n"
-        << "  assembly                      " << seconds_text(assembly) << "\n"
-        << "  AMG set-up                    " << seconds_text(info.preconditioner_seconds)
-        << "\n"
-        << "  GMRES, " << std::setw(2) << info.iterations << " iterations        "
-        << seconds_text(info.solve_seconds) << "\n"
-        << "  total                         " << seconds_text(amg_path) << "\n"
-        << "  one product A x               " << seconds_text(matvec) << "\n\n"
-        << "Geometric multigrid, extra set-up\n"
-        << "  mesh with level hierarchy     " << seconds_text(level_mesh)
-        << "  (plain mesh built again: " << seconds_text(plain_mesh) << ")\n"
-        << "  level DoFs                    " << seconds_text(mg_dofs) << "\n"
-        << "  level transfer                " << seconds_text(transfer_setup) << "\n"
-        << "  level matrices (" << level_matrices.size() << " levels)     "
-        << seconds_text(level_assembly) << "\n"
-        << "  sum, against AMG set-up       " << seconds_text(gmg_set_up) << " vs "
-        << seconds_text(info.preconditioner_seconds) << "\n"
-        << "  10 ideal V-cycles (60 A x)    " << seconds_text(ideal_cycles) << "\n"
-        << "  best conceivable total        " << seconds_text(gmg_path) << " vs "
-        << seconds_text(amg_path) << " with AMG\n\n"
-        << "Matrix-free operator\n"
-        << "  set-up (MatrixFree, coefficients) " << seconds_text(matrix_free_setup)
-        << "\n"
-        << "  one product                   " << seconds_text(matrix_free_matvec)
-        << "  = " << std::setprecision(3) << matrix_free_matvec / matvec
-        << " x the assembled product\n"
-        << "  max |A_mf x - A x| / max |A x| " << std::setprecision(2)
-        << relative_difference << "\n";
+      const double ideal_cycles = 10 * 6 * matvec;
+      const double gmg_set_up =
+          (level_mesh - plain_mesh) + mg_dofs + transfer_setup + level_assembly;
+      const double gmg_path = mesh + dofs + assembly + gmg_set_up + ideal_cycles;
+      std::cout << "2D stationary OU, Q1, " << discretization.get_dof_handler().n_dofs()
+                << " unknowns, " << Utilities::MPI::n_mpi_processes(communicator)
+                << " ranks; deal.II VectorizedArray<double> width "
+                << VectorizedArray<double>::size() << "\n\n"
+                << "Library path (AMG)\n"
+                << "  mesh                          " << seconds_text(mesh) << "\n"
+                << "  DoFs, sparsity, matrix        " << seconds_text(dofs) << "\n"
+                << "  assembly                      " << seconds_text(assembly) << "\n"
+                << "  AMG set-up                    "
+                << seconds_text(info.preconditioner_seconds) << "\n"
+                << "  GMRES, " << std::setw(2) << info.iterations << " iterations        "
+                << seconds_text(info.solve_seconds) << "\n"
+                << "  total                         " << seconds_text(amg_path) << "\n"
+                << "  one product A x               " << seconds_text(matvec) << "\n\n"
+                << "Geometric multigrid, extra set-up\n"
+                << "  mesh with level hierarchy     " << seconds_text(level_mesh)
+                << "  (plain mesh built again: " << seconds_text(plain_mesh) << ")\n"
+                << "  level DoFs                    " << seconds_text(mg_dofs) << "\n"
+                << "  level transfer                " << seconds_text(transfer_setup)
+                << "\n"
+                << "  level matrices (" << level_matrices.size() << " levels)     "
+                << seconds_text(level_assembly) << "\n"
+                << "  sum, against AMG set-up       " << seconds_text(gmg_set_up)
+                << " vs " << seconds_text(info.preconditioner_seconds) << "\n"
+                << "  10 ideal V-cycles (60 A x)    " << seconds_text(ideal_cycles)
+                << "\n"
+                << "  best conceivable total        " << seconds_text(gmg_path) << " vs "
+                << seconds_text(amg_path) << " with AMG\n\n"
+                << "Matrix-free operator\n"
+                << "  set-up (MatrixFree, coefficients) "
+                << seconds_text(matrix_free_setup) << "\n"
+                << "  one product                   " << seconds_text(matrix_free_matvec)
+                << "  = " << std::setprecision(3) << matrix_free_matvec / matvec
+                << " x the assembled product\n"
+                << "  max |A_mf x - A x| / max |A x| " << std::setprecision(2)
+                << relative_difference << "\n";
     }
 
   const bool ok = solved && relative_difference < 1e-10;
   if (root && !ok)
-    std::cout << "FAIL: " << (solved ? "matrix-free product differs" : "AMG solve") << "\n";
+    std::cout << "FAIL: " << (solved ? "matrix-free product differs" : "AMG solve")
+              << "\n";
   return ok ? 0 : 1;
 }

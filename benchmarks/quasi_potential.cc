@@ -60,7 +60,7 @@ namespace
   double
   max_error(const Discretization<dim> &discretization, const LA::MPI::Vector &S_Q)
   {
-    double local = 0.;
+    double                               local = 0.;
     std::vector<types::global_dof_index> dofs(discretization.get_fe().n_dofs_per_cell());
     for (const auto &cell : discretization.get_dof_handler().active_cell_iterators())
       if (cell->is_locally_owned())
@@ -91,21 +91,28 @@ main(int argc, char **argv)
   std::vector<unsigned int> sizes     = {64, 128, 256};
   double                    radius    = 4.;
   unsigned int              n_matvecs = 20;
-  app.add_option("--sizes", sizes, "Cells per direction (powers of 2 times 2)")->delimiter(',');
+  app.add_option("--sizes", sizes, "Cells per direction (powers of 2 times 2)")
+      ->delimiter(',');
   app.add_option("--radius", radius, "Quasi-potential/Update radius K");
   app.add_option("--matvecs", n_matvecs, "Matrix-vector products to time (median)");
   CLI11_PARSE(app, argc, argv);
 
   Tensor<2, dim> H;
-  H[0][0] = 2.;
-  H[0][1] = 10.;
-  H[1][0] = -20.;
-  H[1][1] = 1.;
+  H[0][0]                         = 2.;
+  H[0][1]                         = 10.;
+  H[1][0]                         = -20.;
+  H[1][1]                         = 1.;
   const SymmetricTensor<2, dim> D = unit_symmetric_tensor<dim>();
 
   if (root)
     std::printf("%8s %9s %4s %10s %12s %12s %10s %11s\n",
-                "cells", "vertices", "K", "qp_s", "matvec_ms", "qp/matvec", "n_unreach",
+                "cells",
+                "vertices",
+                "K",
+                "qp_s",
+                "matvec_ms",
+                "qp/matvec",
+                "n_unreach",
                 "max_error");
   for (const unsigned int n : sizes)
     {
@@ -124,7 +131,8 @@ main(int argc, char **argv)
       auto triangulation = make_triangulation<dim>(communicator);
       build_mesh<dim>(geometry, *triangulation);
       DiscretizationParameters discretization_parameters;
-      Discretization<dim>      discretization(*triangulation, geometry, discretization_parameters);
+      Discretization<dim>      discretization(
+          *triangulation, geometry, discretization_parameters);
       discretization.setup();
       discretization.assemble(model);
 
@@ -132,14 +140,20 @@ main(int argc, char **argv)
       parameters.enable        = true;
       parameters.update_radius = radius;
       LA::MPI::Vector S_Q;
-      const double    t0   = synchronized_time(communicator);
-      const auto      info = compute_quasi_potential(discretization, model, parameters, S_Q);
-      const double    qp   = synchronized_time(communicator) - t0;
-      const double    mv   = matvec_seconds(discretization, n_matvecs);
-      const double    error = max_error(discretization, S_Q);
+      const double    t0 = synchronized_time(communicator);
+      const auto   info = compute_quasi_potential(discretization, model, parameters, S_Q);
+      const double qp   = synchronized_time(communicator) - t0;
+      const double mv   = matvec_seconds(discretization, n_matvecs);
+      const double error = max_error(discretization, S_Q);
       if (root)
         std::printf("%8u %9u %4g %10.3f %12.4f %12.0f %10u %11.3e\n",
-                    n * n, info.n_vertices, radius, qp, 1e3 * mv, qp / mv, info.n_unreached,
+                    n * n,
+                    info.n_vertices,
+                    radius,
+                    qp,
+                    1e3 * mv,
+                    qp / mv,
+                    info.n_unreached,
                     error);
     }
   return 0;

@@ -271,7 +271,7 @@ namespace
     const double t_start       = synchronized_time(communicator);
     auto         triangulation = make_triangulation<dim>(communicator);
     build_mesh<dim>(BenchmarkCase::box(like.coarse, like.refinements), *triangulation);
-    const double t_mesh = synchronized_time(communicator);
+    const double    t_mesh = synchronized_time(communicator);
     DoFHandler<dim> dof_handler(*triangulation);
     dof_handler.distribute_dofs(FE_Q<dim>(1));
     const double t_dofs = synchronized_time(communicator);
@@ -396,10 +396,10 @@ namespace
   }
 
   void
-  print_goals(std::ostream                &out,
-              const std::vector<Row>      &rows,
-              const std::optional<Floor>  &floor,
-              const double                 peer_seconds)
+  print_goals(std::ostream               &out,
+              const std::vector<Row>     &rows,
+              const std::optional<Floor> &floor,
+              const double                peer_seconds)
   {
     const Row *r = closest(rows, 1.05e6);
     out << "\nGoals\n";
@@ -410,7 +410,8 @@ namespace
       }
     const double mve = r->solve / r->matvec;
     out << "  1M total (mesh + set-up + assembly + solve) < 4 s : "
-        << format(r->total, 2, 1) << " s  " << (r->total < 4. ? "MET" : "NOT MET") << "\n";
+        << format(r->total, 2, 1) << " s  " << (r->total < 4. ? "MET" : "NOT MET")
+        << "\n";
     if (peer_seconds > 0.)
       out << "  1M total >= 7x faster than the FEniCS script    : "
           << format(peer_seconds, 2, 1) << " s / " << format(r->total, 2, 1)
@@ -474,7 +475,7 @@ main(int argc, char **argv)
   unsigned int              n_matvecs     = 20;
   unsigned int              n_repetitions = 1;
   std::vector<std::string>  settings;
-  bool                      warm_up = true;
+  bool                      warm_up      = true;
   bool                      floor_wanted = true;
   double                    peer_seconds = 0.;
   app.add_option("--sizes",

@@ -36,15 +36,17 @@ namespace
   {
   public:
     StagedOutput(const std::string &directory, const MPI_Comm communicator)
-      : final_directory(directory)
-      , staging(std::filesystem::path(directory) / ".incomplete")
-      , communicator(communicator)
-      , root(dealii::Utilities::MPI::this_mpi_process(communicator) == 0)
+        : final_directory(directory)
+        , staging(std::filesystem::path(directory) / ".incomplete")
+        , communicator(communicator)
+        , root(dealii::Utilities::MPI::this_mpi_process(communicator) == 0)
     {
-      collectively([&]() {
-        std::filesystem::remove_all(staging);
-        std::filesystem::create_directories(staging);
-      }, "cannot create the folder '" + staging.string() + "'");
+      collectively(
+          [&]() {
+            std::filesystem::remove_all(staging);
+            std::filesystem::create_directories(staging);
+          },
+          "cannot create the folder '" + staging.string() + "'");
     }
 
     std::string
@@ -60,41 +62,44 @@ namespace
     void
     commit()
     {
-      collectively([&]() {
-        const std::filesystem::path results(final_directory);
-        std::set<std::string>       written;
-        for (const auto &entry : std::filesystem::directory_iterator(staging))
-          written.insert(entry.path().filename().string());
-        {
-          std::ofstream list(staging / manifest_name);
-          for (const auto &name : written)
-            list << name << '\n';
-          list.close();
-          if (!list)
-            throw std::runtime_error("cannot write " + std::string(manifest_name));
-        }
-        written.insert(manifest_name);
+      collectively(
+          [&]() {
+            const std::filesystem::path results(final_directory);
+            std::set<std::string>       written;
+            for (const auto &entry : std::filesystem::directory_iterator(staging))
+              written.insert(entry.path().filename().string());
+            {
+              std::ofstream list(staging / manifest_name);
+              for (const auto &name : written)
+                list << name << '\n';
+              list.close();
+              if (!list)
+                throw std::runtime_error("cannot write " + std::string(manifest_name));
+            }
+            written.insert(manifest_name);
 
-        // Only names that an earlier run of this program listed are removed,
-        // never a file the user put there.
-        std::ifstream earlier(results / manifest_name);
-        for (std::string name; std::getline(earlier, name);)
-          if (!name.empty() && name != "." && name != ".." &&
-              name.find('/') == std::string::npos && name != staging.filename() &&
-              written.count(name) == 0)
-            std::filesystem::remove_all(results / name);
-        earlier.close();
+            // Only names that an earlier run of this program listed are removed,
+            // never a file the user put there.
+            std::ifstream earlier(results / manifest_name);
+            for (std::string name; std::getline(earlier, name);)
+              if (!name.empty() && name != "." && name != ".." &&
+                  name.find('/') == std::string::npos && name != staging.filename() &&
+                  written.count(name) == 0)
+                std::filesystem::remove_all(results / name);
+            earlier.close();
 
-        for (const auto &name : written)
-          {
-            const auto source = staging / name;
-            const auto target = results / name;
-            if (std::filesystem::is_directory(target) && std::filesystem::is_directory(source))
-              std::filesystem::remove_all(target);
-            std::filesystem::rename(source, target);
-          }
-        std::filesystem::remove(staging);
-      }, "cannot move the results from '" + staging.string() + "' into it");
+            for (const auto &name : written)
+              {
+                const auto source = staging / name;
+                const auto target = results / name;
+                if (std::filesystem::is_directory(target) &&
+                    std::filesystem::is_directory(source))
+                  std::filesystem::remove_all(target);
+                std::filesystem::rename(source, target);
+              }
+            std::filesystem::remove(staging);
+          },
+          "cannot move the results from '" + staging.string() + "' into it");
       committed = true;
     }
 
@@ -145,9 +150,8 @@ namespace
     CaseParameters::declare_parameters(prm);
     read_parameter_file(prm, file, overrides);
 
-    CaseParameters parameters;
-    const std::string directory =
-      std::filesystem::absolute(file).parent_path().string();
+    CaseParameters    parameters;
+    const std::string directory = std::filesystem::absolute(file).parent_path().string();
     parameters.parse_parameters(prm, directory);
     parameters.check();
 
@@ -194,22 +198,28 @@ main(int argc, char **argv)
                "Run serially or as 'mpirun -np N fokker-planck case.prm'.",
                "fokker-planck"};
   app.set_help_flag();
-  bool help = false, print_parameters = false, sgd = false, monte_carlo = false;
-  std::string              file;
+  bool        help = false, print_parameters = false, sgd = false, monte_carlo = false;
+  std::string file;
   std::vector<std::string> overrides;
-  app.add_flag("-h,--help", help,
+  app.add_flag("-h,--help",
+               help,
                "Print this help and every parameter with its meaning and allowed values");
-  app.add_flag("--print-parameters", print_parameters,
+  app.add_flag("--print-parameters",
+               print_parameters,
                "Print a complete parameter file with all defaults and exit");
-  app.add_flag("--sgd", sgd,
+  app.add_flag("--sgd",
+               sgd,
                "Run minibatch SGD on the network of the SGD model and compare "
                "its histograms with the Fokker-Planck solution of the same "
                "file (subsection 'SGD simulation')");
-  app.add_flag("--monte-carlo", monte_carlo,
+  app.add_flag("--monte-carlo",
+               monte_carlo,
                "Also simulate the SDE by Monte Carlo and compare it with the "
                "finite-element solution (sets 'Monte Carlo/Enabled = true')");
-  app.add_option("parameter_file", file, "The case to run (deal.II ParameterHandler format)");
-  app.add_option("-s,--set", overrides,
+  app.add_option(
+      "parameter_file", file, "The case to run (deal.II ParameterHandler format)");
+  app.add_option("-s,--set",
+                 overrides,
                  "Override an entry, e.g. -s 'Geometry/Global refinements=3' "
                  "(repeatable; applied after the file is read)");
 
@@ -220,7 +230,8 @@ main(int argc, char **argv)
   catch (const CLI::ParseError &e)
     {
       if (root)
-        std::cerr << "fokker-planck: " << e.what() << "\n" << "Try 'fokker-planck --help'.\n";
+        std::cerr << "fokker-planck: " << e.what() << "\n"
+                  << "Try 'fokker-planck --help'.\n";
       return 2;
     }
 
@@ -262,17 +273,19 @@ main(int argc, char **argv)
       // A linear solve that no caller turned into a message of its own
       // (deal.II's text is a paragraph of general advice).
       if (root)
-        std::cerr << "fokker-planck: error in " << file
-                  << ": entry 'Linear solver/Type': a linear solve did not converge: "
-                  << "the iterative solver stopped after " << failure.last_step
-                  << " iterations at residual " << failure.last_residual
-                  << "; use 'direct' (sparse LU) or raise 'Linear solver/Maximum iterations'\n";
+        std::cerr
+            << "fokker-planck: error in " << file
+            << ": entry 'Linear solver/Type': a linear solve did not converge: "
+            << "the iterative solver stopped after " << failure.last_step
+            << " iterations at residual " << failure.last_residual
+            << "; use 'direct' (sparse LU) or raise 'Linear solver/Maximum iterations'\n";
     }
   catch (const std::exception &e)
     {
       // InputError, deal.II's parameter errors and anything else: one line.
       if (root)
-        std::cerr << "fokker-planck: error in " << file << ": " << one_line_message(e) << "\n";
+        std::cerr << "fokker-planck: error in " << file << ": " << one_line_message(e)
+                  << "\n";
     }
   return 1;
 }

@@ -21,7 +21,8 @@
 namespace FokkerPlanck::Testing
 {
   /** A case built from @p text with its Monte Carlo ensemble. */
-  template <int dim> struct MonteCarloCase : TestCase<dim>
+  template <int dim>
+  struct MonteCarloCase : TestCase<dim>
   {
     explicit MonteCarloCase(const std::string &text)
         : TestCase<dim>(text)

@@ -19,8 +19,8 @@
 #include <cmath>
 #include <functional>
 #include <iostream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 namespace FokkerPlanck::Testing
@@ -37,10 +37,9 @@ namespace FokkerPlanck::Testing
       parameters.check();
       triangulation = make_triangulation<dim>(MPI_COMM_WORLD);
       build_mesh(parameters.geometry, *triangulation);
-      model = create_model<dim>(prm, 1.);
-      discretization = std::make_unique<Discretization<dim>>(*triangulation,
-                                                             parameters.geometry,
-                                                             parameters.discretization);
+      model          = create_model<dim>(prm, 1.);
+      discretization = std::make_unique<Discretization<dim>>(
+          *triangulation, parameters.geometry, parameters.discretization);
       discretization->setup();
       discretization->assemble(*model);
     }
@@ -49,7 +48,8 @@ namespace FokkerPlanck::Testing
     StationaryInfo
     solve_stationary(LA::MPI::Vector &pi) const
     {
-      return FokkerPlanck::solve_stationary(*discretization, parameters.linear_solver, pi);
+      return FokkerPlanck::solve_stationary(
+          *discretization, parameters.linear_solver, pi);
     }
 
     /**
@@ -70,22 +70,22 @@ namespace FokkerPlanck::Testing
      * ranks, for a density @p p with constraints distributed.
      */
     double
-    integrate(const LA::MPI::Vector &p,
-              const std::function<double(const dealii::Point<dim> &,
-                                         double,
-                                         const dealii::Tensor<1, dim> &)> &f,
+    integrate(const LA::MPI::Vector                                                    &p,
+              const std::function<double(
+                  const dealii::Point<dim> &, double, const dealii::Tensor<1, dim> &)> &f,
               const unsigned int extra_points = 2) const
     {
       LA::MPI::Vector ghosted;
       discretization->initialize_ghosted_vector(ghosted);
       ghosted = p;
-      const dealii::QGauss<dim> quadrature(discretization->get_fe().degree + extra_points);
-      dealii::FEValues<dim>     fe_values(discretization->get_mapping(),
+      const dealii::QGauss<dim>           quadrature(discretization->get_fe().degree +
+                                           extra_points);
+      dealii::FEValues<dim>               fe_values(discretization->get_mapping(),
                                       discretization->get_fe(),
                                       quadrature,
                                       dealii::update_values | dealii::update_gradients |
-                                        dealii::update_quadrature_points |
-                                        dealii::update_JxW_values);
+                                          dealii::update_quadrature_points |
+                                          dealii::update_JxW_values);
       std::vector<double>                 values(quadrature.size());
       std::vector<dealii::Tensor<1, dim>> gradients(quadrature.size());
       double                              local = 0;
@@ -104,7 +104,8 @@ namespace FokkerPlanck::Testing
 
     /** ||p_h − p_exact||_{L2}. */
     double
-    l2_error(const LA::MPI::Vector &p, const std::function<double(const dealii::Point<dim> &)> &exact) const
+    l2_error(const LA::MPI::Vector                                   &p,
+             const std::function<double(const dealii::Point<dim> &)> &exact) const
     {
       return std::sqrt(integrate(p, [&](const auto &x, const double v, const auto &) {
         const double d = v - exact(x);
@@ -114,7 +115,9 @@ namespace FokkerPlanck::Testing
 
     /** The discrete current J_h = a p_h − T D ∇p_h at a quadrature point. */
     dealii::Tensor<1, dim>
-    current(const dealii::Point<dim> &x, const double p, const dealii::Tensor<1, dim> &grad) const
+    current(const dealii::Point<dim>     &x,
+            const double                  p,
+            const dealii::Tensor<1, dim> &grad) const
     {
       return model->fokker_planck_drift(x) * p -
              model->temperature() * (model->diffusion(x) * grad);
@@ -161,7 +164,8 @@ namespace FokkerPlanck::Testing
   inline std::string
   design_ornstein_uhlenbeck_2d(const unsigned int degree, const unsigned int refinements)
   {
-    return ornstein_uhlenbeck_2d("1, 0.8, -0.3, 2", "1, 0.3, 0.3, 0.5", degree, refinements);
+    return ornstein_uhlenbeck_2d(
+        "1, 0.8, -0.3, 2", "1, 0.3, 0.3, 0.5", degree, refinements);
   }
 
   /** std::cout on rank 0, a sink elsewhere: for measured numbers in test logs. */
@@ -169,7 +173,8 @@ namespace FokkerPlanck::Testing
   root_log()
   {
     static std::ostringstream sink;
-    return dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0 ? std::cout : sink;
+    return dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0 ? std::cout
+                                                                         : sink;
   }
 
   /**

@@ -23,8 +23,8 @@ namespace FokkerPlanck
     class PointFields : public DataPostprocessor<dim>
     {
     public:
-      using Evaluate =
-        std::function<void(const Point<dim> &, double, const Tensor<1, dim> &, double *)>;
+      using Evaluate = std::function<void(
+          const Point<dim> &, double, const Tensor<1, dim> &, double *)>;
 
       void
       add(const std::string &name, const unsigned int n_components, const Evaluate &f)
@@ -72,9 +72,9 @@ namespace FokkerPlanck
         for (const auto &field : fields)
           kinds.insert(kinds.end(),
                        field.n_components,
-                       field.n_components == 1 ?
-                         DataComponentInterpretation::component_is_scalar :
-                         DataComponentInterpretation::component_is_part_of_vector);
+                       field.n_components == 1
+                           ? DataComponentInterpretation::component_is_scalar
+                           : DataComponentInterpretation::component_is_part_of_vector);
         return kinds;
       }
 
@@ -112,15 +112,16 @@ namespace FokkerPlanck
                           parallel::TriangulationBase<dim> &triangulation,
                           const Discretization<dim>        &discretization,
                           const Model<dim>                 &model)
-    : parameters(parameters)
-    , output(output)
-    , geometry(geometry)
-    , discretization_parameters(discretization_parameters)
-    , solver(solver)
-    , triangulation(triangulation)
-    , discretization(discretization)
-    , model(model)
-  {}
+      : parameters(parameters)
+      , output(output)
+      , geometry(geometry)
+      , discretization_parameters(discretization_parameters)
+      , solver(solver)
+      , triangulation(triangulation)
+      , discretization(discretization)
+      , model(model)
+  {
+  }
 
   template <int dim>
   Analysis<dim>::~Analysis() = default;
@@ -130,13 +131,14 @@ namespace FokkerPlanck
   Analysis<dim>::currents(const LA::MPI::Vector &p)
   {
     discretization.initialize_ghosted_vector(density);
-    density          = p;
-    results.currents = current_scalars(discretization, model, p, parameters.density_floor);
+    density = p;
+    results.currents =
+        current_scalars(discretization, model, p, parameters.density_floor);
 
     LA::MPI::Vector owned;
     FokkerPlanck::current_divergence(discretization, p, owned);
     discretization.initialize_ghosted_vector(divergence);
-    divergence = owned;
+    divergence    = owned;
     const auto l2 = [&](const LA::MPI::Vector &v) {
       LA::MPI::Vector Mv(owned);
       discretization.get_mass_matrix().vmult(Mv, v);
@@ -169,15 +171,15 @@ namespace FokkerPlanck
     // S on Q1 with the exponentially fitted operator, then interpolated to
     // the elements of the run (exact for Q1 ⊂ Q_k).
     DiscretizationParameters q1_parameters = discretization_parameters;
-    q1_parameters.degree                    = 1;
-    q1_parameters.upwind                    = false;
+    q1_parameters.degree                   = 1;
+    q1_parameters.upwind                   = false;
     Discretization<dim> q1(triangulation, geometry, q1_parameters);
     q1.setup();
     LA::MPI::Vector owned, ghosted;
     try
       {
         results.potential =
-          compute_effective_potential(q1, model, solver, parameters, owned);
+            compute_effective_potential(q1, model, solver, parameters, owned);
         q1.initialize_ghosted_vector(ghosted);
         ghosted = owned;
         discretization.initialize_vector(owned);
@@ -196,7 +198,7 @@ namespace FokkerPlanck
         info.fallback_reason = one_line_message(error);
         const double T       = model.temperature();
         const double floor =
-          std::max(parameters.density_floor, 1e-300) * LA::max_entry(pi);
+            std::max(parameters.density_floor, 1e-300) * LA::max_entry(pi);
         discretization.initialize_vector(owned);
         for (const auto i : owned.locally_owned_elements())
           owned[i] = -T * std::log(std::max(static_cast<double>(pi[i]), floor));
@@ -207,7 +209,7 @@ namespace FokkerPlanck
       }
     if (parameters.hamilton_jacobi)
       results.hamilton_jacobi =
-        refine_effective_potential(discretization, model, solver, owned);
+          refine_effective_potential(discretization, model, solver, owned);
     discretization.initialize_ghosted_vector(S);
     S = owned;
     if (model.has_loss())
@@ -226,17 +228,22 @@ namespace FokkerPlanck
       {
         auto fields = std::make_unique<PointFields<dim>>();
         if (output.wants("effective_potential"))
-          fields->add("effective_potential", 1, [](const auto &, double s, const auto &, double *out) {
-            out[0] = s;
-          });
+          fields->add(
+              "effective_potential",
+              1,
+              [](const auto &, double s, const auto &, double *out) { out[0] = s; });
         if (output.wants("probability_velocity"))
-          fields->add("probability_velocity", dim, [&m](const auto &x, double, const auto &grad, double *out) {
-            copy<dim>(m.fokker_planck_drift(x) + m.diffusion(x) * grad, out);
-          });
+          fields->add("probability_velocity",
+                      dim,
+                      [&m](const auto &x, double, const auto &grad, double *out) {
+                        copy<dim>(m.fokker_planck_drift(x) + m.diffusion(x) * grad, out);
+                      });
         if (output.wants("reversible_velocity"))
-          fields->add("reversible_velocity", dim, [&m](const auto &x, double, const auto &grad, double *out) {
-            copy<dim>(-(m.diffusion(x) * grad), out);
-          });
+          fields->add("reversible_velocity",
+                      dim,
+                      [&m](const auto &x, double, const auto &grad, double *out) {
+                        copy<dim>(-(m.diffusion(x) * grad), out);
+                      });
         if (!fields->empty())
           data_out.add_data_vector(S, *fields);
         processors.push_back(std::move(fields));
@@ -245,17 +252,22 @@ namespace FokkerPlanck
       {
         auto fields = std::make_unique<PointFields<dim>>();
         if (output.wants("helmholtz_potential"))
-          fields->add("helmholtz_potential", 1, [](const auto &, double s, const auto &, double *out) {
-            out[0] = s;
-          });
+          fields->add(
+              "helmholtz_potential",
+              1,
+              [](const auto &, double s, const auto &, double *out) { out[0] = s; });
         if (output.wants("gradient_drift"))
-          fields->add("gradient_drift", dim, [&m](const auto &x, double, const auto &grad, double *out) {
-            copy<dim>(-(m.diffusion(x) * grad), out);
-          });
+          fields->add("gradient_drift",
+                      dim,
+                      [&m](const auto &x, double, const auto &grad, double *out) {
+                        copy<dim>(-(m.diffusion(x) * grad), out);
+                      });
         if (output.wants("solenoidal_drift"))
-          fields->add("solenoidal_drift", dim, [&m](const auto &x, double, const auto &grad, double *out) {
-            copy<dim>(m.fokker_planck_drift(x) + m.diffusion(x) * grad, out);
-          });
+          fields->add("solenoidal_drift",
+                      dim,
+                      [&m](const auto &x, double, const auto &grad, double *out) {
+                        copy<dim>(m.fokker_planck_drift(x) + m.diffusion(x) * grad, out);
+                      });
         if (!fields->empty())
           data_out.add_data_vector(S_H, *fields);
         processors.push_back(std::move(fields));
@@ -326,18 +338,19 @@ namespace FokkerPlanck
           {
             const auto &h = *results.hamilton_jacobi;
             json["effective_potential"]["method"] =
-              h.converged ? "hamilton-jacobi galerkin" :
-                            (p.fallback_reason.empty() ? "exponentially fitted Q1" :
-                                                         "-T log pi (fallback)");
+                h.converged ? "hamilton-jacobi galerkin"
+                            : (p.fallback_reason.empty() ? "exponentially fitted Q1"
+                                                         : "-T log pi (fallback)");
             json["effective_potential"]["hamilton_jacobi"] = {
-              {"converged", h.converged},
-              {"newton_steps", h.newton_steps},
-              {"start_temperature", h.start_temperature},
-              {"continuation_stages", h.stages},
-              {"relative_residual", h.relative_residual},
-              {"change_from_fitted", h.largest_change}};
+                {"converged", h.converged},
+                {"newton_steps", h.newton_steps},
+                {"start_temperature", h.start_temperature},
+                {"continuation_stages", h.stages},
+                {"relative_residual", h.relative_residual},
+                {"change_from_fitted", h.largest_change}};
             if (!h.reason.empty())
-              json["effective_potential"]["hamilton_jacobi"]["not_used_because"] = h.reason;
+              json["effective_potential"]["hamilton_jacobi"]["not_used_because"] =
+                  h.reason;
           }
       }
   }

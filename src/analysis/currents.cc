@@ -63,12 +63,12 @@ namespace FokkerPlanck
     const double floor = floor_ratio * LA::max_entry(p);
     const auto   pairs = coordinate_pairs(dim);
 
-    const QGauss<dim> quadrature(discretization.get_fe().degree + 2);
-    FEValues<dim>     fe_values(discretization.get_mapping(),
+    const QGauss<dim>           quadrature(discretization.get_fe().degree + 2);
+    FEValues<dim>               fe_values(discretization.get_mapping(),
                             discretization.get_fe(),
                             quadrature,
                             update_values | update_gradients | update_quadrature_points |
-                              update_JxW_values);
+                                update_JxW_values);
     std::vector<double>         values(quadrature.size());
     std::vector<Tensor<1, dim>> gradients(quadrature.size());
     CurrentScalars              result;
@@ -85,18 +85,20 @@ namespace FokkerPlanck
               const double      JxW = fe_values.JxW(q);
               const auto        J   = current(model, x, values[q], gradients[q]);
               result.entropy_production +=
-                entropy_production_density(model, x, values[q], gradients[q], floor) * JxW;
+                  entropy_production_density(model, x, values[q], gradients[q], floor) *
+                  JxW;
               result.current_l2 += J * J * JxW;
               for (unsigned int k = 0; k < pairs.size(); ++k)
                 {
                   const auto [i, j] = pairs[k];
                   result.area_rates[k] +=
-                    0.5 * ((x[i] - mean[i]) * J[j] - (x[j] - mean[j]) * J[i]) * JxW;
+                      0.5 * ((x[i] - mean[i]) * J[j] - (x[j] - mean[j]) * J[i]) * JxW;
                 }
             }
         }
     const MPI_Comm communicator = discretization.communicator();
-    result.entropy_production   = Utilities::MPI::sum(result.entropy_production, communicator);
+    result.entropy_production =
+        Utilities::MPI::sum(result.entropy_production, communicator);
     result.current_l2 = std::sqrt(Utilities::MPI::sum(result.current_l2, communicator));
     for (auto &a : result.area_rates)
       a = Utilities::MPI::sum(a, communicator);
@@ -120,8 +122,8 @@ namespace FokkerPlanck
     // M is well conditioned (κ = O(1) after Jacobi scaling): a reduction by
     // 1e-10 takes a few dozen iterations. Near rounding level (a density
     // that spans many orders of magnitude) the last iterate is kept.
-    ReductionControl          control(1000, 0., 1e-10);
-    SolverCG<LA::MPI::Vector> cg(control);
+    ReductionControl            control(1000, 0., 1e-10);
+    SolverCG<LA::MPI::Vector>   cg(control);
     LA::MPI::PreconditionJacobi jacobi;
     jacobi.initialize(discretization.get_mass_matrix());
     try
@@ -156,40 +158,41 @@ namespace FokkerPlanck
         std::vector<double>       values;
         std::vector<Tensor<1, 2>> gradients;
         solve_weighted_poisson<2>(
-          discretization,
-          geometry,
-          solver,
-          [](const Point<2> &) { return unit_symmetric_tensor<2>(); },
-          [&](const FEValues<2> &fe_values, std::vector<Tensor<1, 2>> &f) {
-            values.resize(f.size());
-            gradients.resize(f.size());
-            fe_values.get_function_values(ghosted, values);
-            fe_values.get_function_gradients(ghosted, gradients);
-            for (unsigned int q = 0; q < f.size(); ++q)
-              {
-                const auto J = current(model, fe_values.quadrature_point(q), values[q], gradients[q]);
-                f[q] = Tensor<1, 2>({-J[1], J[0]});
-              }
-          },
-          true,
-          psi);
+            discretization,
+            geometry,
+            solver,
+            [](const Point<2> &) { return unit_symmetric_tensor<2>(); },
+            [&](const FEValues<2> &fe_values, std::vector<Tensor<1, 2>> &f) {
+              values.resize(f.size());
+              gradients.resize(f.size());
+              fe_values.get_function_values(ghosted, values);
+              fe_values.get_function_gradients(ghosted, gradients);
+              for (unsigned int q = 0; q < f.size(); ++q)
+                {
+                  const auto J = current(
+                      model, fe_values.quadrature_point(q), values[q], gradients[q]);
+                  f[q] = Tensor<1, 2>({-J[1], J[0]});
+                }
+            },
+            true,
+            psi);
       }
   }
 
-#define FP_INSTANTIATE(dim)                                                          \
-  template Tensor<1, dim> current<dim>(const Model<dim> &, const Point<dim> &, double, \
-                                       const Tensor<1, dim> &);                        \
-  template double entropy_production_density<dim>(                                 \
-    const Model<dim> &, const Point<dim> &, double, const Tensor<1, dim> &, double);   \
-  template CurrentScalars current_scalars<dim>(const Discretization<dim> &,         \
-                                               const Model<dim> &,                  \
-                                               const LA::MPI::Vector &, double);    \
-  template void current_divergence<dim>(const Discretization<dim> &,                \
-                                        const LA::MPI::Vector &, LA::MPI::Vector &); \
-  template void stream_function<dim>(const Discretization<dim> &,                   \
-                                     const GeometryParameters &,                    \
-                                     const LinearSolverParameters &,                \
-                                     const Model<dim> &, const LA::MPI::Vector &,   \
+#define FP_INSTANTIATE(dim)                                                              \
+  template Tensor<1, dim> current<dim>(                                                  \
+      const Model<dim> &, const Point<dim> &, double, const Tensor<1, dim> &);           \
+  template double entropy_production_density<dim>(                                       \
+      const Model<dim> &, const Point<dim> &, double, const Tensor<1, dim> &, double);   \
+  template CurrentScalars current_scalars<dim>(                                          \
+      const Discretization<dim> &, const Model<dim> &, const LA::MPI::Vector &, double); \
+  template void current_divergence<dim>(                                                 \
+      const Discretization<dim> &, const LA::MPI::Vector &, LA::MPI::Vector &);          \
+  template void stream_function<dim>(const Discretization<dim> &,                        \
+                                     const GeometryParameters &,                         \
+                                     const LinearSolverParameters &,                     \
+                                     const Model<dim> &,                                 \
+                                     const LA::MPI::Vector &,                            \
                                      LA::MPI::Vector &);
   FP_INSTANTIATE(1)
   FP_INSTANTIATE(2)

@@ -3,8 +3,8 @@
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/full_matrix.h>
-#include <deal.II/lac/vector.h>
 #include <deal.II/lac/solver_control.h>
+#include <deal.II/lac/vector.h>
 
 #include <fokker_planck/analysis/effective_potential.h>
 #include <fokker_planck/analysis/temperature_model.h>
@@ -35,19 +35,21 @@ namespace FokkerPlanck
 
   template <int dim>
   double
-  assemble_exponentially_fitted(Discretization<dim> &discretization, const Model<dim> &model)
+  assemble_exponentially_fitted(Discretization<dim> &discretization,
+                                const Model<dim>    &model)
   {
     Assert(discretization.get_fe().degree == 1, ExcMessage("needs Q1"));
-    auto &A = discretization.operator_matrix;
-    A       = 0;
-    const double       T = model.temperature();
-    const QGauss<dim>  quadrature(2);
-    FEValues<dim>      fe_values(discretization.get_mapping(),
+    auto &A                                = discretization.operator_matrix;
+    A                                      = 0;
+    const double                         T = model.temperature();
+    const QGauss<dim>                    quadrature(2);
+    FEValues<dim>                        fe_values(discretization.get_mapping(),
                             discretization.get_fe(),
                             quadrature,
-                            update_gradients | update_quadrature_points | update_JxW_values);
-    const unsigned int n = discretization.get_fe().n_dofs_per_cell();
-    FullMatrix<double> K(n, n), cell_A(n, n);
+                            update_gradients | update_quadrature_points |
+                                update_JxW_values);
+    const unsigned int                   n = discretization.get_fe().n_dofs_per_cell();
+    FullMatrix<double>                   K(n, n), cell_A(n, n);
     std::vector<types::global_dof_index> indices(n);
     double                               largest_delta = 0.;
     // ν/T = (T D)⁻¹ a integrated along the edge from x_i to x_j (Simpson).
@@ -69,8 +71,8 @@ namespace FokkerPlanck
                 const auto D = model.diffusion(fe_values.quadrature_point(q));
                 for (unsigned int i = 0; i < n; ++i)
                   for (unsigned int j = 0; j < n; ++j)
-                    K(i, j) += (D * fe_values.shape_grad(j, q)) * fe_values.shape_grad(i, q) *
-                               fe_values.JxW(q);
+                    K(i, j) += (D * fe_values.shape_grad(j, q)) *
+                               fe_values.shape_grad(i, q) * fe_values.JxW(q);
               }
             cell_A = 0;
             for (unsigned int i = 0; i < n; ++i)
@@ -78,16 +80,18 @@ namespace FokkerPlanck
                 if (K(i, j) < 0.)
                   {
                     // Edge flux i → j: w T (B(−δ) π_i − B(δ) π_j).
-                    const double w     = -K(i, j) * T;
-                    const double delta = drift_potential(cell->vertex(i), cell->vertex(j));
-                    largest_delta      = std::max(largest_delta, std::abs(delta));
+                    const double w = -K(i, j) * T;
+                    const double delta =
+                        drift_potential(cell->vertex(i), cell->vertex(j));
+                    largest_delta = std::max(largest_delta, std::abs(delta));
                     cell_A(i, i) += w * bernoulli(-delta);
                     cell_A(i, j) -= w * bernoulli(delta);
                     cell_A(j, j) += w * bernoulli(delta);
                     cell_A(j, i) -= w * bernoulli(-delta);
                   }
             cell->get_dof_indices(indices);
-            discretization.get_constraints().distribute_local_to_global(cell_A, indices, A);
+            discretization.get_constraints().distribute_local_to_global(
+                cell_A, indices, A);
           }
     });
     A.compress(VectorOperation::add);
@@ -106,13 +110,13 @@ namespace FokkerPlanck
      */
     template <int dim>
     bool
-    backtrack(const Discretization<dim>                           &discretization,
-              const LA::MPI::Vector                               &step,
+    backtrack(const Discretization<dim>                            &discretization,
+              const LA::MPI::Vector                                &step,
               const std::function<double(const LA::MPI::Vector &)> &norm_of,
-              const double                                         smallest,
-              const double                                         floor,
-              LA::MPI::Vector                                     &iterate,
-              double                                              &norm)
+              const double                                          smallest,
+              const double                                          floor,
+              LA::MPI::Vector                                      &iterate,
+              double                                               &norm)
     {
       LA::MPI::Vector trial;
       for (double lambda = 1.; lambda > smallest; lambda /= 2.)
@@ -149,9 +153,10 @@ namespace FokkerPlanck
     {
     public:
       LogDensityEquations(const Discretization<dim> &discretization, const double T)
-        : discretization(discretization)
-        , T(T)
-      {}
+          : discretization(discretization)
+          , T(T)
+      {
+      }
 
       /**
        * Scaled residual of @p S (ghosted) into @p residual (owned), and if
@@ -160,10 +165,10 @@ namespace FokkerPlanck
        * largest |residual_i|.
        */
       double
-      evaluate(const LA::MPI::Vector       &S,
+      evaluate(const LA::MPI::Vector        &S,
                const types::global_dof_index pinned,
-               LA::MPI::Vector             &residual,
-               LA::MPI::SparseMatrix       *jacobian) const
+               LA::MPI::Vector              &residual,
+               LA::MPI::SparseMatrix        *jacobian) const
       {
         const auto &A           = discretization.operator_matrix;
         const auto &constraints = discretization.get_constraints();
@@ -288,16 +293,16 @@ namespace FokkerPlanck
 
           // Backtracking: halve the step until the residual decreases.
           const bool accepted = backtrack<dim>(
-            discretization,
-            step,
-            [&](const LA::MPI::Vector &trial) {
-              ghosted = trial;
-              return equations.evaluate(ghosted, pinned, residual, nullptr);
-            },
-            1e-4,
-            0.,
-            S,
-            norm);
+              discretization,
+              step,
+              [&](const LA::MPI::Vector &trial) {
+                ghosted = trial;
+                return equations.evaluate(ghosted, pinned, residual, nullptr);
+              },
+              1e-4,
+              0.,
+              S,
+              norm);
           // No decrease: converged to rounding if the residual is already
           // small (each node's net flow below 1e-5 of its through-flow when
           // the tolerance is 1e-10), failed otherwise.
@@ -373,13 +378,13 @@ namespace FokkerPlanck
           break;
         if (attempt == 30)
           throw std::runtime_error(
-            "the effective potential could not be started: no temperature up to " +
-            std::to_string(T0) + " resolves the stationary density");
+              "the effective potential could not be started: no temperature up to " +
+              std::to_string(T0) + " resolves the stationary density");
         // π spans exp(−ΔS/T0) = lo/hi; aim at exp(−ΔS/T1) = resolved ratio.
         T0 = lo > 0. ? std::max(2. * T0,
                                 1.2 * T0 * std::log(lo / hi) /
-                                  std::log(parameters.resolved_ratio)) :
-                       8. * T0;
+                                    std::log(parameters.resolved_ratio))
+                     : 8. * T0;
       }
     info.start_temperature = T0;
 
@@ -392,7 +397,7 @@ namespace FokkerPlanck
     // Continuation T0 > T1 > ... > T, Newton at each temperature; a stage
     // whose Newton iteration fails is retried with a smaller step in T.
     double current = T0, factor = parameters.continuation_factor;
-    bool   first   = true;
+    bool   first = true;
     while (first || current > T)
       {
         const double next = first ? T0 : std::max(T, current * factor);
@@ -436,21 +441,21 @@ namespace FokkerPlanck
      */
     template <int dim>
     double
-    hamilton_jacobi_residual(const Discretization<dim> &discretization,
-                             const Model<dim>          &model,
-                             const LA::MPI::Vector     &S,
+    hamilton_jacobi_residual(const Discretization<dim>    &discretization,
+                             const Model<dim>             &model,
+                             const LA::MPI::Vector        &S,
                              const types::global_dof_index pinned,
-                             LA::MPI::Vector           &residual,
-                             LA::MPI::SparseMatrix     *jacobian)
+                             LA::MPI::Vector              &residual,
+                             LA::MPI::SparseMatrix        *jacobian)
     {
-      const double       T = model.temperature();
-      const auto        &fe = discretization.get_fe();
-      const QGauss<dim>  quadrature(fe.degree + 2);
-      FEValues<dim>      fe_values(discretization.get_mapping(),
+      const double                         T  = model.temperature();
+      const auto                          &fe = discretization.get_fe();
+      const QGauss<dim>                    quadrature(fe.degree + 2);
+      FEValues<dim>                        fe_values(discretization.get_mapping(),
                               fe,
                               quadrature,
-                              update_values | update_gradients | update_quadrature_points |
-                                update_JxW_values);
+                              update_values | update_gradients |
+                                  update_quadrature_points | update_JxW_values);
       const unsigned int                   n = fe.n_dofs_per_cell();
       Vector<double>                       cell_r(n);
       FullMatrix<double>                   cell_j(n, n);
@@ -486,18 +491,17 @@ namespace FokkerPlanck
                           {
                             const auto &grad_j = fe_values.shape_grad(j, q);
                             cell_j(i, j) +=
-                              (T * ((D * grad_j) * grad_i) + (w * grad_j) * phi_i) * dx;
+                                (T * ((D * grad_j) * grad_i) + (w * grad_j) * phi_i) * dx;
                           }
                     }
                 }
               cell->get_dof_indices(indices);
               if (jacobian)
                 discretization.get_constraints().distribute_local_to_global(
-                  cell_j, cell_r, indices, *jacobian, residual);
+                    cell_j, cell_r, indices, *jacobian, residual);
               else
-                discretization.get_constraints().distribute_local_to_global(cell_r,
-                                                                            indices,
-                                                                            residual);
+                discretization.get_constraints().distribute_local_to_global(
+                    cell_r, indices, residual);
             }
       });
       residual.compress(VectorOperation::add);
@@ -537,10 +541,10 @@ namespace FokkerPlanck
       LA::MPI::SparseMatrix jacobian;
       LA::copy_matrix(jacobian, discretization.operator_matrix);
       ghosted           = iterate;
-      const double init = hamilton_jacobi_residual(discretization, model, ghosted, pinned,
-                                                   residual, &jacobian);
-      double       norm  = init;
-      const double scale = 1. + LA::max_entry(iterate) - LA::min_entry(iterate);
+      const double init = hamilton_jacobi_residual(
+          discretization, model, ghosted, pinned, residual, &jacobian);
+      double       norm      = init;
+      const double scale     = 1. + LA::max_entry(iterate) - LA::min_entry(iterate);
       info.relative_residual = 0.;
       if (!(init > 0.))
         return true;
@@ -554,17 +558,17 @@ namespace FokkerPlanck
           ++info.newton_steps;
           const double update   = step.linfty_norm();
           const bool   accepted = backtrack<dim>(
-            discretization,
-            step,
-            [&](const LA::MPI::Vector &trial) {
-              ghosted = trial;
-              return hamilton_jacobi_residual(
-                discretization, model, ghosted, pinned, residual, nullptr);
-            },
-            1e-3,
-            1e-13 * init,
-            iterate,
-            norm);
+              discretization,
+              step,
+              [&](const LA::MPI::Vector &trial) {
+                ghosted = trial;
+                return hamilton_jacobi_residual(
+                    discretization, model, ghosted, pinned, residual, nullptr);
+              },
+              1e-3,
+              1e-13 * init,
+              iterate,
+              norm);
           info.relative_residual = norm / init;
           // Converged: a full step that changes S by less than 1e-10 of its
           // range, or no further decrease from a residual at rounding level.
@@ -573,8 +577,8 @@ namespace FokkerPlanck
           if (!accepted)
             return norm < 1e-10 * init || update < 1e-10 * scale;
           ghosted = iterate;
-          norm    = hamilton_jacobi_residual(discretization, model, ghosted, pinned,
-                                             residual, &jacobian);
+          norm    = hamilton_jacobi_residual(
+              discretization, model, ghosted, pinned, residual, &jacobian);
         }
       return false;
     }
@@ -609,8 +613,8 @@ namespace FokkerPlanck
         for (unsigned int attempt = 0;; ++attempt)
           {
             shifted.set_temperature(current);
-            if (hamilton_jacobi_newton(discretization, shifted, newton_solver, pinned,
-                                       iterate, info))
+            if (hamilton_jacobi_newton(
+                    discretization, shifted, newton_solver, pinned, iterate, info))
               break;
             if (attempt == 5)
               throw std::runtime_error("Newton did not converge at any T from T to " +
@@ -623,11 +627,11 @@ namespace FokkerPlanck
         double factor          = 0.5;
         while (current > T)
           {
-            const double next = std::max(T, current * factor);
+            const double    next = std::max(T, current * factor);
             LA::MPI::Vector previous(iterate);
             shifted.set_temperature(next);
-            if (hamilton_jacobi_newton(discretization, shifted, newton_solver, pinned,
-                                       iterate, info))
+            if (hamilton_jacobi_newton(
+                    discretization, shifted, newton_solver, pinned, iterate, info))
               {
                 current = next;
                 factor  = 0.5;
@@ -663,15 +667,20 @@ namespace FokkerPlanck
     return info;
   }
 
-#define FP_INSTANTIATE(dim)                                                     \
-  template double assemble_exponentially_fitted<dim>(Discretization<dim> &,    \
-                                                   const Model<dim> &);        \
-  template EffectivePotentialInfo compute_effective_potential<dim>(            \
-    Discretization<dim> &, const Model<dim> &, const LinearSolverParameters &, \
-    const AnalysisParameters &, LA::MPI::Vector &);                            \
-  template HamiltonJacobiInfo refine_effective_potential<dim>(                 \
-    const Discretization<dim> &, const Model<dim> &,                           \
-    const LinearSolverParameters &, LA::MPI::Vector &);
+#define FP_INSTANTIATE(dim)                                                              \
+  template double assemble_exponentially_fitted<dim>(Discretization<dim> &,              \
+                                                     const Model<dim> &);                \
+  template EffectivePotentialInfo compute_effective_potential<dim>(                      \
+      Discretization<dim> &,                                                             \
+      const Model<dim> &,                                                                \
+      const LinearSolverParameters &,                                                    \
+      const AnalysisParameters &,                                                        \
+      LA::MPI::Vector &);                                                                \
+  template HamiltonJacobiInfo refine_effective_potential<dim>(                           \
+      const Discretization<dim> &,                                                       \
+      const Model<dim> &,                                                                \
+      const LinearSolverParameters &,                                                    \
+      LA::MPI::Vector &);
   FP_INSTANTIATE(1)
   FP_INSTANTIATE(2)
   FP_INSTANTIATE(3)

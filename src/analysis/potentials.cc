@@ -20,16 +20,16 @@ namespace FokkerPlanck
                       LA::MPI::Vector              &S_H)
   {
     solve_weighted_poisson<dim>(
-      discretization,
-      geometry,
-      solver,
-      [&](const Point<dim> &x) { return model.diffusion(x); },
-      [&](const FEValues<dim> &fe_values, std::vector<Tensor<1, dim>> &f) {
-        for (unsigned int q = 0; q < f.size(); ++q)
-          f[q] = -model.fokker_planck_drift(fe_values.quadrature_point(q));
-      },
-      false,
-      S_H);
+        discretization,
+        geometry,
+        solver,
+        [&](const Point<dim> &x) { return model.diffusion(x); },
+        [&](const FEValues<dim> &fe_values, std::vector<Tensor<1, dim>> &f) {
+          for (unsigned int q = 0; q < f.size(); ++q)
+            f[q] = -model.fokker_planck_drift(fe_values.quadrature_point(q));
+        },
+        false,
+        S_H);
   }
 
   template <int dim>
@@ -44,8 +44,8 @@ namespace FokkerPlanck
                             discretization.get_fe(),
                             quadrature,
                             update_values | update_quadrature_points | update_JxW_values);
-    const MPI_Comm communicator = discretization.communicator();
-    const auto    &dof_handler  = discretization.get_dof_handler();
+    const MPI_Comm    communicator = discretization.communicator();
+    const auto       &dof_handler  = discretization.get_dof_handler();
 
     // Values of S and L at every quadrature point, cell by cell.
     std::vector<double> s_values, l_values, weights, cell_values(quadrature.size());
@@ -69,8 +69,8 @@ namespace FokkerPlanck
         s_min = std::min(s_min, s_values[k]);
         l_min = std::min(l_min, l_values[k]);
       }
-    s_min = Utilities::MPI::min(s_min, communicator);
-    l_min = Utilities::MPI::min(l_min, communicator);
+    s_min      = Utilities::MPI::min(s_min, communicator);
+    l_min      = Utilities::MPI::min(l_min, communicator);
     double z_s = 0., z_l = 0.;
     for (std::size_t k = 0; k < s_values.size(); ++k)
       {
@@ -96,14 +96,14 @@ namespace FokkerPlanck
     return d;
   }
 
-#define FP_INSTANTIATE(dim)                                                          \
-  template void helmholtz_potential<dim>(const Discretization<dim> &,               \
-                                         const GeometryParameters &,                \
-                                         const LinearSolverParameters &,            \
-                                         const Model<dim> &, LA::MPI::Vector &);    \
-  template BoltzmannDistances boltzmann_distances<dim>(const Discretization<dim> &, \
-                                                       const Model<dim> &,          \
-                                                       const LA::MPI::Vector &);
+#define FP_INSTANTIATE(dim)                                                              \
+  template void               helmholtz_potential<dim>(const Discretization<dim> &,      \
+                                         const GeometryParameters &,       \
+                                         const LinearSolverParameters &,   \
+                                         const Model<dim> &,               \
+                                         LA::MPI::Vector &);               \
+  template BoltzmannDistances boltzmann_distances<dim>(                                  \
+      const Discretization<dim> &, const Model<dim> &, const LA::MPI::Vector &);
   FP_INSTANTIATE(1)
   FP_INSTANTIATE(2)
   FP_INSTANTIATE(3)

@@ -13,8 +13,8 @@
 #include <fokker_planck/parameters/parsing.h>
 
 #include <algorithm>
-#include <numeric>
 #include <cmath>
+#include <numeric>
 #include <sstream>
 
 namespace FokkerPlanck
@@ -106,7 +106,7 @@ namespace FokkerPlanck
             prm.leave_subsection();
             throw InputError(attractor_entry,
                              "must be 'auto' or comma-separated coordinates, not '" +
-                               text + "'");
+                                 text + "'");
           }
       }
     update_radius     = prm.get_double("Update radius");
@@ -154,7 +154,8 @@ namespace FokkerPlanck
           Point<dim> plus = x, minus = x;
           plus[k] += delta;
           minus[k] -= delta;
-          const Tensor<1, dim> column = (model.drift(plus) - model.drift(minus)) / (2. * delta);
+          const Tensor<1, dim> column =
+              (model.drift(plus) - model.drift(minus)) / (2. * delta);
           for (unsigned int i = 0; i < dim; ++i)
             J[i][k] = column[i];
         }
@@ -198,10 +199,12 @@ namespace FokkerPlanck
           // (JΛ + ΛJᵀ)_ij = Σ_k J_ik Λ_kj + Λ_ik J_jk
           for (unsigned int k = 0; k < dim; ++k)
             {
-              system(r, SymmetricTensor<2, dim>::component_to_unrolled_index(
-                          TableIndices<2>(std::min(k, j), std::max(k, j)))) += J[i][k];
-              system(r, SymmetricTensor<2, dim>::component_to_unrolled_index(
-                          TableIndices<2>(std::min(i, k), std::max(i, k)))) += J[j][k];
+              system(r,
+                     SymmetricTensor<2, dim>::component_to_unrolled_index(
+                         TableIndices<2>(std::min(k, j), std::max(k, j)))) += J[i][k];
+              system(r,
+                     SymmetricTensor<2, dim>::component_to_unrolled_index(
+                         TableIndices<2>(std::min(i, k), std::max(i, k)))) += J[j][k];
             }
         }
       system.gauss_jordan();
@@ -221,10 +224,11 @@ namespace FokkerPlanck
       try
         {
           const auto cell = GridTools::find_active_cell_around_point(
-            discretization.get_mapping(),
-            discretization.get_dof_handler().get_triangulation(),
-            p);
-          found = cell.first.state() == IteratorState::valid && cell.first->is_locally_owned();
+              discretization.get_mapping(),
+              discretization.get_dof_handler().get_triangulation(),
+              p);
+          found = cell.first.state() == IteratorState::valid &&
+                  cell.first->is_locally_owned();
         }
       catch (...)
         {
@@ -236,9 +240,9 @@ namespace FokkerPlanck
     /** The mesh vertices, numbered by a Q1 DoFHandler, gathered on every rank. */
     template <int dim>
     void
-    gather_vertices(const DoFHandler<dim>                     &q1,
-                    QuasiPotentialMarch::VertexGraph<dim>      &graph,
-                    const MPI_Comm                              communicator)
+    gather_vertices(const DoFHandler<dim>                 &q1,
+                    QuasiPotentialMarch::VertexGraph<dim> &graph,
+                    const MPI_Comm                         communicator)
     {
       // Per locally owned cell: 2^dim records (index, coordinates).
       std::vector<double> local;
@@ -252,8 +256,8 @@ namespace FokkerPlanck
             }
       const auto all = Utilities::MPI::all_gather(communicator, local);
 
-      const unsigned int                     per_cell = GeometryInfo<dim>::vertices_per_cell;
-      std::vector<Point<dim>>                positions(q1.n_dofs());
+      const unsigned int      per_cell = GeometryInfo<dim>::vertices_per_cell;
+      std::vector<Point<dim>> positions(q1.n_dofs());
       std::vector<std::vector<unsigned int>> cells;
       for (const auto &part : all)
         for (std::size_t c = 0; c < part.size(); c += per_cell * (dim + 1))
@@ -274,21 +278,21 @@ namespace FokkerPlanck
     /** D at the vertices with the relative floor; returns the number floored. */
     template <int dim>
     unsigned int
-    regularized_diffusion(const Model<dim>                             &model,
-                          const std::vector<Point<dim>>                &positions,
-                          const double                                  floor,
-                          std::vector<SymmetricTensor<2, dim>>         &D,
-                          double                                       &level)
+    regularized_diffusion(const Model<dim>                     &model,
+                          const std::vector<Point<dim>>        &positions,
+                          const double                          floor,
+                          std::vector<SymmetricTensor<2, dim>> &D,
+                          double                               &level)
     {
       D.resize(positions.size());
       std::vector<double> smallest(positions.size());
       double              largest = 0.;
       for (std::size_t i = 0; i < positions.size(); ++i)
         {
-          D[i]             = model.diffusion(positions[i]);
-          const auto ev    = eigenvalues(D[i]); // descending
-          smallest[i]      = ev[dim - 1];
-          largest          = std::max(largest, ev[0]);
+          D[i]          = model.diffusion(positions[i]);
+          const auto ev = eigenvalues(D[i]); // descending
+          smallest[i]   = ev[dim - 1];
+          largest       = std::max(largest, ev[0]);
           require(std::isfinite(ev[0]) && std::isfinite(ev[dim - 1]),
                   model.diffusion_entry(),
                   "D is not finite at " + to_string(positions[i]));
@@ -357,7 +361,9 @@ namespace FokkerPlanck
           std::vector<unsigned int> order(graph.size());
           std::iota(order.begin(), order.end(), 0U);
           const unsigned int n_tries = std::min<unsigned int>(20, graph.size());
-          std::partial_sort(order.begin(), order.begin() + n_tries, order.end(),
+          std::partial_sort(order.begin(),
+                            order.begin() + n_tries,
+                            order.end(),
                             [&](const unsigned int a, const unsigned int b) {
                               return drift[a].norm() < drift[b].norm() ||
                                      (drift[a].norm() == drift[b].norm() && a < b);
@@ -374,10 +380,11 @@ namespace FokkerPlanck
             }
           throw InputError(attractor_entry,
                            "'auto' found no stable zero of the drift u in the domain "
-                           "(Newton's method from the " + std::to_string(n_tries) +
-                             " vertices with the smallest |u|, starting at " +
-                             to_string(graph.position[order[0]]) +
-                             "); name the attractor");
+                           "(Newton's method from the " +
+                               std::to_string(n_tries) +
+                               " vertices with the smallest |u|, starting at " +
+                               to_string(graph.position[order[0]]) +
+                               "); name the attractor");
         }
       Point<dim> start;
       for (unsigned int d = 0; d < dim; ++d)
@@ -390,15 +397,16 @@ namespace FokkerPlanck
       require(converged && x.distance(start) <= h_max,
               attractor_entry,
               "the point " + to_string(start) + " is not an attractor: u there is " +
-                to_string(Point<dim>(model.drift(start))) +
-                " and Newton's method finds no zero of u within one mesh cell (" +
-                std::to_string(h_max) + ")");
+                  to_string(Point<dim>(model.drift(start))) +
+                  " and Newton's method finds no zero of u within one mesh cell (" +
+                  std::to_string(h_max) + ")");
       jacobian = drift_jacobian(model, x, delta);
       require(hurwitz(jacobian),
               attractor_entry,
-              "the zero " + to_string(x) + " of the drift is not stable: the "
-              "Jacobian of u there has an eigenvalue with non-negative real part "
-              "(a saddle or a repeller), so it is not an attractor");
+              "the zero " + to_string(x) +
+                  " of the drift is not stable: the "
+                  "Jacobian of u there has an eigenvalue with non-negative real part "
+                  "(a saddle or a repeller), so it is not an attractor");
       return x;
     }
   } // namespace
@@ -411,19 +419,19 @@ namespace FokkerPlanck
                           LA::MPI::Vector                &S_Q,
                           LA::MPI::Vector                *reached)
   {
-    const MPI_Comm communicator = discretization.communicator();
-    Timer          timer(communicator);
-    const auto    &triangulation = discretization.get_dof_handler().get_triangulation();
-    FE_Q<dim>      fe_q1(1);
+    const MPI_Comm  communicator = discretization.communicator();
+    Timer           timer(communicator);
+    const auto     &triangulation = discretization.get_dof_handler().get_triangulation();
+    FE_Q<dim>       fe_q1(1);
     DoFHandler<dim> q1(triangulation);
     q1.distribute_dofs(fe_q1);
 
     QuasiPotentialMarch::VertexGraph<dim> graph;
     gather_vertices(q1, graph, communicator);
 
-    QuasiPotentialInfo<dim>          info;
+    QuasiPotentialInfo<dim>           info;
     QuasiPotentialMarch::Problem<dim> problem;
-    info.n_vertices = graph.size();
+    info.n_vertices    = graph.size();
     double floor_level = 0.;
     // Every rank holds the whole graph and evaluates the same model, so every
     // rank reaches the same decision; run_collectively still turns an error on
@@ -440,11 +448,11 @@ namespace FokkerPlanck
     });
     const double   delta = 1e-5 * graph.lower.distance(graph.upper);
     Tensor<2, dim> jacobian;
-    info.attractor =
-      locate_attractor(discretization, model, parameters, graph, problem.drift, delta, jacobian);
+    info.attractor = locate_attractor(
+        discretization, model, parameters, graph, problem.drift, delta, jacobian);
 
-    problem.attractor         = info.attractor;
-    problem.drift_function    = [&model](const Point<dim> &x) { return model.drift(x); };
+    problem.attractor          = info.attractor;
+    problem.drift_function     = [&model](const Point<dim> &x) { return model.drift(x); };
     problem.diffusion_function = [&model, floor_level](const Point<dim> &x) {
       SymmetricTensor<2, dim> D        = model.diffusion(x);
       const double            smallest = eigenvalues(D)[dim - 1];
@@ -453,13 +461,15 @@ namespace FokkerPlanck
       return D;
     };
     // D at x* with the same floor as at the vertices.
-    info.hessian    = attractor_hessian(jacobian, problem.diffusion_function(info.attractor));
-    problem.hessian = info.hessian;
+    info.hessian =
+        attractor_hessian(jacobian, problem.diffusion_function(info.attractor));
+    problem.hessian           = info.hessian;
     problem.update_radius     = parameters.update_radius;
     problem.cutoff            = parameters.cutoff;
     problem.restrict_to_basin = parameters.restrict_to_basin;
     QuasiPotentialMarch::Result result;
-    run_collectively(communicator, [&]() { result = QuasiPotentialMarch::march(graph, problem); });
+    run_collectively(communicator,
+                     [&]() { result = QuasiPotentialMarch::march(graph, problem); });
     info.max_value = result.max_value;
     for (const auto status : result.status)
       if (status == QuasiPotentialMarch::Status::outside_basin)
@@ -473,23 +483,21 @@ namespace FokkerPlanck
     discretization.initialize_vector(S_Q);
     if (reached)
       discretization.initialize_vector(*reached);
-    const auto &fe            = discretization.get_fe();
-    const auto &support       = fe.get_unit_support_points();
-    const auto &owned         = discretization.locally_owned_dofs();
+    const auto        &fe                  = discretization.get_fe();
+    const auto        &support             = fe.get_unit_support_points();
+    const auto        &owned               = discretization.locally_owned_dofs();
     const unsigned int n_vertices_per_cell = GeometryInfo<dim>::vertices_per_cell;
     std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
     for (const auto &cell : discretization.get_dof_handler().active_cell_iterators())
       if (cell->is_locally_owned())
         {
-          const typename DoFHandler<dim>::active_cell_iterator vertex_cell(&triangulation,
-                                                                           cell->level(),
-                                                                           cell->index(),
-                                                                           &q1);
+          const typename DoFHandler<dim>::active_cell_iterator vertex_cell(
+              &triangulation, cell->level(), cell->index(), &q1);
           cell->get_dof_indices(dofs);
           for (unsigned int k = 0; k < dofs.size(); ++k)
             if (owned.is_element(dofs[k]))
               {
-                double value = 0.;
+                double value       = 0.;
                 bool   all_reached = true;
                 for (unsigned int v = 0; v < n_vertices_per_cell; ++v)
                   {
@@ -497,8 +505,9 @@ namespace FokkerPlanck
                     const auto   i   = vertex_cell->vertex_dof_index(v, 0);
                     value += phi * result.value[i];
                     if (std::abs(phi) > 1e-12)
-                      all_reached = all_reached &&
-                                    result.status[i] == QuasiPotentialMarch::Status::reached;
+                      all_reached =
+                          all_reached &&
+                          result.status[i] == QuasiPotentialMarch::Status::reached;
                   }
                 S_Q(dofs[k]) = value;
                 if (reached)
@@ -513,12 +522,21 @@ namespace FokkerPlanck
   }
 
   template QuasiPotentialInfo<1>
-  compute_quasi_potential(const Discretization<1> &, const Model<1> &,
-                          const QuasiPotentialParameters &, LA::MPI::Vector &, LA::MPI::Vector *);
+  compute_quasi_potential(const Discretization<1> &,
+                          const Model<1> &,
+                          const QuasiPotentialParameters &,
+                          LA::MPI::Vector &,
+                          LA::MPI::Vector *);
   template QuasiPotentialInfo<2>
-  compute_quasi_potential(const Discretization<2> &, const Model<2> &,
-                          const QuasiPotentialParameters &, LA::MPI::Vector &, LA::MPI::Vector *);
+  compute_quasi_potential(const Discretization<2> &,
+                          const Model<2> &,
+                          const QuasiPotentialParameters &,
+                          LA::MPI::Vector &,
+                          LA::MPI::Vector *);
   template QuasiPotentialInfo<3>
-  compute_quasi_potential(const Discretization<3> &, const Model<3> &,
-                          const QuasiPotentialParameters &, LA::MPI::Vector &, LA::MPI::Vector *);
+  compute_quasi_potential(const Discretization<3> &,
+                          const Model<3> &,
+                          const QuasiPotentialParameters &,
+                          LA::MPI::Vector &,
+                          LA::MPI::Vector *);
 } // namespace FokkerPlanck

@@ -58,9 +58,9 @@ namespace FokkerPlanck
                    const Tensor<1, dim>          &u1,
                    const SymmetricTensor<2, dim> &D1)
     {
-      const Tensor<1, dim>          d     = x1 - x0;
-      const Tensor<1, dim>          u     = 0.5 * (u0 + u1);
-      const SymmetricTensor<2, dim> D_inv = invert(0.5 * (D0 + D1));
+      const Tensor<1, dim>          d       = x1 - x0;
+      const Tensor<1, dim>          u       = 0.5 * (u0 + u1);
+      const SymmetricTensor<2, dim> D_inv   = invert(0.5 * (D0 + D1));
       const Tensor<1, dim>          D_inv_u = D_inv * u;
       const double                  dd      = d * (D_inv * d);
       const double                  uu      = u * D_inv_u;
@@ -96,9 +96,10 @@ namespace FokkerPlanck
               d  = a + golden * (b - a);
               fd = f(d);
             }
-        const double fa = f(a), fb = f(b);
+        const double              fa = f(a), fb = f(b);
         std::pair<double, double> best(fc, c);
-        for (const auto &other : {std::make_pair(fd, d), std::make_pair(fa, a), std::make_pair(fb, b)})
+        for (const auto &other :
+             {std::make_pair(fd, d), std::make_pair(fa, a), std::make_pair(fb, b)})
           if (other.first < best.first)
             best = other;
         return best;
@@ -118,13 +119,14 @@ namespace FokkerPlanck
       {
       public:
         Buckets(const VertexGraph<dim> &graph, const double size)
-          : graph(graph)
-          , size(size)
+            : graph(graph)
+            , size(size)
         {
           std::size_t total = 1;
           for (unsigned int d = 0; d < dim; ++d)
             {
-              n[d] = 1 + static_cast<unsigned int>((graph.upper[d] - graph.lower[d]) / size);
+              n[d] =
+                  1 + static_cast<unsigned int>((graph.upper[d] - graph.lower[d]) / size);
               total *= n[d];
             }
           members.resize(total);
@@ -140,9 +142,9 @@ namespace FokkerPlanck
         int
         nearest(const Point<dim> &p, const double r) const
         {
-          const auto c = cell_of(p);
-          int        best = -1;
-          double     best_distance = r;
+          const auto           c             = cell_of(p);
+          int                  best          = -1;
+          double               best_distance = r;
           std::array<int, dim> offset;
           offset.fill(-1);
           while (true)
@@ -206,18 +208,19 @@ namespace FokkerPlanck
       {
       public:
         Marcher(const VertexGraph<dim> &graph, const Problem<dim> &problem)
-          : graph(graph)
-          , problem(problem)
-          , buckets(graph, *std::max_element(graph.h.begin(), graph.h.end()))
-          , value(graph.size(), infinity)
-          , one_point(graph.size(), infinity)
-          , slack(graph.size(), 0.)
-          , parent(graph.size(), -1)
-          , state(graph.size(), State::far)
-          , fixed(graph.size(), false)
-          , in_basin(graph.size(), false)
-          , stamp(graph.size(), 0)
-        {}
+            : graph(graph)
+            , problem(problem)
+            , buckets(graph, *std::max_element(graph.h.begin(), graph.h.end()))
+            , value(graph.size(), infinity)
+            , one_point(graph.size(), infinity)
+            , slack(graph.size(), 0.)
+            , parent(graph.size(), -1)
+            , state(graph.size(), State::far)
+            , fixed(graph.size(), false)
+            , in_basin(graph.size(), false)
+            , stamp(graph.size(), 0)
+        {
+        }
 
         Result
         run()
@@ -262,9 +265,9 @@ namespace FokkerPlanck
             else
               {
                 result.value[i]  = result.max_value;
-                result.status[i] = (stopped_by_cutoff && state[i] != State::outside) ?
-                                     Status::beyond_cutoff :
-                                     Status::outside_basin;
+                result.status[i] = (stopped_by_cutoff && state[i] != State::outside)
+                                       ? Status::beyond_cutoff
+                                       : Status::outside_basin;
               }
           return result;
         }
@@ -272,7 +275,8 @@ namespace FokkerPlanck
       private:
         using Entry = std::pair<double, unsigned int>;
 
-        /** The quadratic start on the vertices within h of x* (h: longest edge or cell diagonal). */
+        /** The quadratic start on the vertices within h of x* (h: longest edge or cell
+         * diagonal). */
         void
         initialize()
         {
@@ -324,20 +328,29 @@ namespace FokkerPlanck
 
         /** min over x_λ on the segment [a, b] of S(x_λ) + action(x_λ → x_j), S linear. */
         double
-        edge_update(const unsigned int a, const unsigned int b, const unsigned int j) const
+        edge_update(const unsigned int a,
+                    const unsigned int b,
+                    const unsigned int j) const
         {
           const auto f = [&](const double s) {
-            const Point<dim> x = graph.position[a] + s * (graph.position[b] - graph.position[a]);
+            const Point<dim> x =
+                graph.position[a] + s * (graph.position[b] - graph.position[a]);
             const auto u = problem.drift[a] + s * (problem.drift[b] - problem.drift[a]);
             const auto D =
-              problem.diffusion[a] + s * (problem.diffusion[b] - problem.diffusion[a]);
+                problem.diffusion[a] + s * (problem.diffusion[b] - problem.diffusion[a]);
             return value[a] + s * (value[b] - value[a]) +
-                   segment_action(x, u, D, graph.position[j], problem.drift[j], problem.diffusion[j]);
+                   segment_action(x,
+                                  u,
+                                  D,
+                                  graph.position[j],
+                                  problem.drift[j],
+                                  problem.diffusion[j]);
           };
           // Search with the averages of the vertex values, then evaluate the
           // minimiser with the model at the midpoint.
           const double     s = minimize_1d(f, 0., 1., 30).second;
-          const Point<dim> x = graph.position[a] + s * (graph.position[b] - graph.position[a]);
+          const Point<dim> x =
+              graph.position[a] + s * (graph.position[b] - graph.position[a]);
           return value[a] + s * (value[b] - value[a]) + midpoint_action(x, j);
         }
 
@@ -354,28 +367,33 @@ namespace FokkerPlanck
             };
           };
           const auto f = [&](const double s, const double t) {
-            const auto mix = mixer(s, t);
+            const auto       mix = mixer(s, t);
             const Point<dim> x(
-              mix(graph.position[a], graph.position[b], graph.position[c]));
+                mix(graph.position[a], graph.position[b], graph.position[c]));
             return mix(value[a], value[b], value[c]) +
-                   segment_action(x,
-                                  mix(problem.drift[a], problem.drift[b], problem.drift[c]),
-                                  mix(problem.diffusion[a],
-                                      problem.diffusion[b],
-                                      problem.diffusion[c]),
-                                  graph.position[j],
-                                  problem.drift[j],
-                                  problem.diffusion[j]);
+                   segment_action(
+                       x,
+                       mix(problem.drift[a], problem.drift[b], problem.drift[c]),
+                       mix(problem.diffusion[a],
+                           problem.diffusion[b],
+                           problem.diffusion[c]),
+                       graph.position[j],
+                       problem.drift[j],
+                       problem.diffusion[j]);
           };
           const auto inner = [&](const double s) {
             return minimize_1d([&](const double t) { return f(s, t); }, 0., 1. - s, 18);
           };
-          const double s   = minimize_1d([&](const double s) { return inner(s).first; }, 0., 1., 18).second;
+          const double s =
+              minimize_1d([&](const double s) { return inner(s).first; }, 0., 1., 18)
+                  .second;
           const double t   = inner(s).second;
           const auto   mix = mixer(s, t);
           return mix(value[a], value[b], value[c]) +
                  midpoint_action(
-                   Point<dim>(mix(graph.position[a], graph.position[b], graph.position[c])), j);
+                     Point<dim>(
+                         mix(graph.position[a], graph.position[b], graph.position[c])),
+                     j);
         }
 
         void
@@ -396,7 +414,7 @@ namespace FokkerPlanck
                   one_point[j] = q;
                   parent[j]    = i;
                 }
-              candidate = q;
+              candidate              = q;
               double       best_edge = infinity;
               unsigned int partner   = i;
               for (const unsigned int k : graph.neighbours[i])
@@ -412,7 +430,8 @@ namespace FokkerPlanck
               candidate = std::min(candidate, best_edge);
               if (dim == 3 && partner != i)
                 for (const unsigned int l : graph.neighbours[i])
-                  if (l != partner && state[l] == State::accepted && graph.adjacent(partner, l))
+                  if (l != partner && state[l] == State::accepted &&
+                      graph.adjacent(partner, l))
                     candidate = std::min(candidate, face_update(i, partner, l, j));
             }
           else if (parent[j] >= 0 && graph.adjacent(parent[j], i))
@@ -442,7 +461,8 @@ namespace FokkerPlanck
                 {
                   stamp[j] = current_stamp;
                   queue.push_back(j);
-                  if ((state[j] == State::far || state[j] == State::considered) && !fixed[j])
+                  if ((state[j] == State::far || state[j] == State::considered) &&
+                      !fixed[j])
                     update(j, i);
                 }
         }
@@ -487,17 +507,17 @@ namespace FokkerPlanck
           return false;
         }
 
-        const VertexGraph<dim> &graph;
-        const Problem<dim>     &problem;
-        Buckets<dim>            buckets;
-        std::vector<double>     value, one_point, slack;
-        std::vector<int>        parent;
-        std::vector<State>      state;
-        std::vector<bool>       fixed, in_basin;
+        const VertexGraph<dim>   &graph;
+        const Problem<dim>       &problem;
+        Buckets<dim>              buckets;
+        std::vector<double>       value, one_point, slack;
+        std::vector<int>          parent;
+        std::vector<State>        state;
+        std::vector<bool>         fixed, in_basin;
         std::vector<unsigned int> stamp;
-        unsigned int            current_stamp = 0;
+        unsigned int              current_stamp = 0;
         std::vector<unsigned int> queue;
-        double                  start_radius = 0.;
+        double                    start_radius = 0.;
         std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap;
       };
     } // namespace
@@ -513,14 +533,32 @@ namespace FokkerPlanck
     template struct VertexGraph<1>;
     template struct VertexGraph<2>;
     template struct VertexGraph<3>;
-    template Result march(const VertexGraph<1> &, const Problem<1> &);
-    template Result march(const VertexGraph<2> &, const Problem<2> &);
-    template Result march(const VertexGraph<3> &, const Problem<3> &);
-    template double segment_action(const Point<1> &, const Tensor<1, 1> &, const SymmetricTensor<2, 1> &,
-                                   const Point<1> &, const Tensor<1, 1> &, const SymmetricTensor<2, 1> &);
-    template double segment_action(const Point<2> &, const Tensor<1, 2> &, const SymmetricTensor<2, 2> &,
-                                   const Point<2> &, const Tensor<1, 2> &, const SymmetricTensor<2, 2> &);
-    template double segment_action(const Point<3> &, const Tensor<1, 3> &, const SymmetricTensor<2, 3> &,
-                                   const Point<3> &, const Tensor<1, 3> &, const SymmetricTensor<2, 3> &);
+    template Result
+    march(const VertexGraph<1> &, const Problem<1> &);
+    template Result
+    march(const VertexGraph<2> &, const Problem<2> &);
+    template Result
+    march(const VertexGraph<3> &, const Problem<3> &);
+    template double
+    segment_action(const Point<1> &,
+                   const Tensor<1, 1> &,
+                   const SymmetricTensor<2, 1> &,
+                   const Point<1> &,
+                   const Tensor<1, 1> &,
+                   const SymmetricTensor<2, 1> &);
+    template double
+    segment_action(const Point<2> &,
+                   const Tensor<1, 2> &,
+                   const SymmetricTensor<2, 2> &,
+                   const Point<2> &,
+                   const Tensor<1, 2> &,
+                   const SymmetricTensor<2, 2> &);
+    template double
+    segment_action(const Point<3> &,
+                   const Tensor<1, 3> &,
+                   const SymmetricTensor<2, 3> &,
+                   const Point<3> &,
+                   const Tensor<1, 3> &,
+                   const SymmetricTensor<2, 3> &);
   } // namespace QuasiPotentialMarch
 } // namespace FokkerPlanck

@@ -15,16 +15,17 @@ namespace FokkerPlanck
   template <int dim>
   void
   solve_weighted_poisson(
-    const Discretization<dim>                                          &discretization,
-    const GeometryParameters                                           &geometry,
-    const LinearSolverParameters                                       &solver,
-    const std::function<SymmetricTensor<2, dim>(const Point<dim> &)>   &weight,
-    const std::function<void(const FEValues<dim> &, std::vector<Tensor<1, dim>> &)> &flux,
-    const bool                                                          zero_on_boundary,
-    LA::MPI::Vector                                                    &solution)
+      const Discretization<dim>                                        &discretization,
+      const GeometryParameters                                         &geometry,
+      const LinearSolverParameters                                     &solver,
+      const std::function<SymmetricTensor<2, dim>(const Point<dim> &)> &weight,
+      const std::function<void(const FEValues<dim> &, std::vector<Tensor<1, dim>> &)>
+                      &flux,
+      const bool       zero_on_boundary,
+      LA::MPI::Vector &solution)
   {
-    const auto    &dof_handler = discretization.get_dof_handler();
-    const auto    &mapping     = discretization.get_mapping();
+    const auto    &dof_handler  = discretization.get_dof_handler();
+    const auto    &mapping      = discretization.get_mapping();
     const MPI_Comm communicator = discretization.communicator();
     const IndexSet owned        = dof_handler.locally_owned_dofs();
     IndexSet       relevant;
@@ -33,14 +34,15 @@ namespace FokkerPlanck
     AffineConstraints<double> constraints(relevant);
     DoFTools::make_hanging_node_constraints(dof_handler, constraints);
     for (const unsigned int k : periodic_directions(geometry, dim))
-      DoFTools::make_periodicity_constraints(dof_handler, 2 * k, 2 * k + 1, k, constraints);
+      DoFTools::make_periodicity_constraints(
+          dof_handler, 2 * k, 2 * k + 1, k, constraints);
     bool dirichlet = false;
     if (zero_on_boundary)
       for (const auto id : dof_handler.get_triangulation().get_boundary_ids())
         if (geometry.type_of(id) != BoundaryType::periodic)
           {
             VectorTools::interpolate_boundary_values(
-              mapping, dof_handler, id, Functions::ZeroFunction<dim>(), constraints);
+                mapping, dof_handler, id, Functions::ZeroFunction<dim>(), constraints);
             dirichlet = true;
           }
     if (!dirichlet)
@@ -67,16 +69,16 @@ namespace FokkerPlanck
     matrix.reinit(owned, owned, dsp, communicator);
     LA::MPI::Vector rhs(owned, communicator), x(owned, communicator);
 
-    const auto        &fe = discretization.get_fe();
-    const QGauss<dim>  quadrature(fe.degree + 1);
-    FEValues<dim>      fe_values(mapping,
+    const auto                          &fe = discretization.get_fe();
+    const QGauss<dim>                    quadrature(fe.degree + 1);
+    FEValues<dim>                        fe_values(mapping,
                             fe,
                             quadrature,
                             update_values | update_gradients | update_quadrature_points |
-                              update_JxW_values);
-    const unsigned int n = fe.n_dofs_per_cell();
-    FullMatrix<double> cell_matrix(n, n);
-    Vector<double>     cell_rhs(n);
+                                update_JxW_values);
+    const unsigned int                   n = fe.n_dofs_per_cell();
+    FullMatrix<double>                   cell_matrix(n, n);
+    Vector<double>                       cell_rhs(n);
     std::vector<Tensor<1, dim>>          f(quadrature.size());
     std::vector<types::global_dof_index> indices(n);
     run_collectively(communicator, [&]() {
@@ -100,7 +102,8 @@ namespace FokkerPlanck
                   }
               }
             cell->get_dof_indices(indices);
-            constraints.distribute_local_to_global(cell_matrix, cell_rhs, indices, matrix, rhs);
+            constraints.distribute_local_to_global(
+                cell_matrix, cell_rhs, indices, matrix, rhs);
           }
     });
     matrix.compress(VectorOperation::add);
@@ -115,8 +118,8 @@ namespace FokkerPlanck
     solution = x;
     if (!dirichlet)
       {
-        const double mean =
-          VectorTools::compute_mean_value(mapping, dof_handler, quadrature, solution, 0);
+        const double mean = VectorTools::compute_mean_value(
+            mapping, dof_handler, quadrature, solution, 0);
         x.add(-mean);
         solution = x;
       }
@@ -124,10 +127,13 @@ namespace FokkerPlanck
 
 #define FP_INSTANTIATE(dim)                                                              \
   template void solve_weighted_poisson<dim>(                                             \
-    const Discretization<dim> &, const GeometryParameters &, const LinearSolverParameters &, \
-    const std::function<SymmetricTensor<2, dim>(const Point<dim> &)> &,                  \
-    const std::function<void(const FEValues<dim> &, std::vector<Tensor<1, dim>> &)> &,   \
-    bool, LA::MPI::Vector &);
+      const Discretization<dim> &,                                                       \
+      const GeometryParameters &,                                                        \
+      const LinearSolverParameters &,                                                    \
+      const std::function<SymmetricTensor<2, dim>(const Point<dim> &)> &,                \
+      const std::function<void(const FEValues<dim> &, std::vector<Tensor<1, dim>> &)> &, \
+      bool,                                                                              \
+      LA::MPI::Vector &);
   FP_INSTANTIATE(1)
   FP_INSTANTIATE(2)
   FP_INSTANTIATE(3)

@@ -75,7 +75,7 @@ namespace FokkerPlanck
            const bool            verbose)
   {
     const MPI_Comm     communicator = MPI_COMM_WORLD;
-    const bool         root = Utilities::MPI::this_mpi_process(communicator) == 0;
+    const bool         root         = Utilities::MPI::this_mpi_process(communicator) == 0;
     ConditionalOStream log(std::cout, root && verbose);
     Timer              total_timer(communicator);
     Timer              timer(communicator);
@@ -89,9 +89,8 @@ namespace FokkerPlanck
 
     // Discretisation.
     timer.restart();
-    Discretization<dim> discretization(*triangulation,
-                                       parameters.geometry,
-                                       parameters.discretization);
+    Discretization<dim> discretization(
+        *triangulation, parameters.geometry, parameters.discretization);
     discretization.setup();
     const double setup_seconds = timer.wall_time();
     timer.restart();
@@ -101,11 +100,11 @@ namespace FokkerPlanck
     log << "fokker-planck: " << parameter_file << "\n"
         << "  model:       " << model->description() << "\n"
         << "  temperature: T = " << model->temperature() << "\n"
-        << "  mesh:        " << triangulation->n_global_active_cells()
-        << " cells, " << discretization.get_dof_handler().n_dofs()
-        << " unknowns (Q" << parameters.discretization.degree
-        << (parameters.discretization.upwind ? ", algebraic upwind" : "")
-        << "), " << Utilities::MPI::n_mpi_processes(communicator) << " rank(s)\n";
+        << "  mesh:        " << triangulation->n_global_active_cells() << " cells, "
+        << discretization.get_dof_handler().n_dofs() << " unknowns (Q"
+        << parameters.discretization.degree
+        << (parameters.discretization.upwind ? ", algebraic upwind" : "") << "), "
+        << Utilities::MPI::n_mpi_processes(communicator) << " rank(s)\n";
 
     // From here on, results are written.
     const std::string directory = parameters.output.directory;
@@ -122,17 +121,18 @@ namespace FokkerPlanck
         prm.print_parameters(all, ParameterHandler::PRM);
       }
 
-    summary["parameter_file"]  = parameter_file;
-    summary["dim"]             = dim;
-    summary["model"]           = model->description();
-    summary["temperature"]     = model->temperature();
-    summary["n_cells"]         = triangulation->n_global_active_cells();
-    summary["n_dofs"]          = discretization.get_dof_handler().n_dofs();
-    summary["degree"]          = parameters.discretization.degree;
-    summary["stabilization"]   = parameters.discretization.upwind ? "algebraic upwind" : "none";
-    summary["n_ranks"]         = Utilities::MPI::n_mpi_processes(communicator);
-    summary["linear_algebra"]  = LA::backend_name;
-    summary["problem"]         = parameters.stationary ? "stationary" : "transient";
+    summary["parameter_file"] = parameter_file;
+    summary["dim"]            = dim;
+    summary["model"]          = model->description();
+    summary["temperature"]    = model->temperature();
+    summary["n_cells"]        = triangulation->n_global_active_cells();
+    summary["n_dofs"]         = discretization.get_dof_handler().n_dofs();
+    summary["degree"]         = parameters.discretization.degree;
+    summary["stabilization"] =
+        parameters.discretization.upwind ? "algebraic upwind" : "none";
+    summary["n_ranks"]        = Utilities::MPI::n_mpi_processes(communicator);
+    summary["linear_algebra"] = LA::backend_name;
+    summary["problem"]        = parameters.stationary ? "stationary" : "transient";
 
     OutputWriter<dim> writer(parameters.output, discretization, *model);
     StatisticsTable   statistics;
@@ -144,10 +144,11 @@ namespace FokkerPlanck
     std::unique_ptr<MonteCarloComparison<dim>> monte_carlo;
     if (parameters.monte_carlo.enabled)
       monte_carlo = std::make_unique<MonteCarloComparison<dim>>(
-        parameters, discretization, *model, root && verbose ? &std::cout : nullptr);
-    const auto monte_carlo_fields = [&](const double time, const LA::MPI::Vector &density) {
-      return monte_carlo ? monte_carlo->compare(time, density) :
-                           typename OutputWriter<dim>::ExtraFields();
+          parameters, discretization, *model, root && verbose ? &std::cout : nullptr);
+    const auto monte_carlo_fields = [&](const double           time,
+                                        const LA::MPI::Vector &density) {
+      return monte_carlo ? monte_carlo->compare(time, density)
+                         : typename OutputWriter<dim>::ExtraFields();
     };
     // Spectrum, transitions and mixing (spectral/), as far as requested.
     RelaxationAnalysis<dim> relaxation(parameters.relaxation,
@@ -178,7 +179,7 @@ namespace FokkerPlanck
     if (parameters.stationary)
       {
         const StationaryInfo info =
-          solve_stationary(discretization, parameters.linear_solver, p);
+            solve_stationary(discretization, parameters.linear_solver, p);
         statistics.add("step", 0U);
         statistics.add("mass", discretization.mass(p));
         nlohmann::json moments;
@@ -197,7 +198,8 @@ namespace FokkerPlanck
             summary["seconds"]["analysis"] = timer.wall_time();
             if (summary["analysis"].contains("effective_potential_fallback"))
               log << "  warning:     the effective potential fell back to -T log pi: "
-                  << summary["analysis"]["effective_potential_fallback"].get<std::string>()
+                  << summary["analysis"]["effective_potential_fallback"]
+                         .get<std::string>()
                   << "\n";
           }
         // Quasi-potential S_Q (doc/quasi_potential.md).
@@ -205,7 +207,7 @@ namespace FokkerPlanck
         if (parameters.quasi_potential.enable)
           {
             const auto qp = compute_quasi_potential(
-              discretization, *model, parameters.quasi_potential, S_Q, &reached);
+                discretization, *model, parameters.quasi_potential, S_Q, &reached);
             statistics.add("quasi_potential_max", qp.max_value);
             statistics.add("quasi_potential_unreached", qp.n_unreached);
             std::vector<double> attractor;
@@ -231,7 +233,8 @@ namespace FokkerPlanck
           discretization.initialize_ghosted_vector(reached_ghosted);
           S_Q_ghosted     = S_Q;
           reached_ghosted = reached;
-          data_out.add_data_vector(discretization.get_dof_handler(), S_Q_ghosted, "quasi_potential");
+          data_out.add_data_vector(
+              discretization.get_dof_handler(), S_Q_ghosted, "quasi_potential");
           data_out.add_data_vector(discretization.get_dof_handler(),
                                    reached_ghosted,
                                    "quasi_potential_reached");
@@ -246,15 +249,15 @@ namespace FokkerPlanck
           });
         statistics.write(statistics_file, communicator);
 
-        summary["stationary"] = {{"mass", discretization.mass(p)},
-                                 {"mass_error", info.mass_error},
-                                 {"residual_l2", info.residual},
-                                 {"relative_residual", info.relative_residual},
-                                 {"min_density", info.min_density},
-                                 {"max_density", info.max_density},
-                                 {"iterations", info.iterations},
-                                 {"mean", moments["mean"]},
-                                 {"covariance", moments["covariance"]}};
+        summary["stationary"]                = {{"mass", discretization.mass(p)},
+                                                {"mass_error", info.mass_error},
+                                                {"residual_l2", info.residual},
+                                                {"relative_residual", info.relative_residual},
+                                                {"min_density", info.min_density},
+                                                {"max_density", info.max_density},
+                                                {"iterations", info.iterations},
+                                                {"mean", moments["mean"]},
+                                                {"covariance", moments["covariance"]}};
         summary["seconds"]["preconditioner"] = info.preconditioner_seconds;
         summary["seconds"]["solve"]          = info.solve_seconds;
 
@@ -277,10 +280,9 @@ namespace FokkerPlanck
         if (parameters.time_stepping.normalize)
           p /= initial_mass;
 
-        TransientSolver<dim> solver(discretization,
-                                    parameters.time_stepping,
-                                    parameters.linear_solver);
-        unsigned int total_iterations = 0, total_rejected = 0;
+        TransientSolver<dim> solver(
+            discretization, parameters.time_stepping, parameters.linear_solver);
+        unsigned int   total_iterations = 0, total_rejected = 0;
         nlohmann::json last_moments;
         StepInfo       last;
         Timer          step_timer(communicator);
@@ -312,11 +314,11 @@ namespace FokkerPlanck
               summary["analysis"] = step_analysis;
             }
           const bool last_step =
-            info.time >= parameters.time_stepping.end_time * (1. - 1e-12);
+              info.time >= parameters.time_stepping.end_time * (1. - 1e-12);
           const bool output_step =
-            info.step % parameters.output.every_n_steps == 0 || last_step;
-          const auto mc_fields = output_step ? monte_carlo_fields(info.time, density) :
-                                               typename OutputWriter<dim>::ExtraFields();
+              info.step % parameters.output.every_n_steps == 0 || last_step;
+          const auto mc_fields = output_step ? monte_carlo_fields(info.time, density)
+                                             : typename OutputWriter<dim>::ExtraFields();
           if (parameters.output.write_fields && output_step)
             writer.write(info.time, density, [&](DataOut<dim> &data_out) {
               extra_fields(data_out);
@@ -325,16 +327,17 @@ namespace FokkerPlanck
             });
           statistics.write(statistics_file, communicator);
         });
-        summary["transient"] = {{"end_time", last.time},
-                                {"steps", last.step},
-                                {"rejected_steps", total_rejected},
-                                {"gmres_iterations", total_iterations},
-                                {"initial_mass", parameters.time_stepping.normalize ? 1. : initial_mass},
-                                {"final_mass", discretization.mass(p)},
-                                {"min_density", LA::min_entry(p)},
-                                {"max_density", LA::max_entry(p)},
-                                {"mean", last_moments["mean"]},
-                                {"covariance", last_moments["covariance"]}};
+        summary["transient"] = {
+            {"end_time", last.time},
+            {"steps", last.step},
+            {"rejected_steps", total_rejected},
+            {"gmres_iterations", total_iterations},
+            {"initial_mass", parameters.time_stepping.normalize ? 1. : initial_mass},
+            {"final_mass", discretization.mass(p)},
+            {"min_density", LA::min_entry(p)},
+            {"max_density", LA::max_entry(p)},
+            {"mean", last_moments["mean"]},
+            {"covariance", last_moments["covariance"]}};
         if (modes)
           summary["transient"]["modes"] = modes->summary();
         log << std::setprecision(6) << "  transient:   " << last.step
@@ -364,7 +367,10 @@ namespace FokkerPlanck
     return summary;
   }
 
-  template nlohmann::json run_case<1>(ParameterHandler &, const CaseParameters &, const std::string &, bool);
-  template nlohmann::json run_case<2>(ParameterHandler &, const CaseParameters &, const std::string &, bool);
-  template nlohmann::json run_case<3>(ParameterHandler &, const CaseParameters &, const std::string &, bool);
+  template nlohmann::json
+  run_case<1>(ParameterHandler &, const CaseParameters &, const std::string &, bool);
+  template nlohmann::json
+  run_case<2>(ParameterHandler &, const CaseParameters &, const std::string &, bool);
+  template nlohmann::json
+  run_case<3>(ParameterHandler &, const CaseParameters &, const std::string &, bool);
 } // namespace FokkerPlanck

@@ -12,7 +12,7 @@ namespace FokkerPlanck
   {
     // (is input error, entry, text)
     std::tuple<bool, std::string, std::string> error;
-    bool                                        failed = false;
+    bool                                       failed = false;
     try
       {
         local_work();
@@ -30,7 +30,7 @@ namespace FokkerPlanck
     const unsigned int n_ranks = dealii::Utilities::MPI::n_mpi_processes(communicator);
     const unsigned int my_rank = dealii::Utilities::MPI::this_mpi_process(communicator);
     const unsigned int first =
-      dealii::Utilities::MPI::min(failed ? my_rank : n_ranks, communicator);
+        dealii::Utilities::MPI::min(failed ? my_rank : n_ranks, communicator);
     if (first == n_ranks)
       return;
     error = dealii::Utilities::MPI::broadcast(communicator, error, first);

@@ -29,16 +29,16 @@ namespace FokkerPlanck
                         "elements Q_k (1, 2 or 3). Expected L2 order k+1 for "
                         "smooth densities.");
       prm.declare_entry(
-        "Stabilization",
-        "none",
-        Patterns::Selection("none|algebraic upwind"),
-        "'none': plain Galerkin, accurate when the mesh Peclet number "
-        "|a| h / (2 T lambda_min(D)) is below about 1, otherwise it "
-        "oscillates and can go negative. 'algebraic upwind': adds the "
-        "smallest artificial diffusion that makes every cell matrix an "
-        "M-matrix (and lumps the mass matrix); the stationary density and "
-        "implicit-Euler transients are then positive at any Peclet number, "
-        "at the price of first-order accuracy. Use it with Degree = 1.");
+          "Stabilization",
+          "none",
+          Patterns::Selection("none|algebraic upwind"),
+          "'none': plain Galerkin, accurate when the mesh Peclet number "
+          "|a| h / (2 T lambda_min(D)) is below about 1, otherwise it "
+          "oscillates and can go negative. 'algebraic upwind': adds the "
+          "smallest artificial diffusion that makes every cell matrix an "
+          "M-matrix (and lumps the mass matrix); the stationary density and "
+          "implicit-Euler transients are then positive at any Peclet number, "
+          "at the price of first-order accuracy. Use it with Degree = 1.");
     }
     prm.leave_subsection();
   }
@@ -53,19 +53,19 @@ namespace FokkerPlanck
   }
 
   template <int dim>
-  Discretization<dim>::Discretization(
-    parallel::TriangulationBase<dim> &triangulation,
-    const GeometryParameters         &geometry,
-    const DiscretizationParameters   &parameters)
-    : mpi_communicator(triangulation.get_communicator())
-    , triangulation(triangulation)
-    , geometry(geometry)
-    , parameters(parameters)
-    , fe(parameters.degree)
-    , mapping(std::make_unique<MappingQ<dim>>(
-        geometry.sphere_boundary ? std::max(2U, parameters.degree) : 1U))
-    , dof_handler(triangulation)
-  {}
+  Discretization<dim>::Discretization(parallel::TriangulationBase<dim> &triangulation,
+                                      const GeometryParameters         &geometry,
+                                      const DiscretizationParameters   &parameters)
+      : mpi_communicator(triangulation.get_communicator())
+      , triangulation(triangulation)
+      , geometry(geometry)
+      , parameters(parameters)
+      , fe(parameters.degree)
+      , mapping(std::make_unique<MappingQ<dim>>(
+            geometry.sphere_boundary ? std::max(2U, parameters.degree) : 1U))
+      , dof_handler(triangulation)
+  {
+  }
 
   template <int dim>
   QGauss<dim>
@@ -87,19 +87,17 @@ namespace FokkerPlanck
     DoFTools::make_hanging_node_constraints(dof_handler, constraints);
     for (const unsigned int k : periodic_directions(geometry, dim))
       DoFTools::make_periodicity_constraints(
-        dof_handler, 2 * k, 2 * k + 1, k, constraints);
+          dof_handler, 2 * k, 2 * k + 1, k, constraints);
     for (const auto id : triangulation.get_boundary_ids())
       if (geometry.type_of(id) == BoundaryType::absorbing)
         VectorTools::interpolate_boundary_values(
-          *mapping, dof_handler, id, Functions::ZeroFunction<dim>(), constraints);
+            *mapping, dof_handler, id, Functions::ZeroFunction<dim>(), constraints);
     constraints.close();
 
     DynamicSparsityPattern dsp(relevant_dofs);
     DoFTools::make_sparsity_pattern(dof_handler, dsp, constraints, false);
-    SparsityTools::distribute_sparsity_pattern(dsp,
-                                               owned_dofs,
-                                               mpi_communicator,
-                                               relevant_dofs);
+    SparsityTools::distribute_sparsity_pattern(
+        dsp, owned_dofs, mpi_communicator, relevant_dofs);
     operator_matrix.reinit(owned_dofs, owned_dofs, dsp, mpi_communicator);
     initialize_vector(mass_vector);
     geometric_data.assembled = false;
@@ -159,15 +157,15 @@ namespace FokkerPlanck
     operator_matrix = 0;
     mass_vector     = 0;
 
-    const QGauss<dim>  quad = quadrature();
-    FEValues<dim>      fe_values(*mapping,
+    const QGauss<dim>                    quad = quadrature();
+    FEValues<dim>                        fe_values(*mapping,
                             fe,
                             quad,
-                            update_values | update_gradients |
-                              update_quadrature_points | update_JxW_values);
-    const unsigned int n_dofs = fe.n_dofs_per_cell();
-    FullMatrix<double> cell_A(n_dofs, n_dofs);
-    Vector<double>     cell_m(n_dofs);
+                            update_values | update_gradients | update_quadrature_points |
+                                update_JxW_values);
+    const unsigned int                   n_dofs = fe.n_dofs_per_cell();
+    FullMatrix<double>                   cell_A(n_dofs, n_dofs);
+    Vector<double>                       cell_m(n_dofs);
     std::vector<Tensor<1, dim>>          flux(n_dofs);
     std::vector<types::global_dof_index> dof_indices(n_dofs);
     const double                         T = model.temperature();
@@ -189,19 +187,19 @@ namespace FokkerPlanck
 
             for (const unsigned int q : fe_values.quadrature_point_indices())
               {
-                const Point<dim> &x      = fe_values.quadrature_point(q);
+                const Point<dim> &x = fe_values.quadrature_point(q);
                 const auto        D = model.diffusion(x);
                 if (!checked || D != checked_D)
                   {
                     const auto lambda = eigenvalues(D);
                     if (!(lambda[dim - 1] > 1e-12 * std::abs(lambda[0])))
                       throw InputError(
-                        model.diffusion_entry(),
-                        "D must be symmetric positive definite (non-degenerate), "
-                        "but its smallest eigenvalue is " +
-                          std::to_string(lambda[dim - 1]) + " at x = " +
-                          point_text(x) +
-                          "; add an isotropic floor or change the domain");
+                          model.diffusion_entry(),
+                          "D must be symmetric positive definite (non-degenerate), "
+                          "but its smallest eigenvalue is " +
+                              std::to_string(lambda[dim - 1]) +
+                              " at x = " + point_text(x) +
+                              "; add an isotropic floor or change the domain");
                     checked_D = D;
                     checked   = true;
                   }
@@ -237,9 +235,8 @@ namespace FokkerPlanck
               }
             else
               {
-                constraints.distribute_local_to_global(cell_A,
-                                                       dof_indices,
-                                                       operator_matrix);
+                constraints.distribute_local_to_global(
+                    cell_A, dof_indices, operator_matrix);
                 constraints.distribute_local_to_global(cell_m, dof_indices, mass_vector);
               }
           }
@@ -258,7 +255,7 @@ namespace FokkerPlanck
       return g;
 
     LA::copy_matrix(g.mass_matrix, operator_matrix);
-    g.mass_matrix = 0;
+    g.mass_matrix            = 0;
     const unsigned int n_sym = SymmetricTensor<2, dim>::n_independent_components;
     g.first_moments.resize(dim);
     g.second_moments.resize(n_sym);
@@ -267,16 +264,13 @@ namespace FokkerPlanck
     for (auto &v : g.second_moments)
       initialize_vector(v);
 
-    const QGauss<dim>  quad = quadrature();
-    FEValues<dim>      fe_values(*mapping,
-                            fe,
-                            quad,
-                            update_values | update_quadrature_points |
-                              update_JxW_values);
-    const unsigned int n_dofs = fe.n_dofs_per_cell();
-    FullMatrix<double> cell_M(n_dofs, n_dofs);
-    std::vector<Vector<double>> cell_first(dim, Vector<double>(n_dofs));
-    std::vector<Vector<double>> cell_second(n_sym, Vector<double>(n_dofs));
+    const QGauss<dim> quad = quadrature();
+    FEValues<dim>     fe_values(
+        *mapping, fe, quad, update_values | update_quadrature_points | update_JxW_values);
+    const unsigned int                   n_dofs = fe.n_dofs_per_cell();
+    FullMatrix<double>                   cell_M(n_dofs, n_dofs);
+    std::vector<Vector<double>>          cell_first(dim, Vector<double>(n_dofs));
+    std::vector<Vector<double>>          cell_second(n_sym, Vector<double>(n_dofs));
     std::vector<types::global_dof_index> dof_indices(n_dofs);
 
     for (const auto &cell : dof_handler.active_cell_iterators())
@@ -301,7 +295,7 @@ namespace FokkerPlanck
                       cell_first[k](i) += x[k] * phi_i_JxW;
                       for (unsigned int l = k; l < dim; ++l)
                         cell_second[SymmetricTensor<2, dim>::component_to_unrolled_index(
-                          TableIndices<2>(k, l))](i) += x[k] * x[l] * phi_i_JxW;
+                            TableIndices<2>(k, l))](i) += x[k] * x[l] * phi_i_JxW;
                     }
                 }
             }
@@ -321,13 +315,11 @@ namespace FokkerPlanck
           cell->get_dof_indices(dof_indices);
           constraints.distribute_local_to_global(cell_M, dof_indices, g.mass_matrix);
           for (unsigned int k = 0; k < dim; ++k)
-            constraints.distribute_local_to_global(cell_first[k],
-                                                   dof_indices,
-                                                   g.first_moments[k]);
+            constraints.distribute_local_to_global(
+                cell_first[k], dof_indices, g.first_moments[k]);
           for (unsigned int s = 0; s < n_sym; ++s)
-            constraints.distribute_local_to_global(cell_second[s],
-                                                   dof_indices,
-                                                   g.second_moments[s]);
+            constraints.distribute_local_to_global(
+                cell_second[s], dof_indices, g.second_moments[s]);
         }
 
     g.mass_matrix.compress(VectorOperation::add);
@@ -373,11 +365,11 @@ namespace FokkerPlanck
     for (unsigned int k = 0; k < dim; ++k)
       for (unsigned int l = k; l < dim; ++l)
         covariance[k][l] =
-          (g.second_moments[SymmetricTensor<2, dim>::component_to_unrolled_index(
-             TableIndices<2>(k, l))] *
-           p) /
-            total -
-          mean[k] * mean[l];
+            (g.second_moments[SymmetricTensor<2, dim>::component_to_unrolled_index(
+                 TableIndices<2>(k, l))] *
+             p) /
+                total -
+            mean[k] * mean[l];
   }
 
   template <int dim>

@@ -109,13 +109,13 @@ namespace FokkerPlanck
                         "n·J = 0 (the natural condition of the weak form); "
                         "absorbing: p = 0.");
       prm.declare_entry(
-        "Types",
-        "",
-        Patterns::Map(Patterns::Integer(0, 255),
-                      Patterns::Selection("reflecting|absorbing|periodic")),
-        "Condition per boundary id, e.g. '0: absorbing, 1: reflecting'. "
-        "'periodic' is allowed on boxes only and must be given to both "
-        "faces 2k and 2k+1 of a direction k.");
+          "Types",
+          "",
+          Patterns::Map(Patterns::Integer(0, 255),
+                        Patterns::Selection("reflecting|absorbing|periodic")),
+          "Condition per boundary id, e.g. '0: absorbing, 1: reflecting'. "
+          "'periodic' is allowed on boxes only and must be given to both "
+          "faces 2k and 2k+1 of a direction k.");
     }
     prm.leave_subsection();
   }
@@ -126,18 +126,18 @@ namespace FokkerPlanck
   {
     prm.enter_subsection("Geometry");
     {
-      mesh_type = prm.get("Mesh type") == "gmsh" ? MeshType::gmsh : MeshType::box;
-      lower_corner       = Parsing::get_doubles(prm, "Lower corner");
-      upper_corner       = Parsing::get_doubles(prm, "Upper corner");
-      subdivisions       = Parsing::get_unsigned(prm, "Subdivisions");
+      mesh_type    = prm.get("Mesh type") == "gmsh" ? MeshType::gmsh : MeshType::box;
+      lower_corner = Parsing::get_doubles(prm, "Lower corner");
+      upper_corner = Parsing::get_doubles(prm, "Upper corner");
+      subdivisions = Parsing::get_unsigned(prm, "Subdivisions");
       global_refinements = prm.get_integer("Global refinements");
       sphere_boundary    = prm.get_bool("Spherical boundary");
       sphere_center      = Parsing::get_doubles(prm, "Sphere center");
       mesh_file          = prm.get("Mesh file");
       if (!mesh_file.empty() && std::filesystem::path(mesh_file).is_relative())
         mesh_file = (std::filesystem::path(input_directory) / mesh_file)
-                      .lexically_normal()
-                      .string();
+                        .lexically_normal()
+                        .string();
     }
     prm.leave_subsection();
 
@@ -145,12 +145,11 @@ namespace FokkerPlanck
     {
       default_boundary = boundary_type_from_string(prm.get("Default type"));
       boundary_types.clear();
-      for (const auto &pair :
-           Utilities::split_string_list(prm.get("Types"), ','))
+      for (const auto &pair : Utilities::split_string_list(prm.get("Types"), ','))
         {
           const auto parts = Utilities::split_string_list(pair, ':');
           boundary_types[Utilities::string_to_int(parts[0])] =
-            boundary_type_from_string(parts[1]);
+              boundary_type_from_string(parts[1]);
         }
     }
     prm.leave_subsection();
@@ -175,13 +174,12 @@ namespace FokkerPlanck
           require(upper_corner[k] > lower_corner[k],
                   "Geometry/Upper corner",
                   "coordinate " + std::to_string(k) +
-                    " must be larger than that of 'Lower corner'");
+                      " must be larger than that of 'Lower corner'");
       }
     else
       {
-        require(dim > 1,
-                "Geometry/Mesh type",
-                "'gmsh' needs dim = 2 or 3; in 1D use 'box'");
+        require(
+            dim > 1, "Geometry/Mesh type", "'gmsh' needs dim = 2 or 3; in 1D use 'box'");
         require(!mesh_file.empty(),
                 "Geometry/Mesh file",
                 "must name a Gmsh file when 'Mesh type = gmsh'");
@@ -203,13 +201,13 @@ namespace FokkerPlanck
           require(id < 2 * dim,
                   "Boundary conditions/Types",
                   "a box in " + d + "D has boundary ids 0.." +
-                    std::to_string(2 * dim - 1));
+                      std::to_string(2 * dim - 1));
           const auto partner = id ^ 1U;
           require(type_of(partner) == BoundaryType::periodic,
                   "Boundary conditions/Types",
                   "boundary id " + std::to_string(id) +
-                    " is periodic, so its opposite face " +
-                    std::to_string(partner) + " must be periodic too");
+                      " is periodic, so its opposite face " + std::to_string(partner) +
+                      " must be periodic too");
         }
   }
 
@@ -247,19 +245,17 @@ namespace FokkerPlanck
   {
     if constexpr (dim == 1)
       return std::make_unique<parallel::shared::Triangulation<dim>>(
-        communicator,
-        Triangulation<dim>::none,
-        false,
-        parallel::shared::Triangulation<dim>::partition_metis);
+          communicator,
+          Triangulation<dim>::none,
+          false,
+          parallel::shared::Triangulation<dim>::partition_metis);
     else
-      return std::make_unique<parallel::distributed::Triangulation<dim>>(
-        communicator);
+      return std::make_unique<parallel::distributed::Triangulation<dim>>(communicator);
   }
 
   template <int dim>
   void
-  build_mesh(const GeometryParameters &parameters,
-             Triangulation<dim>       &triangulation)
+  build_mesh(const GeometryParameters &parameters, Triangulation<dim> &triangulation)
   {
     if (parameters.mesh_type == GeometryParameters::MeshType::box)
       {
@@ -272,18 +268,18 @@ namespace FokkerPlanck
             repetitions[k] = parameters.subdivisions[k];
           }
         GridGenerator::subdivided_hyper_rectangle(
-          triangulation, repetitions, p1, p2, /*colorize=*/true);
+            triangulation, repetitions, p1, p2, /*colorize=*/true);
 
-        std::vector<GridTools::PeriodicFacePair<
-          typename Triangulation<dim>::cell_iterator>>
-          periodic_faces;
+        std::vector<
+            GridTools::PeriodicFacePair<typename Triangulation<dim>::cell_iterator>>
+            periodic_faces;
         for (const unsigned int k : periodic_directions(parameters, dim))
           GridTools::collect_periodic_faces(
-            static_cast<const Triangulation<dim> &>(triangulation),
-            2 * k,
-            2 * k + 1,
-            k,
-            periodic_faces);
+              static_cast<const Triangulation<dim> &>(triangulation),
+              2 * k,
+              2 * k + 1,
+              k,
+              periodic_faces);
         if (!periodic_faces.empty())
           triangulation.add_periodicity(periodic_faces);
       }
@@ -303,9 +299,9 @@ namespace FokkerPlanck
           {
             throw InputError("Geometry/Mesh file",
                              "'" + parameters.mesh_file +
-                               "' is not a readable Gmsh mesh of quadrilateral"
-                               "/hexahedral cells in " +
-                               std::to_string(dim) + "D");
+                                 "' is not a readable Gmsh mesh of quadrilateral"
+                                 "/hexahedral cells in " +
+                                 std::to_string(dim) + "D");
           }
       }
 
@@ -322,7 +318,7 @@ namespace FokkerPlanck
       }
 
     // Every boundary id that the parameter file names must exist.
-    const auto ids = triangulation.get_boundary_ids();
+    const auto                         ids = triangulation.get_boundary_ids();
     const std::set<types::boundary_id> present(ids.begin(), ids.end());
     for (const auto &entry : parameters.boundary_types)
       if (present.count(entry.first) == 0)
@@ -332,8 +328,7 @@ namespace FokkerPlanck
             list += (list.empty() ? "" : ", ") + std::to_string(id);
           throw InputError("Boundary conditions/Types",
                            "boundary id " + std::to_string(entry.first) +
-                             " does not exist in the mesh; its ids are " +
-                             list);
+                               " does not exist in the mesh; its ids are " + list);
         }
 
     triangulation.refine_global(parameters.global_refinements);
@@ -347,11 +342,10 @@ namespace FokkerPlanck
     return box.get_boundary_points().first.distance(box.get_boundary_points().second);
   }
 
-#define FP_INSTANTIATE(dim)                                                  \
-  template std::unique_ptr<parallel::TriangulationBase<dim>>                 \
-  make_triangulation<dim>(MPI_Comm);                                         \
-  template void build_mesh<dim>(const GeometryParameters &,                  \
-                                Triangulation<dim> &);                       \
+#define FP_INSTANTIATE(dim)                                                              \
+  template std::unique_ptr<parallel::TriangulationBase<dim>> make_triangulation<dim>(    \
+      MPI_Comm);                                                                         \
+  template void   build_mesh<dim>(const GeometryParameters &, Triangulation<dim> &);     \
   template double length_scale<dim>(const Triangulation<dim> &);
   FP_INSTANTIATE(1)
   FP_INSTANTIATE(2)

@@ -68,7 +68,7 @@ namespace FokkerPlanck
     require(s.size() == 1 || s.size() == n_modes,
             entry_prefix + "Singular values",
             "needs 1 or dim = " + std::to_string(n_modes) +
-              " numbers (one per mode), got " + std::to_string(s.size()));
+                " numbers (one per mode), got " + std::to_string(s.size()));
     singular_values.assign(n_modes, s[0]);
     for (unsigned int a = 0; a < n_modes; ++a)
       {
@@ -84,18 +84,17 @@ namespace FokkerPlanck
     require(widths.size() == depth + 1,
             entry_prefix + "Widths",
             "needs Depth + 1 = " + std::to_string(depth + 1) +
-              " numbers (input, hidden..., output), got " +
-              std::to_string(widths.size()));
+                " numbers (input, hidden..., output), got " +
+                std::to_string(widths.size()));
     for (const unsigned int n : widths)
       require(n >= n_modes,
               entry_prefix + "Widths",
               "every width must be >= dim = " + std::to_string(n_modes) +
-                " (the number of modes)");
+                  " (the number of modes)");
     aligned_initialisation = prm.get("Initialisation") == "aligned";
     initialisation_scale   = prm.get_double("Initialisation scale");
-    require(initialisation_scale > 0.,
-            entry_prefix + "Initialisation scale",
-            "must be > 0");
+    require(
+        initialisation_scale > 0., entry_prefix + "Initialisation scale", "must be > 0");
   }
 
   template <int dim>
@@ -110,7 +109,7 @@ namespace FokkerPlanck
 
   template <int dim>
   DeepLinearModel<dim>::DeepLinearModel(ParameterHandler &prm)
-    : SgdModel<dim>(prm, "Deep linear")
+      : SgdModel<dim>(prm, "Deep linear")
   {
     prm.enter_subsection("Deep linear");
     parameters.parse_parameters(prm, dim);
@@ -122,8 +121,8 @@ namespace FokkerPlanck
   template <int dim>
   DeepLinearModel<dim>::DeepLinearModel(const DeepLinearParameters &parameters,
                                         const SgdNoiseParameters   &noise)
-    : SgdModel<dim>(noise, "Deep linear")
-    , parameters(parameters)
+      : SgdModel<dim>(noise, "Deep linear")
+      , parameters(parameters)
   {
     this->finish_setup();
   }
@@ -200,8 +199,9 @@ namespace FokkerPlanck
   {
     std::ostringstream out;
     out << "deep-linear: " << dim << " mode(s) u_a = w_a^L, L = " << parameters.depth
-        << ", s = (" << reference_point() << "), sigma^2 = "
-        << parameters.label_noise_variance << this->noise_description();
+        << ", s = (" << reference_point()
+        << "), sigma^2 = " << parameters.label_noise_variance
+        << this->noise_description();
     return out.str();
   }
 

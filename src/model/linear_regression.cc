@@ -38,14 +38,14 @@ namespace FokkerPlanck
   void
   LinearRegressionParameters<dim>::parse_parameters(const ParameterHandler &prm)
   {
-    const auto h = Parsing::get_doubles(prm, "Input covariance");
-    const auto w = Parsing::get_doubles(prm, "Teacher");
+    const auto h         = Parsing::get_doubles(prm, "Input covariance");
+    const auto w         = Parsing::get_doubles(prm, "Teacher");
     label_noise_variance = prm.get_double("Label noise variance");
-    const std::string d = std::to_string(dim);
+    const std::string d  = std::to_string(dim);
     require(h.size() == 1 || h.size() == dim || h.size() == dim * dim,
             entry_prefix + "Input covariance",
             "needs 1, dim = " + d + " or dim*dim numbers, got " +
-              std::to_string(h.size()));
+                std::to_string(h.size()));
     require(w.size() == 1 || w.size() == dim,
             entry_prefix + "Teacher",
             "needs 1 or dim = " + d + " numbers, got " + std::to_string(w.size()));
@@ -67,7 +67,7 @@ namespace FokkerPlanck
     require(eigenvalues(H)[dim - 1] > 0.,
             entry_prefix + "Input covariance",
             "must be positive definite; its smallest eigenvalue is " +
-              std::to_string(eigenvalues(H)[dim - 1]));
+                std::to_string(eigenvalues(H)[dim - 1]));
   }
 
   template <int dim>
@@ -82,7 +82,7 @@ namespace FokkerPlanck
 
   template <int dim>
   LinearRegressionModel<dim>::LinearRegressionModel(ParameterHandler &prm)
-    : SgdModel<dim>(prm, "Linear regression")
+      : SgdModel<dim>(prm, "Linear regression")
   {
     prm.enter_subsection("Linear regression");
     parameters.parse_parameters(prm);
@@ -93,10 +93,9 @@ namespace FokkerPlanck
 
   template <int dim>
   LinearRegressionModel<dim>::LinearRegressionModel(
-    const LinearRegressionParameters<dim> &parameters,
-    const SgdNoiseParameters              &noise)
-    : SgdModel<dim>(noise, "Linear regression")
-    , parameters(parameters)
+      const LinearRegressionParameters<dim> &parameters, const SgdNoiseParameters &noise)
+      : SgdModel<dim>(noise, "Linear regression")
+      , parameters(parameters)
   {
     this->finish_setup();
   }

@@ -22,8 +22,8 @@ namespace FokkerPlanck
      */
     struct ModelEntry
     {
-      std::string                                     name;
-      std::function<void(ParameterHandler &)>          declare;
+      std::string                                                          name;
+      std::function<void(ParameterHandler &)>                              declare;
       std::function<std::unique_ptr<Model<1>>(ParameterHandler &, double)> create1;
       std::function<std::unique_ptr<Model<2>>(ParameterHandler &, double)> create2;
       std::function<std::unique_ptr<Model<3>>(ParameterHandler &, double)> create3;
@@ -59,11 +59,11 @@ namespace FokkerPlanck
     registry()
     {
       static const std::vector<ModelEntry> entries = {
-        make_entry<ParsedModel>("parsed"),
-        make_entry<OrnsteinUhlenbeckModel>("ornstein-uhlenbeck"),
-        make_entry<LinearRegressionModel>("linear-regression"),
-        make_entry<TwoLayerScalarModel>("two-layer-scalar"),
-        make_entry<DeepLinearModel>("deep-linear")};
+          make_entry<ParsedModel>("parsed"),
+          make_entry<OrnsteinUhlenbeckModel>("ornstein-uhlenbeck"),
+          make_entry<LinearRegressionModel>("linear-regression"),
+          make_entry<TwoLayerScalarModel>("two-layer-scalar"),
+          make_entry<DeepLinearModel>("deep-linear")};
       return entries;
     }
   } // namespace
@@ -135,9 +135,9 @@ namespace FokkerPlanck
       temperature          = prm.get_double("Temperature");
       learning_rate        = prm.get_double("Learning rate");
       batch_size           = prm.get_integer("Batch size");
-      interpretation       = prm.get("Noise interpretation") == "ito" ?
-                               NoiseInterpretation::ito :
-                               NoiseInterpretation::haenggi_klimontovich;
+      interpretation       = prm.get("Noise interpretation") == "ito"
+                                 ? NoiseInterpretation::ito
+                                 : NoiseInterpretation::haenggi_klimontovich;
     }
     prm.leave_subsection();
     if (temperature_from_sgd)
@@ -165,15 +165,15 @@ namespace FokkerPlanck
     for (unsigned int j = 0; j < dim; ++j)
       {
         Tensor<1, dim> step;
-        step[j]           = h;
-        const auto d_plus  = diffusion(x + step);
-        const auto d_minus = diffusion(x - step);
-        const auto d_plus2 = diffusion(x + 2. * step);
+        step[j]             = h;
+        const auto d_plus   = diffusion(x + step);
+        const auto d_minus  = diffusion(x - step);
+        const auto d_plus2  = diffusion(x + 2. * step);
         const auto d_minus2 = diffusion(x - 2. * step);
         for (unsigned int i = 0; i < dim; ++i)
-          divergence[i] += (8. * (d_plus[i][j] - d_minus[i][j]) -
-                            (d_plus2[i][j] - d_minus2[i][j])) /
-                           (12. * h);
+          divergence[i] +=
+              (8. * (d_plus[i][j] - d_minus[i][j]) - (d_plus2[i][j] - d_minus2[i][j])) /
+              (12. * h);
       }
     return divergence;
   }
@@ -241,7 +241,10 @@ namespace FokkerPlanck
   template class Model<1>;
   template class Model<2>;
   template class Model<3>;
-  template std::unique_ptr<Model<1>> create_model<1>(ParameterHandler &, double);
-  template std::unique_ptr<Model<2>> create_model<2>(ParameterHandler &, double);
-  template std::unique_ptr<Model<3>> create_model<3>(ParameterHandler &, double);
+  template std::unique_ptr<Model<1>>
+  create_model<1>(ParameterHandler &, double);
+  template std::unique_ptr<Model<2>>
+  create_model<2>(ParameterHandler &, double);
+  template std::unique_ptr<Model<3>>
+  create_model<3>(ParameterHandler &, double);
 } // namespace FokkerPlanck

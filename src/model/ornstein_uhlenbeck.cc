@@ -57,16 +57,16 @@ namespace FokkerPlanck
     require(lambda[dim - 1] > 0.,
             "Model/Ornstein-Uhlenbeck/D",
             "must be positive definite; its smallest eigenvalue is " +
-              std::to_string(lambda[dim - 1]));
+                std::to_string(lambda[dim - 1]));
   }
 
   template <int dim>
-  OrnsteinUhlenbeckModel<dim>::OrnsteinUhlenbeckModel(
-    const Tensor<2, dim>          &H,
-    const SymmetricTensor<2, dim> &D)
-    : H(H)
-    , D(D)
-  {}
+  OrnsteinUhlenbeckModel<dim>::OrnsteinUhlenbeckModel(const Tensor<2, dim>          &H,
+                                                      const SymmetricTensor<2, dim> &D)
+      : H(H)
+      , D(D)
+  {
+  }
 
   template <int dim>
   bool

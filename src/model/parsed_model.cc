@@ -12,7 +12,6 @@ namespace FokkerPlanck
 {
   using namespace dealii;
 
-
   template <int dim>
   void
   ParsedModel<dim>::declare_parameters(ParameterHandler &prm)
@@ -60,7 +59,7 @@ namespace FokkerPlanck
     prm.leave_subsection();
 
     auto constants =
-      Parsing::parse_constants(constants_text, "Model/Parsed/Function constants");
+        Parsing::parse_constants(constants_text, "Model/Parsed/Function constants");
     constants.emplace("T", temperature);
 
     const auto loss_expressions = Parsing::split_expressions(loss_text);
@@ -69,42 +68,39 @@ namespace FokkerPlanck
             "must be a single expression (no ';')");
     if (loss_expressions.size() == 1)
       loss_function =
-        Parsing::make_parser<dim>(loss_expressions, constants, "Model/Parsed/Loss");
+          Parsing::make_parser<dim>(loss_expressions, constants, "Model/Parsed/Loss");
 
     const auto drift_expressions = Parsing::split_expressions(drift_text);
     if (drift_expressions.empty())
       require(loss_function != nullptr,
               "Model/Parsed/Drift",
-              "is empty and so is 'Loss'; give the drift (" +
-                std::to_string(dim) +
-                " expressions separated by ';') or a loss L (drift -grad L)");
+              "is empty and so is 'Loss'; give the drift (" + std::to_string(dim) +
+                  " expressions separated by ';') or a loss L (drift -grad L)");
     else
       {
         require(drift_expressions.size() == dim,
                 "Model/Parsed/Drift",
                 "needs dim = " + std::to_string(dim) +
-                  " expressions separated by ';', got " +
-                  std::to_string(drift_expressions.size()));
+                    " expressions separated by ';', got " +
+                    std::to_string(drift_expressions.size()));
         drift_function =
-          Parsing::make_parser<dim>(drift_expressions, constants, "Model/Parsed/Drift");
+            Parsing::make_parser<dim>(drift_expressions, constants, "Model/Parsed/Drift");
       }
 
     const auto diffusion_expressions = Parsing::split_expressions(diffusion_text);
     n_diffusion_components           = diffusion_expressions.size();
     require(n_diffusion_components == 1 || n_diffusion_components == dim ||
-              n_diffusion_components == dim * dim,
+                n_diffusion_components == dim * dim,
             "Model/Parsed/Diffusion",
             "needs 1 (isotropic), dim = " + std::to_string(dim) +
-              " (diagonal) or dim*dim = " + std::to_string(dim * dim) +
-              " (row-major) expressions, got " +
-              std::to_string(n_diffusion_components));
-    diffusion_function = Parsing::make_parser<dim>(diffusion_expressions,
-                                          constants,
-                                          "Model/Parsed/Diffusion");
+                " (diagonal) or dim*dim = " + std::to_string(dim * dim) +
+                " (row-major) expressions, got " +
+                std::to_string(n_diffusion_components));
+    diffusion_function = Parsing::make_parser<dim>(
+        diffusion_expressions, constants, "Model/Parsed/Diffusion");
 
-    text = "parsed: u = [" + (drift_text.empty() ? "-grad L" : drift_text) +
-           "], D = [" + diffusion_text + "]" +
-           (loss_text.empty() ? "" : ", L = " + loss_text);
+    text = "parsed: u = [" + (drift_text.empty() ? "-grad L" : drift_text) + "], D = [" +
+           diffusion_text + "]" + (loss_text.empty() ? "" : ", L = " + loss_text);
   }
 
   template <int dim>
@@ -125,8 +121,7 @@ namespace FokkerPlanck
       {
         Tensor<1, dim> step;
         step[d] = h;
-        u[d]    = -(8. * (loss_function->value(x + step) -
-                       loss_function->value(x - step)) -
+        u[d] = -(8. * (loss_function->value(x + step) - loss_function->value(x - step)) -
                  (loss_function->value(x + 2. * step) -
                   loss_function->value(x - 2. * step))) /
                (12. * h);
@@ -157,11 +152,9 @@ namespace FokkerPlanck
                 std::ostringstream where;
                 where << x;
                 throw InputError("Model/Parsed/Diffusion",
-                                 "D must be symmetric, but D_" +
-                                   std::to_string(i) + std::to_string(j) +
-                                   " != D_" + std::to_string(j) +
-                                   std::to_string(i) + " at x = (" +
-                                   where.str() + ")");
+                                 "D must be symmetric, but D_" + std::to_string(i) +
+                                     std::to_string(j) + " != D_" + std::to_string(j) +
+                                     std::to_string(i) + " at x = (" + where.str() + ")");
               }
             D[i][j] = a;
           }

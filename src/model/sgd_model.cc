@@ -11,16 +11,16 @@ namespace FokkerPlanck
   SgdNoiseParameters::declare_parameters(ParameterHandler &prm)
   {
     prm.declare_entry(
-      "Noise",
-      "sgd",
-      Patterns::Selection(
-        "sgd|langevin|langevin-trace-matched|langevin-trace-matched-pointwise"),
-      "The diffusion matrix, at the same drift u and T = eta/(2B). 'sgd': "
-      "D = C(x) + delta I, the per-sample gradient covariance; 'langevin': "
-      "the Langevin twin D = I (pi = exp(-L/T)/Z when u = -grad L); "
-      "'langevin-trace-matched': D = c I with the constant c = tr C(x_ref)/d "
-      "at the model's minimum x_ref; 'langevin-trace-matched-pointwise': "
-      "D = (tr C(x)/d + delta) I, isotropic but state-dependent.");
+        "Noise",
+        "sgd",
+        Patterns::Selection(
+            "sgd|langevin|langevin-trace-matched|langevin-trace-matched-pointwise"),
+        "The diffusion matrix, at the same drift u and T = eta/(2B). 'sgd': "
+        "D = C(x) + delta I, the per-sample gradient covariance; 'langevin': "
+        "the Langevin twin D = I (pi = exp(-L/T)/Z when u = -grad L); "
+        "'langevin-trace-matched': D = c I with the constant c = tr C(x_ref)/d "
+        "at the model's minimum x_ref; 'langevin-trace-matched-pointwise': "
+        "D = (tr C(x)/d + delta) I, isotropic but state-dependent.");
     prm.declare_entry("Isotropic floor",
                       "0",
                       Patterns::Double(0.),
@@ -34,12 +34,12 @@ namespace FokkerPlanck
   SgdNoiseParameters::parse_parameters(const ParameterHandler &prm)
   {
     const std::string text = prm.get("Noise");
-    noise = text == "sgd"      ? NoiseModel::sgd :
-            text == "langevin" ? NoiseModel::langevin :
-            text == "langevin-trace-matched" ?
-                                 NoiseModel::langevin_trace_matched :
-                                 NoiseModel::langevin_trace_matched_pointwise;
-    floor = prm.get_double("Isotropic floor");
+    noise                  = text == "sgd"        ? NoiseModel::sgd
+                             : text == "langevin" ? NoiseModel::langevin
+                             : text == "langevin-trace-matched"
+                                 ? NoiseModel::langevin_trace_matched
+                                 : NoiseModel::langevin_trace_matched_pointwise;
+    floor                  = prm.get_double("Isotropic floor");
   }
 
   std::string
@@ -60,25 +60,25 @@ namespace FokkerPlanck
 
   template <int dim>
   SgdModel<dim>::SgdModel(ParameterHandler &prm, const std::string &subsection)
-    : subsection(subsection)
+      : subsection(subsection)
   {
     // The entered subsection is "Model": T must come from eta and B.
     require(prm.get("Temperature source") == "sgd",
             "Model/Temperature source",
             "must be 'sgd' for the model '" + prm.get("Name") +
-              "': its temperature is T = eta/(2B) from 'Learning rate' and "
-              "'Batch size'");
+                "': its temperature is T = eta/(2B) from 'Learning rate' and "
+                "'Batch size'");
     prm.enter_subsection(subsection);
     noise.parse_parameters(prm);
     prm.leave_subsection();
   }
 
   template <int dim>
-  SgdModel<dim>::SgdModel(const SgdNoiseParameters &noise,
-                          const std::string        &subsection)
-    : noise(noise)
-    , subsection(subsection)
-  {}
+  SgdModel<dim>::SgdModel(const SgdNoiseParameters &noise, const std::string &subsection)
+      : noise(noise)
+      , subsection(subsection)
+  {
+  }
 
   template <int dim>
   void
@@ -92,10 +92,10 @@ namespace FokkerPlanck
         require(trace_matched_scale > 0.,
                 "Model/" + subsection + "/Noise",
                 "'langevin-trace-matched' takes tr C/d at the minimum x_ref = (" +
-                  where.str() +
-                  "), where it is 0: the twin would be noise-free. Use "
-                  "'langevin', give label noise, or (two-layer-scalar) a "
-                  "target v != 0");
+                    where.str() +
+                    "), where it is 0: the twin would be noise-free. Use "
+                    "'langevin', give label noise, or (two-layer-scalar) a "
+                    "target v != 0");
       }
   }
 
@@ -110,9 +110,9 @@ namespace FokkerPlanck
       require(label_noise_variance > 0.,
               "Model/" + subsection + "/Label noise variance",
               "is 0 and so is 'Isotropic floor': D vanishes at " + minimum +
-                ", where the drift vanishes too, so the density collapses "
-                "to a point mass (degenerate problem). Give label noise > 0 "
-                "or an isotropic floor > 0");
+                  ", where the drift vanishes too, so the density collapses "
+                  "to a point mass (degenerate problem). Give label noise > 0 "
+                  "or an isotropic floor > 0");
   }
 
   template <int dim>

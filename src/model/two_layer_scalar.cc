@@ -43,9 +43,7 @@ namespace FokkerPlanck
     input_variance       = prm.get_double("Input variance");
     target               = prm.get_double("Target");
     label_noise_variance = prm.get_double("Label noise variance");
-    require(input_variance > 0.,
-            "Model/Two-layer scalar/Input variance",
-            "must be > 0");
+    require(input_variance > 0., "Model/Two-layer scalar/Input variance", "must be > 0");
   }
 
   template <int dim>
@@ -60,7 +58,7 @@ namespace FokkerPlanck
 
   template <int dim>
   TwoLayerScalarModel<dim>::TwoLayerScalarModel(ParameterHandler &prm)
-    : SgdModel<dim>(prm, "Two-layer scalar")
+      : SgdModel<dim>(prm, "Two-layer scalar")
   {
     prm.enter_subsection("Two-layer scalar");
     parameters.parse_parameters(prm);
@@ -71,10 +69,9 @@ namespace FokkerPlanck
 
   template <int dim>
   TwoLayerScalarModel<dim>::TwoLayerScalarModel(
-    const TwoLayerScalarParameters &parameters,
-    const SgdNoiseParameters       &noise)
-    : SgdModel<dim>(noise, "Two-layer scalar")
-    , parameters(parameters)
+      const TwoLayerScalarParameters &parameters, const SgdNoiseParameters &noise)
+      : SgdModel<dim>(noise, "Two-layer scalar")
+      , parameters(parameters)
   {
     check();
     this->finish_setup();
@@ -87,7 +84,8 @@ namespace FokkerPlanck
     require(dim == 2,
             "dim",
             "must be 2 for the model 'two-layer-scalar' (the (w1, w2) plane), "
-            "got " + std::to_string(dim));
+            "got " +
+                std::to_string(dim));
     if (this->noise.noise == NoiseModel::sgd)
       require(this->noise.floor > 0.,
               "Model/Two-layer scalar/Isotropic floor",
@@ -114,10 +112,10 @@ namespace FokkerPlanck
   SymmetricTensor<2, dim>
   TwoLayerScalarModel<dim>::gradient_covariance(const Point<dim> &x) const
   {
-    const auto [w1, w2] = weights(x);
-    const double a = parameters.input_variance;
-    const double r = w2 * w1 - parameters.target;
-    const double g = 2. * a * a * r * r + a * parameters.label_noise_variance;
+    const auto [w1, w2]       = weights(x);
+    const double            a = parameters.input_variance;
+    const double            r = w2 * w1 - parameters.target;
+    const double            g = 2. * a * a * r * r + a * parameters.label_noise_variance;
     SymmetricTensor<2, dim> C;
     C[0][0]             = g * w2 * w2;
     C[0][dim - 1]       = g * w2 * w1;
@@ -153,8 +151,7 @@ namespace FokkerPlanck
     out << "two-layer-scalar: f = w2 w1 x, u = -a r (w2, w1), "
         << "C = (2a^2 r^2 + a sigma^2)(w2, w1)(w2, w1)^T, a = "
         << parameters.input_variance << ", v = " << parameters.target
-        << ", sigma^2 = " << parameters.label_noise_variance
-        << this->noise_description();
+        << ", sigma^2 = " << parameters.label_noise_variance << this->noise_description();
     return out.str();
   }
 

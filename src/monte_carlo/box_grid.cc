@@ -2,7 +2,8 @@
 
 namespace FokkerPlanck::MonteCarlo
 {
-  template <int dim> BoxGrid<dim>::BoxGrid(const GeometryParameters &geometry)
+  template <int dim>
+  BoxGrid<dim>::BoxGrid(const GeometryParameters &geometry)
   {
     for (unsigned int k = 0; k < dim; ++k)
       {

@@ -14,8 +14,8 @@
 #include <chrono>
 #include <cmath>
 #include <iomanip>
-#include <mutex>
 #include <limits>
+#include <mutex>
 #include <thread>
 
 namespace FokkerPlanck::MonteCarlo
@@ -192,7 +192,8 @@ namespace FokkerPlanck::MonteCarlo
      * One time step of one particle, with the boundary treatment of the
      * Domain (BoxGrid or MeshCells).
      */
-    template <int dim, class Dynamics, class Domain> class Stepper
+    template <int dim, class Dynamics, class Domain>
+    class Stepper
     {
     public:
       Stepper(const Dynamics             &dynamics,
@@ -322,7 +323,8 @@ namespace FokkerPlanck::MonteCarlo
   } // namespace
 
   /** What one call of run() does and where it accumulates. */
-  template <int dim> struct Ensemble<dim>::Work
+  template <int dim>
+  struct Ensemble<dim>::Work
   {
     bool          stationary = false;
     std::uint64_t end_step   = 0;
@@ -419,9 +421,10 @@ namespace FokkerPlanck::MonteCarlo
                 if (domain.contains(x))
                   initial_bound = std::max(initial_bound, initial_density->value(x));
               }
-            require(initial_bound > 0.,
-                    "Time stepping/Initial condition/Expression",
-                    "is nowhere positive in the domain, so no starting point can be drawn");
+            require(
+                initial_bound > 0.,
+                "Time stepping/Initial condition/Expression",
+                "is nowhere positive in the domain, so no starting point can be drawn");
             initial_bound *= 1.5;
           }
       }
@@ -455,7 +458,8 @@ namespace FokkerPlanck::MonteCarlo
       }
   }
 
-  template <int dim> Ensemble<dim>::~Ensemble() = default;
+  template <int dim>
+  Ensemble<dim>::~Ensemble() = default;
 
   template <int dim>
   std::vector<std::string>
@@ -510,9 +514,8 @@ namespace FokkerPlanck::MonteCarlo
             for (unsigned int k = 0; k < dim; ++k)
               x[k] = domain.lower[k] +
                      (domain.upper[k] - domain.lower[k]) * RandomStream::uniform(w[k]);
-            if (inside(x) &&
-                (stationary ||
-                 RandomStream::uniform(w[3]) * initial_bound < initial_density->value(x)))
+            if (inside(x) && (stationary || RandomStream::uniform(w[3]) * initial_bound <
+                                                initial_density->value(x)))
               return x;
           }
       }
@@ -528,13 +531,13 @@ namespace FokkerPlanck::MonteCarlo
   {
     const Stepper<dim, Dynamics, Domain> stepper(
         dynamics, parameters, domain, model.temperature());
-    const unsigned int n_cells = domain.size();
-    const unsigned int           S       = layout.size;
-    const double                 dt      = parameters.time_step;
-    const double                 quantum = domain.diameter() * std::ldexp(1., -60),
-                 inverse_quantum         = 1. / quantum;
-    const unsigned int  n_regions        = regions.size();
-    const std::uint64_t start            = current_step;
+    const unsigned int n_cells    = domain.size();
+    const unsigned int S          = layout.size;
+    const double       dt         = parameters.time_step;
+    const double       quantum    = domain.diameter() * std::ldexp(1., -60),
+                 inverse_quantum  = 1. / quantum;
+    const unsigned int  n_regions = regions.size();
+    const std::uint64_t start     = current_step;
     bool                periodic[dim];
     for (unsigned int k = 0; k < dim; ++k)
       periodic[k] = domain.periodic(k);
@@ -591,7 +594,7 @@ namespace FokkerPlanck::MonteCarlo
               const RandomStream  rng(parameters.seed, trajectory);
               Point<dim>          x = positions[t], y;
               Tensor<1, dim>      d, eta,
-                  previous_d = work.stationary ? Tensor<1, dim>() : last_increment[t];
+                  previous_d    = work.stationary ? Tensor<1, dim>() : last_increment[t];
               double    *hit    = n_regions ? &first_passage[t * n_regions] : nullptr;
               const auto sample = [&](const Point<dim> &z) {
                 ++counts[domain.index(z)];
@@ -742,9 +745,8 @@ namespace FokkerPlanck::MonteCarlo
     const unsigned int n_regions = regions.size();
     const double       dt        = parameters.time_step;
     // Events after the observed step (during the step to X_k+1) count later.
-    const double observed_time =
-        work.stationary ? std::numeric_limits<double>::infinity()
-                        : (work.sample_step + 0.5) * dt;
+    const double observed_time = work.stationary ? std::numeric_limits<double>::infinity()
+                                                 : (work.sample_step + 0.5) * dt;
 
     // Per-trajectory state into the batch sums, in trajectory order.
     for (unsigned int b = first_batch; b < end_batch; ++b)
@@ -830,10 +832,10 @@ namespace FokkerPlanck::MonteCarlo
         result.current.resize(n_cells);
         // Stationary: per sample; transient: per particle started.
         const double per =
-            work.stationary ? result.n_samples
-                            : result.estimate([L = layout](const double *s) {
-                                  return s[L.started];
-                                }).value;
+            work.stationary
+                ? result.n_samples
+                : result.estimate([L = layout](const double *s) { return s[L.started]; })
+                      .value;
         for (unsigned int c = 0; c < n_cells; ++c)
           {
             const double scale = quantum / (2. * dt * per * bins->volume(c));

@@ -28,7 +28,8 @@ namespace FokkerPlanck::MonteCarlo
     }
   } // namespace
 
-  template <int dim> MeshCells<dim>::MeshCells(const GeometryParameters &geometry)
+  template <int dim>
+  MeshCells<dim>::MeshCells(const GeometryParameters &geometry)
   {
     build_mesh(geometry, mesh);
     n_cells = mesh.n_active_cells();
@@ -334,17 +335,17 @@ namespace FokkerPlanck::MonteCarlo
         const Point<dim>      crossing  = start + t * (y - start);
         switch (reflection)
           {
-          case MonteCarloParameters::Reflection::conormal:
-            {
-              const Tensor<1, dim> Dn = D * n;
-              y -= (2. * overshoot / (n * Dn)) * Dn;
+            case MonteCarloParameters::Reflection::conormal:
+              {
+                const Tensor<1, dim> Dn = D * n;
+                y -= (2. * overshoot / (n * Dn)) * Dn;
+                break;
+              }
+            case MonteCarloParameters::Reflection::normal:
+              y -= (2. * overshoot) * n;
               break;
-            }
-          case MonteCarloParameters::Reflection::normal:
-            y -= (2. * overshoot) * n;
-            break;
-          default:
-            y -= overshoot * n;
+            default:
+              y -= overshoot * n;
           }
         start = crossing;
         skip  = f;

@@ -27,10 +27,10 @@ namespace FokkerPlanck
 
   template <int dim>
   void
-  FiniteElementReference<dim>::compute(const Discretization<dim>      &discretization,
-                                       const Model<dim>               &model,
-                                       const MonteCarlo::Bins<dim>    &grid,
-                                       const LA::MPI::Vector          &p)
+  FiniteElementReference<dim>::compute(const Discretization<dim>   &discretization,
+                                       const Model<dim>            &model,
+                                       const MonteCarlo::Bins<dim> &grid,
+                                       const LA::MPI::Vector       &p)
   {
     const MPI_Comm communicator = discretization.communicator();
     mass                        = discretization.mass(p);
@@ -138,7 +138,8 @@ namespace FokkerPlanck
     json["comparisons"] = nlohmann::json::array();
   }
 
-  template <int dim> MonteCarloComparison<dim>::~MonteCarloComparison() = default;
+  template <int dim>
+  MonteCarloComparison<dim>::~MonteCarloComparison() = default;
 
   template <int dim>
   typename OutputWriter<dim>::ExtraFields
@@ -203,26 +204,26 @@ namespace FokkerPlanck
         // not e_p (doc/monte_carlo.md); the area rate is taken about the
         // current mean m(t), whose drift ∫ J dx the controls x_i estimate.
         put_estimate("medium_entropy_production",
-                     observation.estimate([L](const double *s) {
-                       return s[L.targets] / s[L.started];
-                     }),
+                     observation.estimate(
+                         [L](const double *s) { return s[L.targets] / s[L.started]; }),
                      reference.entropy_production);
         for (unsigned int i = 0, p = 1; i < dim; ++i)
           for (unsigned int j = i + 1; j < dim; ++j, ++p)
-            put_estimate(std::string("area_rate_") + axis[i] + axis[j],
-                         observation.estimate([L, i, j, p](const double *s) {
-                           const double n  = s[L.started];
-                           const double mi = s[L.first + i] / s[L.weight];
-                           const double mj = s[L.first + j] / s[L.weight];
-                           return s[L.targets + p] / n -
-                                  0.5 * (mi * s[L.controls + j] - mj * s[L.controls + i]) / n;
-                         }),
-                         reference.area_rate[i][j]);
+            put_estimate(
+                std::string("area_rate_") + axis[i] + axis[j],
+                observation.estimate([L, i, j, p](const double *s) {
+                  const double n  = s[L.started];
+                  const double mi = s[L.first + i] / s[L.weight];
+                  const double mj = s[L.first + j] / s[L.weight];
+                  return s[L.targets + p] / n -
+                         0.5 * (mi * s[L.controls + j] - mj * s[L.controls + i]) / n;
+                }),
+                reference.area_rate[i][j]);
         put_estimate("survival",
-                   observation.estimate([L](const double *s) {
-                     return 1. - s[L.absorbed] / s[L.started];
-                   }),
-                   reference.mass);
+                     observation.estimate([L](const double *s) {
+                       return 1. - s[L.absorbed] / s[L.started];
+                     }),
+                     reference.mass);
       }
     if (!parameters.stationary && ensemble.grid().has_absorbing_face())
       put_estimate("mean_absorption_time",
@@ -283,12 +284,12 @@ namespace FokkerPlanck
       std::vector<DataComponentInterpretation::DataComponentInterpretation> kinds(
           2, DataComponentInterpretation::component_is_scalar);
       {
-          names.insert(names.end(), dim, "mc_probability_current");
-          names.insert(names.end(), dim, "mc_probability_current_difference");
-          kinds.insert(kinds.end(),
-                       2 * dim,
-                       DataComponentInterpretation::component_is_part_of_vector);
-        }
+        names.insert(names.end(), dim, "mc_probability_current");
+        names.insert(names.end(), dim, "mc_probability_current_difference");
+        kinds.insert(kinds.end(),
+                     2 * dim,
+                     DataComponentInterpretation::component_is_part_of_vector);
+      }
       data_out.add_data_vector(field_dofs, field_values, names, kinds);
     };
   }

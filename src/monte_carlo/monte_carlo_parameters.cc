@@ -29,12 +29,12 @@ namespace FokkerPlanck
   {
     switch (reflection)
       {
-      case MonteCarloParameters::Reflection::conormal:
-        return "conormal";
-      case MonteCarloParameters::Reflection::normal:
-        return "normal";
-      default:
-        return "clip";
+        case MonteCarloParameters::Reflection::conormal:
+          return "conormal";
+        case MonteCarloParameters::Reflection::normal:
+          return "normal";
+        default:
+          return "clip";
       }
   }
 
@@ -232,9 +232,8 @@ namespace FokkerPlanck
     require(initial_point.empty() || initial_point.size() == dim,
             "Monte Carlo/Initial point",
             "needs dim = " + std::to_string(dim) + " coordinates");
-    for (unsigned int k = 0;
-         geometry.mesh_type == GeometryParameters::MeshType::box &&
-         k < initial_point.size();
+    for (unsigned int k = 0; geometry.mesh_type == GeometryParameters::MeshType::box &&
+                             k < initial_point.size();
          ++k)
       require(initial_point[k] >= geometry.lower_corner[k] &&
                   initial_point[k] <= geometry.upper_corner[k],

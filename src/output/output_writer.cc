@@ -33,16 +33,16 @@ namespace FokkerPlanck
                         "Stem of the field files: <base>.pvd, "
                         "<base>_NNNN.pvtu, <base>_NNNN.K.vtu.");
       prm.declare_entry(
-        "Fields",
-        "density, drift, probability_current, loss, diffusion, subdomain"
-        ", " FP_ANALYSIS_FIELDS,
-        Patterns::MultipleSelection(
-          "density|drift|probability_current|loss|diffusion|subdomain"
-          "|" FP_ANALYSIS_FIELD_SELECTION),
-        "Fields to write. density: p or pi (1/volume); drift: u; "
-        "probability_current: J = a p - T D grad p; loss: L (if the model "
-        "has one); diffusion: the tensor D; subdomain: MPI rank of each "
-        "cell. " FP_ANALYSIS_FIELD_HELP);
+          "Fields",
+          "density, drift, probability_current, loss, diffusion, subdomain"
+          ", " FP_ANALYSIS_FIELDS,
+          Patterns::MultipleSelection(
+              "density|drift|probability_current|loss|diffusion|subdomain"
+              "|" FP_ANALYSIS_FIELD_SELECTION),
+          "Fields to write. density: p or pi (1/volume); drift: u; "
+          "probability_current: J = a p - T D grad p; loss: L (if the model "
+          "has one); diffusion: the tensor D; subdomain: MPI rank of each "
+          "cell. " FP_ANALYSIS_FIELD_HELP);
       prm.declare_entry("Every n steps",
                         "1",
                         Patterns::Integer(1),
@@ -87,12 +87,13 @@ namespace FokkerPlanck
     {
     public:
       ModelFields(const Model<dim> &model, const OutputParameters &parameters)
-        : model(model)
-        , drift(parameters.wants("drift"))
-        , current(parameters.wants("probability_current"))
-        , loss(parameters.wants("loss") && model.has_loss())
-        , diffusion(parameters.wants("diffusion"))
-      {}
+          : model(model)
+          , drift(parameters.wants("drift"))
+          , current(parameters.wants("probability_current"))
+          , loss(parameters.wants("loss") && model.has_loss())
+          , diffusion(parameters.wants("diffusion"))
+      {
+      }
 
       void
       evaluate_scalar_field(const DataPostprocessorInputs::Scalar<dim> &inputs,
@@ -181,10 +182,11 @@ namespace FokkerPlanck
   OutputWriter<dim>::OutputWriter(const OutputParameters    &parameters,
                                   const Discretization<dim> &discretization,
                                   const Model<dim>          &model)
-    : parameters(parameters)
-    , discretization(discretization)
-    , model(model)
-  {}
+      : parameters(parameters)
+      , discretization(discretization)
+      , model(model)
+  {
+  }
 
   template <int dim>
   std::string
@@ -196,7 +198,7 @@ namespace FokkerPlanck
     discretization.initialize_ghosted_vector(ghosted);
     ghosted = p;
 
-    const auto &dof_handler = discretization.get_dof_handler();
+    const auto  &dof_handler = discretization.get_dof_handler();
     DataOut<dim> data_out;
     data_out.attach_dof_handler(dof_handler);
     if (parameters.wants("density"))
@@ -216,21 +218,19 @@ namespace FokkerPlanck
     if (extra)
       extra(data_out);
 
-    DataOutBase::VtkFlags flags(time,
-                                times_and_names.size(),
-                                false,
-                                DataOutBase::VtkFlags::best_speed);
+    DataOutBase::VtkFlags flags(
+        time, times_and_names.size(), false, DataOutBase::VtkFlags::best_speed);
     data_out.set_flags(flags);
     data_out.build_patches(discretization.get_mapping(),
                            discretization.get_fe().degree,
                            DataOut<dim>::curved_inner_cells);
-    const std::string pvtu = data_out.write_vtu_with_pvtu_record(
-      parameters.directory + "/",
-      parameters.base_name,
-      times_and_names.size(),
-      discretization.communicator(),
-      4,
-      parameters.n_groups);
+    const std::string pvtu =
+        data_out.write_vtu_with_pvtu_record(parameters.directory + "/",
+                                            parameters.base_name,
+                                            times_and_names.size(),
+                                            discretization.communicator(),
+                                            4,
+                                            parameters.n_groups);
 
     times_and_names.emplace_back(time, pvtu);
     if (Utilities::MPI::this_mpi_process(discretization.communicator()) == 0)

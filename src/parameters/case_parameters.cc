@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
 #include <cctype>
+#include <filesystem>
 #include <sstream>
 
 namespace FokkerPlanck
@@ -107,7 +107,8 @@ namespace FokkerPlanck
       for (const auto &[key, value] : node.items())
         if (value.is_object() && value.contains("value"))
           {
-            out << path << demangle(key) << " = " << value.value("default_value", "") << "\n"
+            out << path << demangle(key) << " = " << value.value("default_value", "")
+                << "\n"
                 << "    allowed: " << value.value("pattern_description", "") << "\n"
                 << "    " << value.value("documentation", "") << "\n\n";
           }
@@ -159,7 +160,7 @@ namespace FokkerPlanck
             e.print_info(text);
             throw InputError(path,
                              "cannot set it to '" + value +
-                               "' from the command line: " + text.str());
+                                 "' from the command line: " + text.str());
           }
         for (; depth > 0; --depth)
           prm.leave_subsection();

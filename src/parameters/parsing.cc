@@ -17,8 +17,7 @@ namespace FokkerPlanck
     get_doubles(const dealii::ParameterHandler &prm, const std::string &name)
     {
       std::vector<double> values;
-      for (const auto &item :
-           dealii::Utilities::split_string_list(prm.get(name), ','))
+      for (const auto &item : dealii::Utilities::split_string_list(prm.get(name), ','))
         values.push_back(dealii::Utilities::string_to_double(item));
       return values;
     }
@@ -27,8 +26,7 @@ namespace FokkerPlanck
     get_unsigned(const dealii::ParameterHandler &prm, const std::string &name)
     {
       std::vector<unsigned int> values;
-      for (const auto &item :
-           dealii::Utilities::split_string_list(prm.get(name), ','))
+      for (const auto &item : dealii::Utilities::split_string_list(prm.get(name), ','))
         values.push_back(dealii::Utilities::string_to_int(item));
       return values;
     }
@@ -52,18 +50,17 @@ namespace FokkerPlanck
           require(parts.size() == 2 && !parts[0].empty(),
                   entry,
                   "'" + pair +
-                    "' is not of the form name=value; allowed is a comma-"
-                    "separated list such as 'a=1, b=0.5'");
+                      "' is not of the form name=value; allowed is a comma-"
+                      "separated list such as 'a=1, b=0.5'");
           try
             {
-              constants[parts[0]] =
-                dealii::Utilities::string_to_double(parts[1]);
+              constants[parts[0]] = dealii::Utilities::string_to_double(parts[1]);
             }
           catch (...)
             {
               throw InputError(entry,
-                               "the value of '" + parts[0] +
-                                 "' is not a number: '" + parts[1] + "'");
+                               "the value of '" + parts[0] + "' is not a number: '" +
+                                   parts[1] + "'");
             }
         }
       return constants;
@@ -92,7 +89,7 @@ namespace FokkerPlanck::Parsing
               const std::string                   &entry,
               const std::string                   &context)
   {
-    auto                  parser = std::make_unique<dealii::FunctionParser<dim>>(expressions.size());
+    auto parser = std::make_unique<dealii::FunctionParser<dim>>(expressions.size());
     std::ostringstream    silenced;
     std::streambuf *const saved   = std::cerr.rdbuf(silenced.rdbuf());
     const auto            restore = [&]() { std::cerr.rdbuf(saved); };
@@ -111,19 +108,25 @@ namespace FokkerPlanck::Parsing
           joined += (joined.empty() ? "" : "; ") + text;
         throw InputError(entry,
                          "cannot evaluate '" + joined + "'" + context +
-                           " as a function of " + variable_names(dim) + ": " +
-                           one_line_message(e));
+                             " as a function of " + variable_names(dim) + ": " +
+                             one_line_message(e));
       }
     return parser;
   }
 
   template std::unique_ptr<dealii::FunctionParser<1>>
-  make_parser<1>(const std::vector<std::string> &, const std::map<std::string, double> &,
-                 const std::string &, const std::string &);
+  make_parser<1>(const std::vector<std::string> &,
+                 const std::map<std::string, double> &,
+                 const std::string &,
+                 const std::string &);
   template std::unique_ptr<dealii::FunctionParser<2>>
-  make_parser<2>(const std::vector<std::string> &, const std::map<std::string, double> &,
-                 const std::string &, const std::string &);
+  make_parser<2>(const std::vector<std::string> &,
+                 const std::map<std::string, double> &,
+                 const std::string &,
+                 const std::string &);
   template std::unique_ptr<dealii::FunctionParser<3>>
-  make_parser<3>(const std::vector<std::string> &, const std::map<std::string, double> &,
-                 const std::string &, const std::string &);
+  make_parser<3>(const std::vector<std::string> &,
+                 const std::map<std::string, double> &,
+                 const std::string &,
+                 const std::string &);
 } // namespace FokkerPlanck::Parsing

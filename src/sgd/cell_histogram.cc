@@ -19,7 +19,9 @@ namespace FokkerPlanck::Sgd
       {
         lower[d]  = geometry.lower_corner[d];
         upper[d]  = geometry.upper_corner[d];
-        n_bins[d] = (geometry.subdivisions.size() == dim ? geometry.subdivisions[d] : geometry.subdivisions.empty() ? 1U : geometry.subdivisions[0])
+        n_bins[d] = (geometry.subdivisions.size() == dim ? geometry.subdivisions[d]
+                     : geometry.subdivisions.empty()     ? 1U
+                                                         : geometry.subdivisions[0])
                     << geometry.global_refinements;
         bin_volume *= (upper[d] - lower[d]) / n_bins[d];
         n *= n_bins[d];

@@ -48,7 +48,8 @@ namespace FokkerPlanck::Sgd
 
   template <int dim>
   std::unique_ptr<ModeMonitor<dim>>
-  ModeMonitor<dim>::create(const Model<dim> &model, const Discretization<dim> &discretization)
+  ModeMonitor<dim>::create(const Model<dim>          &model,
+                           const Discretization<dim> &discretization)
   {
     const auto *sgd = dynamic_cast<const SgdModel<dim> *>(&model);
     if (sgd == nullptr || sgd->mode_targets().empty())
@@ -57,15 +58,17 @@ namespace FokkerPlanck::Sgd
   }
 
   template <int dim>
-  ModeMonitor<dim>::ModeMonitor(const SgdModel<dim> &model, const Discretization<dim> &discretization)
-    : model(model)
-    , discretization(discretization)
-    , targets(model.mode_targets())
-    , learned(dim)
-    , noise(dim)
-    , gf_noise(dim)
-    , gf_time_learned(dim, std::numeric_limits<double>::quiet_NaN())
-  {}
+  ModeMonitor<dim>::ModeMonitor(const SgdModel<dim>       &model,
+                                const Discretization<dim> &discretization)
+      : model(model)
+      , discretization(discretization)
+      , targets(model.mode_targets())
+      , learned(dim)
+      , noise(dim)
+      , gf_noise(dim)
+      , gf_time_learned(dim, std::numeric_limits<double>::quiet_NaN())
+  {
+  }
 
   template <int dim>
   void
@@ -75,29 +78,32 @@ namespace FokkerPlanck::Sgd
     const double       h = (time - gf_time) / n;
     for (unsigned int k = 0; k < n; ++k)
       {
-        const auto k1 = model.gradient_flow_drift(gf_state);
-        const auto k2 = model.gradient_flow_drift(gf_state + 0.5 * h * k1);
-        const auto k3 = model.gradient_flow_drift(gf_state + 0.5 * h * k2);
-        const auto k4 = model.gradient_flow_drift(gf_state + h * k3);
+        const auto       k1     = model.gradient_flow_drift(gf_state);
+        const auto       k2     = model.gradient_flow_drift(gf_state + 0.5 * h * k1);
+        const auto       k3     = model.gradient_flow_drift(gf_state + 0.5 * h * k2);
+        const auto       k4     = model.gradient_flow_drift(gf_state + h * k3);
         const Point<dim> before = gf_state;
         gf_state += h / 6. * (k1 + 2. * k2 + 2. * k3 + k4);
         for (unsigned int a = 0; a < dim; ++a)
           if (std::isnan(gf_time_learned[a]) && gf_state[a] > 0.5 * targets[a])
-            gf_time_learned[a] = gf_time + (k + (0.5 * targets[a] - before[a]) /
-                                                   (gf_state[a] - before[a])) * h;
+            gf_time_learned[a] =
+                gf_time +
+                (k + (0.5 * targets[a] - before[a]) / (gf_state[a] - before[a])) * h;
       }
     gf_time = time;
   }
 
   template <int dim>
   void
-  ModeMonitor<dim>::observe(const double time, const LA::MPI::Vector &p, StatisticsTable &table)
+  ModeMonitor<dim>::observe(const double           time,
+                            const LA::MPI::Vector &p,
+                            StatisticsTable       &table)
   {
     LA::MPI::Vector ghosted;
     discretization.initialize_ghosted_vector(ghosted);
     ghosted = p;
-    const QGauss<dim> quadrature(discretization.get_fe().degree + 2);
-    FEValues<dim>     fe_values(discretization.get_mapping(),
+    const QGauss<dim>   quadrature(discretization.get_fe().degree + 2);
+    FEValues<dim>       fe_values(discretization.get_mapping(),
                             discretization.get_fe(),
                             quadrature,
                             update_values | update_quadrature_points | update_JxW_values);
@@ -163,14 +169,15 @@ namespace FokkerPlanck::Sgd
     if (times.empty())
       return modes;
     for (unsigned int a = 0; a < dim; ++a)
-      modes.push_back({{"target", targets[a]},
-                       {"time_learned", first_crossing(times, learned[a], 0.5)},
-                       {"time_max_noise", time_of_maximum(times, noise[a])},
-                       {"max_noise", *std::max_element(noise[a].begin(), noise[a].end())},
-                       {"gradient_flow_time_learned",
-                        std::isnan(gf_time_learned[a]) ? nlohmann::json() :
-                                                         nlohmann::json(gf_time_learned[a])},
-                       {"gradient_flow_time_max_noise", time_of_maximum(times, gf_noise[a])}});
+      modes.push_back(
+          {{"target", targets[a]},
+           {"time_learned", first_crossing(times, learned[a], 0.5)},
+           {"time_max_noise", time_of_maximum(times, noise[a])},
+           {"max_noise", *std::max_element(noise[a].begin(), noise[a].end())},
+           {"gradient_flow_time_learned",
+            std::isnan(gf_time_learned[a]) ? nlohmann::json()
+                                           : nlohmann::json(gf_time_learned[a])},
+           {"gradient_flow_time_max_noise", time_of_maximum(times, gf_noise[a])}});
     return modes;
   }
 

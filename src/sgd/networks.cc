@@ -92,13 +92,14 @@ namespace FokkerPlanck::Sgd
                               const GaussianStart<dim>              &start,
                               const double                           eta,
                               const unsigned int                     B)
-        : p(p)
-        , start(start)
-        , input_factor(cholesky(p.H))
-        , sigma(std::sqrt(p.label_noise_variance))
-        , eta(eta)
-        , B(B)
-      {}
+          : p(p)
+          , start(start)
+          , input_factor(cholesky(p.H))
+          , sigma(std::sqrt(p.label_noise_variance))
+          , eta(eta)
+          , B(B)
+      {
+      }
 
       void
       initialise(NormalStream &random) override
@@ -149,11 +150,12 @@ namespace FokkerPlanck::Sgd
                             const GaussianStart<dim>       &start,
                             const double                    eta,
                             const unsigned int              B)
-        : p(p)
-        , start(start)
-        , eta(eta)
-        , B(B)
-      {}
+          : p(p)
+          , start(start)
+          , eta(eta)
+          , B(B)
+      {
+      }
 
       void
       initialise(NormalStream &random) override
@@ -208,10 +210,11 @@ namespace FokkerPlanck::Sgd
     struct Matrix
     {
       Matrix(const unsigned int rows = 0, const unsigned int columns = 0)
-        : rows(rows)
-        , columns(columns)
-        , values(rows * columns, 0.)
-      {}
+          : rows(rows)
+          , columns(columns)
+          , values(rows * columns, 0.)
+      {
+      }
 
       double &
       operator()(const unsigned int i, const unsigned int j)
@@ -294,11 +297,11 @@ namespace FokkerPlanck::Sgd
                         const std::uint64_t         seed,
                         const double                eta,
                         const unsigned int          B)
-        : p(p)
-        , sigma(std::sqrt(p.label_noise_variance))
-        , eta(eta)
-        , B(B)
-        , W(p.depth)
+          : p(p)
+          , sigma(std::sqrt(p.label_noise_variance))
+          , eta(eta)
+          , B(B)
+          , W(p.depth)
       {
         // The teacher is the same for every run: its own key (seed, 2^63).
         NormalStream teacher(seed, std::uint64_t(1) << 63, 0);
@@ -415,11 +418,11 @@ namespace FokkerPlanck::Sgd
   {
     const auto &model = parameters.model;
     require(model.name == "linear-regression" || model.name == "two-layer-scalar" ||
-              model.name == "deep-linear",
+                model.name == "deep-linear",
             "Model/Name",
             "SGD runs (--sgd) need a network: 'linear-regression', "
             "'two-layer-scalar' or 'deep-linear', not '" +
-              model.name + "'");
+                model.name + "'");
     require(model.temperature_from_sgd,
             "Model/Temperature source",
             "must be 'sgd' for SGD runs: they use 'Learning rate' and 'Batch size'");
@@ -437,7 +440,7 @@ namespace FokkerPlanck::Sgd
             p.parse_parameters(prm);
             prm.leave_subsection();
             network = std::make_unique<LinearRegressionNetwork<dim>>(
-              p, GaussianStart<dim>(parameters.time_stepping), eta, B);
+                p, GaussianStart<dim>(parameters.time_stepping), eta, B);
           }
         else if (model.name == "two-layer-scalar")
           {
@@ -447,7 +450,7 @@ namespace FokkerPlanck::Sgd
             p.parse_parameters(prm);
             prm.leave_subsection();
             network = std::make_unique<TwoLayerScalarNetwork<dim>>(
-              p, GaussianStart<dim>(parameters.time_stepping), eta, B);
+                p, GaussianStart<dim>(parameters.time_stepping), eta, B);
           }
         else // deep-linear
           {
@@ -455,8 +458,8 @@ namespace FokkerPlanck::Sgd
             DeepLinearParameters p;
             p.parse_parameters(prm, dim);
             prm.leave_subsection();
-            network = std::make_unique<DeepLinearNetwork<dim>>(
-              p, parameters.sgd.seed, eta, B);
+            network =
+                std::make_unique<DeepLinearNetwork<dim>>(p, parameters.sgd.seed, eta, B);
           }
       }
     catch (...)
@@ -468,7 +471,10 @@ namespace FokkerPlanck::Sgd
     return network;
   }
 
-  template std::unique_ptr<Network<1>> make_network<1>(ParameterHandler &, const CaseParameters &);
-  template std::unique_ptr<Network<2>> make_network<2>(ParameterHandler &, const CaseParameters &);
-  template std::unique_ptr<Network<3>> make_network<3>(ParameterHandler &, const CaseParameters &);
+  template std::unique_ptr<Network<1>>
+  make_network<1>(ParameterHandler &, const CaseParameters &);
+  template std::unique_ptr<Network<2>>
+  make_network<2>(ParameterHandler &, const CaseParameters &);
+  template std::unique_ptr<Network<3>>
+  make_network<3>(ParameterHandler &, const CaseParameters &);
 } // namespace FokkerPlanck::Sgd

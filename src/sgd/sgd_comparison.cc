@@ -75,7 +75,8 @@ namespace FokkerPlanck::Sgd
     return result;
   }
 
-  template <int dim> struct FiniteElementComparison<dim>::Implementation
+  template <int dim>
+  struct FiniteElementComparison<dim>::Implementation
   {
     /** FE quantities for one SGD output time (stationary: one entry). */
     struct Entry
@@ -224,7 +225,8 @@ namespace FokkerPlanck::Sgd
            << std::setprecision(3) << timer.wall_time() << " s\n";
   }
 
-  template <int dim> FiniteElementComparison<dim>::~FiniteElementComparison() = default;
+  template <int dim>
+  FiniteElementComparison<dim>::~FiniteElementComparison() = default;
 
   template <int dim>
   bool

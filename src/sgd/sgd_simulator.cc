@@ -134,19 +134,21 @@ namespace FokkerPlanck::Sgd
     class HistogramWriter
     {
     public:
-      HistogramWriter(const Triangulation<dim> &triangulation, const std::string &directory)
-        : triangulation(triangulation)
-        , directory(directory)
-      {}
+      HistogramWriter(const Triangulation<dim> &triangulation,
+                      const std::string        &directory)
+          : triangulation(triangulation)
+          , directory(directory)
+      {
+      }
 
       /**
        * With @p fe_density (the FE cell averages): also the cell fields
        * fe_density and sgd_density_difference = sgd_density − fe_density.
        */
       void
-      write(const double               time,
-            const CellHistogram<dim>  &histogram,
-            const Vector<float>       *fe_density = nullptr)
+      write(const double              time,
+            const CellHistogram<dim> &histogram,
+            const Vector<float>      *fe_density = nullptr)
       {
         const Vector<float> density = histogram.density(triangulation);
         DataOut<dim>        data_out;
@@ -156,16 +158,20 @@ namespace FokkerPlanck::Sgd
         if (fe_density)
           {
             difference -= *fe_density;
-            data_out.add_data_vector(*fe_density, "fe_density", DataOut<dim>::type_cell_data);
-            data_out.add_data_vector(difference,
-                                     "sgd_density_difference",
-                                     DataOut<dim>::type_cell_data);
+            data_out.add_data_vector(
+                *fe_density, "fe_density", DataOut<dim>::type_cell_data);
+            data_out.add_data_vector(
+                difference, "sgd_density_difference", DataOut<dim>::type_cell_data);
           }
         data_out.build_patches();
         DataOutBase::VtkFlags flags(time, entries.size());
         data_out.set_flags(flags);
-        const std::string name = data_out.write_vtu_with_pvtu_record(
-          directory + "/", "sgd_histogram", entries.size(), triangulation.get_communicator(), 4);
+        const std::string name =
+            data_out.write_vtu_with_pvtu_record(directory + "/",
+                                                "sgd_histogram",
+                                                entries.size(),
+                                                triangulation.get_communicator(),
+                                                4);
         entries.emplace_back(time, name);
         if (Utilities::MPI::this_mpi_process(triangulation.get_communicator()) == 0)
           {
@@ -201,19 +207,19 @@ namespace FokkerPlanck::Sgd
           const MPI_Comm        communicator,
           ParameterHandler     *finite_element_prm)
   {
-    const unsigned int rank         = Utilities::MPI::this_mpi_process(communicator);
-    const unsigned int n_ranks      = Utilities::MPI::n_mpi_processes(communicator);
+    const unsigned int rank    = Utilities::MPI::this_mpi_process(communicator);
+    const unsigned int n_ranks = Utilities::MPI::n_mpi_processes(communicator);
     ConditionalOStream log(std::cout, rank == 0 && verbose);
     Timer              timer(communicator);
 
-    const auto  &sgd       = parameters.sgd;
-    const auto   prototype = make_network<dim>(prm, parameters);
-    const double eta       = parameters.model.learning_rate;
-    const auto   targets   = prototype->targets();
+    const auto         &sgd       = parameters.sgd;
+    const auto          prototype = make_network<dim>(prm, parameters);
+    const double        eta       = parameters.model.learning_rate;
+    const auto          targets   = prototype->targets();
     const unsigned long n_steps =
-      std::max<unsigned long>(1, std::lround(sgd.end_time / eta));
+        std::max<unsigned long>(1, std::lround(sgd.end_time / eta));
     CellHistogram<dim> histogram(parameters.geometry), averaged(parameters.geometry);
-    auto triangulation = make_triangulation<dim>(communicator);
+    auto               triangulation = make_triangulation<dim>(communicator);
     build_mesh(parameters.geometry, *triangulation);
 
     // Output k at step (n_steps k) / n_outputs. The FE side of the
@@ -224,14 +230,14 @@ namespace FokkerPlanck::Sgd
     std::unique_ptr<FiniteElementComparison<dim>> comparison;
     if (sgd.compare_with_fe)
       comparison = std::make_unique<FiniteElementComparison<dim>>(
-        finite_element_prm ? *finite_element_prm : prm,
-        parameters,
-        *triangulation,
-        output_times,
-        rank == 0 && verbose ? &std::cout : nullptr);
+          finite_element_prm ? *finite_element_prm : prm,
+          parameters,
+          *triangulation,
+          output_times,
+          rank == 0 && verbose ? &std::cout : nullptr);
     // Stationary: the time-averaged samples of run r also go into batch
     // r mod B, whose spread gives the dispersion of the correlated samples.
-    const unsigned int n_batches = std::min(20U, sgd.n_runs);
+    const unsigned int              n_batches = std::min(20U, sgd.n_runs);
     std::vector<CellHistogram<dim>> batches;
     if (comparison && parameters.stationary)
       batches.assign(n_batches, CellHistogram<dim>(parameters.geometry));
@@ -254,7 +260,8 @@ namespace FokkerPlanck::Sgd
       }
     // Per run: first step at which mode α is learned; time-averaged moments.
     std::vector<std::vector<double>> learned_time(
-      runs.size(), std::vector<double>(targets.size(), std::numeric_limits<double>::infinity()));
+        runs.size(),
+        std::vector<double>(targets.size(), std::numeric_limits<double>::infinity()));
     std::vector<Moments<dim>> run_average(runs.size());
 
     StatisticsTable   statistics;
@@ -349,27 +356,28 @@ namespace FokkerPlanck::Sgd
     pooled = pooled.sum(communicator);
     if (pooled.n > 0)
       {
-        const auto                      mean = pooled.mean();
-        const auto                      cov  = pooled.covariance();
-        SymmetricTensor<2, dim>         sum_sq;
-        Tensor<1, dim>                  mean_sq;
+        const auto              mean = pooled.mean();
+        const auto              cov  = pooled.covariance();
+        SymmetricTensor<2, dim> sum_sq;
+        Tensor<1, dim>          mean_sq;
         for (const auto &m : run_average)
           if (m.n > 0)
             {
               for (unsigned int d = 0; d < dim; ++d)
                 mean_sq[d] += (m.first[d] / m.n - mean[d]) * (m.first[d] / m.n - mean[d]);
               // The run's own second moment about the pooled mean.
-              const auto c = m.second / m.n - symmetrize(outer_product(m.first / m.n, mean)) * 2. +
+              const auto c = m.second / m.n -
+                             symmetrize(outer_product(m.first / m.n, mean)) * 2. +
                              symmetrize(outer_product(mean, mean));
               for (unsigned int d = 0; d < dim; ++d)
                 for (unsigned int e = d; e < dim; ++e)
                   sum_sq[d][e] += (c[d][e] - cov[d][e]) * (c[d][e] - cov[d][e]);
             }
-        sum_sq  = Utilities::MPI::sum(sum_sq, communicator);
-        mean_sq = Utilities::MPI::sum(mean_sq, communicator);
+        sum_sq                    = Utilities::MPI::sum(sum_sq, communicator);
+        mean_sq                   = Utilities::MPI::sum(mean_sq, communicator);
         const auto standard_error = [&](const double square_sum) {
-          return sgd.n_runs > 1 ? std::sqrt(square_sum / (sgd.n_runs * (sgd.n_runs - 1.))) :
-                                  std::numeric_limits<double>::quiet_NaN();
+          return sgd.n_runs > 1 ? std::sqrt(square_sum / (sgd.n_runs * (sgd.n_runs - 1.)))
+                                : std::numeric_limits<double>::quiet_NaN();
         };
         SampleMoments<dim> moments;
         moments.mean       = mean;
@@ -414,7 +422,7 @@ namespace FokkerPlanck::Sgd
             for (const double c : averaged.bin_counts())
               n_inside += c;
             const double dispersion = MonteCarlo::batch_dispersion(
-              averaged.bin_counts(), n_inside, batch_counts, batch_n, n_batches);
+                averaged.bin_counts(), n_inside, batch_counts, batch_n, n_batches);
             comparison->compare(0, from_time, averaged, dispersion, moments);
             fe_density = comparison->fe_density();
           }
@@ -435,11 +443,13 @@ namespace FokkerPlanck::Sgd
           times.insert(times.end(), part.begin(), part.end());
         const double t = median(times);
         summary["modes"].push_back(
-          {{"target", targets[a]},
-           {"median_time_learned", std::isfinite(t) ? nlohmann::json(t) : nlohmann::json()},
-           {"fraction_learned_at_end",
-            std::count_if(times.begin(), times.end(), [](double v) { return std::isfinite(v); }) /
-              double(times.size())}});
+            {{"target", targets[a]},
+             {"median_time_learned",
+              std::isfinite(t) ? nlohmann::json(t) : nlohmann::json()},
+             {"fraction_learned_at_end",
+              std::count_if(times.begin(), times.end(), [](double v) {
+                return std::isfinite(v);
+              }) / double(times.size())}});
       }
 
     summary["parameter_file"] = parameter_file;
@@ -451,8 +461,9 @@ namespace FokkerPlanck::Sgd
     summary["seed"]           = sgd.seed;
     summary["n_ranks"]        = n_ranks;
     summary["seconds"]        = timer.wall_time();
-    summary["files"]          = {{"statistics", "sgd_statistics.txt"},
-                        {"histograms", parameters.output.write_fields ? "sgd_histogram.pvd" : ""}};
+    summary["files"]          = {
+                 {"statistics", "sgd_statistics.txt"},
+                 {"histograms", parameters.output.write_fields ? "sgd_histogram.pvd" : ""}};
     if (comparison)
       comparison->finish(directory, summary);
     if (rank == 0)
@@ -467,15 +478,20 @@ namespace FokkerPlanck::Sgd
     if (summary.contains("time_averaged"))
       log << "  time-averaged mean = " << summary["time_averaged"]["mean"].dump()
           << ", covariance = " << summary["time_averaged"]["covariance"].dump() << "\n";
-    log << "  results:     " << parameters.output.results_folder() << "/ (sgd_statistics.txt, sgd_summary.json"
+    log << "  results:     " << parameters.output.results_folder()
+        << "/ (sgd_statistics.txt, sgd_summary.json"
         << (comparison ? ", sgd_comparison.txt" : "")
         << (parameters.output.write_fields ? ", sgd_histogram.pvd)\n" : ")\n");
     return summary;
   }
 
-#define FP_INSTANTIATE(dim)                                                                     \
-  template nlohmann::json run_sgd<dim>(                                                         \
-    ParameterHandler &, const CaseParameters &, const std::string &, bool, MPI_Comm, ParameterHandler *);
+#define FP_INSTANTIATE(dim)                                                              \
+  template nlohmann::json run_sgd<dim>(ParameterHandler &,                               \
+                                       const CaseParameters &,                           \
+                                       const std::string &,                              \
+                                       bool,                                             \
+                                       MPI_Comm,                                         \
+                                       ParameterHandler *);
   FP_INSTANTIATE(1)
   FP_INSTANTIATE(2)
   FP_INSTANTIATE(3)

@@ -95,8 +95,7 @@ namespace FokkerPlanck
                         "With PETSc, BoomerAMG is used and this is ignored.");
       prm.declare_entry("AMG smoother type",
                         "ILU",
-                        Patterns::Selection(
-                          "ILU|Chebyshev|symmetric Gauss-Seidel"),
+                        Patterns::Selection("ILU|Chebyshev|symmetric Gauss-Seidel"),
                         "Smoother on each multigrid level: 'ILU' (incomplete "
                         "LU(0) of each rank's block; robust for drift-"
                         "dominated operators; if it breaks down, which "
@@ -152,26 +151,25 @@ namespace FokkerPlanck
   {
     prm.enter_subsection("Linear solver");
     const std::string name = prm.get("Type");
-    type = Type::direct;
+    type                   = Type::direct;
     for (const Type candidate : {Type::amg, Type::two_level})
       if (name == type_name(candidate))
         type = candidate;
-    geometric_coarsest    = prm.get_integer("Geometric coarsest unknowns");
-    relative_tolerance    = prm.get_double("Relative tolerance");
-    max_iterations        = prm.get_integer("Maximum iterations");
-    restart               = prm.get_integer("Restart length");
-    direct_package        = prm.get("Direct package");
-    amg_variant           = prm.get("AMG variant") == "symmetric" ?
-                              AMGVariant::symmetric :
-                              AMGVariant::nonsymmetric;
+    geometric_coarsest = prm.get_integer("Geometric coarsest unknowns");
+    relative_tolerance = prm.get_double("Relative tolerance");
+    max_iterations     = prm.get_integer("Maximum iterations");
+    restart            = prm.get_integer("Restart length");
+    direct_package     = prm.get("Direct package");
+    amg_variant        = prm.get("AMG variant") == "symmetric" ? AMGVariant::symmetric
+                                                               : AMGVariant::nonsymmetric;
     const std::string smoother = prm.get("AMG smoother type");
-    smoother_type = smoother == "Chebyshev" ? AMGSmoother::chebyshev :
-                    smoother == "symmetric Gauss-Seidel" ?
-                                              AMGSmoother::symmetric_gauss_seidel :
-                                              AMGSmoother::ilu;
-    smoother_sweeps       = prm.get_integer("AMG smoother sweeps");
-    aggregation_threshold = prm.get_double("AMG aggregation threshold");
-    w_cycle               = prm.get("AMG cycle") == "W";
+    smoother_type              = smoother == "Chebyshev" ? AMGSmoother::chebyshev
+                                 : smoother == "symmetric Gauss-Seidel"
+                                     ? AMGSmoother::symmetric_gauss_seidel
+                                     : AMGSmoother::ilu;
+    smoother_sweeps            = prm.get_integer("AMG smoother sweeps");
+    aggregation_threshold      = prm.get_double("AMG aggregation threshold");
+    w_cycle                    = prm.get("AMG cycle") == "W";
     prm.leave_subsection();
   }
 
@@ -180,10 +178,10 @@ namespace FokkerPlanck
 #ifdef FP_USE_PETSC
     PETScWrappers::PreconditionBoomerAMG amg;
 #else
-    SolverControl                         direct_control{1, 0};
+    SolverControl                                   direct_control{1, 0};
     std::unique_ptr<TrilinosWrappers::SolverDirect> direct;
-    TrilinosWrappers::PreconditionAMG     amg;
-    std::unique_ptr<TwoLevelPreconditioner> two_level;
+    TrilinosWrappers::PreconditionAMG               amg;
+    std::unique_ptr<TwoLevelPreconditioner>         two_level;
 #endif
   };
 
@@ -238,9 +236,10 @@ namespace FokkerPlanck
 #endif
 
   LinearSolver::LinearSolver(const LinearSolverParameters &parameters)
-    : parameters(parameters)
-    , implementation(std::make_unique<Implementation>())
-  {}
+      : parameters(parameters)
+      , implementation(std::make_unique<Implementation>())
+  {
+  }
 
   LinearSolver::~LinearSolver() = default;
 
@@ -269,8 +268,8 @@ namespace FokkerPlanck
       {
         const auto factorize = [&](const char *package) {
           implementation->direct = std::make_unique<TrilinosWrappers::SolverDirect>(
-            implementation->direct_control,
-            TrilinosWrappers::SolverDirect::AdditionalData(false, package));
+              implementation->direct_control,
+              TrilinosWrappers::SolverDirect::AdditionalData(false, package));
           implementation->direct->initialize(new_matrix);
         };
         if (parameters.direct_package == "klu")
@@ -295,15 +294,14 @@ namespace FokkerPlanck
     else
       {
         const bool two_level =
-          parameters.type == LinearSolverParameters::Type::two_level &&
-          !coarse_prolongations.empty();
+            parameters.type == LinearSolverParameters::Type::two_level &&
+            !coarse_prolongations.empty();
         const auto build = [&](const LinearSolverParameters &amg_parameters) {
           if (two_level)
             {
               implementation->two_level = std::make_unique<TwoLevelPreconditioner>();
-              implementation->two_level->initialize(new_matrix,
-                                                    coarse_prolongations,
-                                                    ml_parameters(amg_parameters));
+              implementation->two_level->initialize(
+                  new_matrix, coarse_prolongations, ml_parameters(amg_parameters));
             }
           else
             {
@@ -326,16 +324,18 @@ namespace FokkerPlanck
             if (!std::isfinite(image.l2_norm()))
               {
                 LinearSolverParameters robust = parameters;
-                robust.smoother_type = LinearSolverParameters::AMGSmoother::symmetric_gauss_seidel;
+                robust.smoother_type =
+                    LinearSolverParameters::AMGSmoother::symmetric_gauss_seidel;
                 build(robust);
                 smoother_replaced = true;
-                static bool told = false;
-                if (!told &&
-                    Utilities::MPI::this_mpi_process(new_matrix.get_mpi_communicator()) == 0)
-                  std::cout << "  note:        the ILU smoother of the AMG broke down (NaN); "
-                               "using symmetric Gauss-Seidel instead (set 'Linear solver/AMG "
-                               "smoother type' to skip the attempt)"
-                            << std::endl;
+                static bool told  = false;
+                if (!told && Utilities::MPI::this_mpi_process(
+                                 new_matrix.get_mpi_communicator()) == 0)
+                  std::cout
+                      << "  note:        the ILU smoother of the AMG broke down (NaN); "
+                         "using symmetric Gauss-Seidel instead (set 'Linear solver/AMG "
+                         "smoother type' to skip the attempt)"
+                      << std::endl;
                 told = true;
               }
           }
@@ -366,7 +366,9 @@ namespace FokkerPlanck
   }
 
   SolveInfo
-  LinearSolver::solve(const Operator &op, LA::MPI::Vector &x, const LA::MPI::Vector &b) const
+  LinearSolver::solve(const Operator        &op,
+                      LA::MPI::Vector       &x,
+                      const LA::MPI::Vector &b) const
   {
     struct Wrapper
     {
@@ -378,20 +380,18 @@ namespace FokkerPlanck
       }
     } wrapper{op};
 
-    const double   b_norm = b.l2_norm();
-    SolveInfo      info;
+    const double b_norm = b.l2_norm();
+    SolveInfo    info;
     if (b_norm == 0.)
       {
         x = 0;
         return info;
       }
-    SolverControl control(parameters.max_iterations,
-                          parameters.relative_tolerance * b_norm,
-                          false,
-                          false);
+    SolverControl control(
+        parameters.max_iterations, parameters.relative_tolerance * b_norm, false, false);
     SolverGMRES<LA::MPI::Vector> gmres(
-      control,
-      SolverGMRES<LA::MPI::Vector>::AdditionalData(parameters.restart + 2, true));
+        control,
+        SolverGMRES<LA::MPI::Vector>::AdditionalData(parameters.restart + 2, true));
     gmres.solve(wrapper, x, b, *this);
     info.iterations        = control.last_step();
     info.relative_residual = control.last_value() / b_norm;
@@ -401,7 +401,7 @@ namespace FokkerPlanck
   SolveInfo
   LinearSolver::solve(LA::MPI::Vector &x, const LA::MPI::Vector &b) const
   {
-    return solve([this](LA::MPI::Vector &dst,
+    return solve([this](LA::MPI::Vector       &dst,
                         const LA::MPI::Vector &src) { matrix->vmult(dst, src); },
                  x,
                  b);

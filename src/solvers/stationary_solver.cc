@@ -25,15 +25,14 @@ namespace FokkerPlanck
       double largest = 0.;
       for (const auto i : discretization.locally_owned_dofs())
         largest =
-          std::max(largest, std::abs(discretization.operator_matrix.diag_element(i)));
+            std::max(largest, std::abs(discretization.operator_matrix.diag_element(i)));
       return Utilities::MPI::max(largest, discretization.communicator());
     }
   } // namespace
 
   template <int dim>
   std::pair<double, double>
-  stationary_residual(const Discretization<dim> &discretization,
-                      const LA::MPI::Vector     &p)
+  stationary_residual(const Discretization<dim> &discretization, const LA::MPI::Vector &p)
   {
     const auto     &A           = discretization.operator_matrix;
     const auto     &constraints = discretization.get_constraints();
@@ -101,18 +100,18 @@ namespace FokkerPlanck
     // 'two-level' gets at most 100 iterations; if it has not converged by
     // then (its coarse correction is poor once the mesh Péclet number of
     // the coarser mesh reaches about 10), the second attempt uses 'amg'.
-    CoarseProlongations coarse_prolongations;
-    LinearSolverParameters                  attempt_parameters = parameters;
+    CoarseProlongations    coarse_prolongations;
+    LinearSolverParameters attempt_parameters = parameters;
     for (unsigned int attempt = 0; attempt < 2; ++attempt)
       {
         timer.restart();
         const bool two_level =
-          attempt_parameters.type == LinearSolverParameters::Type::two_level;
+            attempt_parameters.type == LinearSolverParameters::Type::two_level;
         if (two_level)
           {
             if (coarse_prolongations.empty())
-              coarse_prolongations =
-                make_coarse_prolongations(discretization, parameters.geometric_coarsest);
+              coarse_prolongations = make_coarse_prolongations(
+                  discretization, parameters.geometric_coarsest);
             attempt_parameters.max_iterations = std::min(parameters.max_iterations, 100U);
           }
         LA::MPI::SparseMatrix pinned;
@@ -138,15 +137,15 @@ namespace FokkerPlanck
                   return out.str();
                 };
                 throw InputError(
-                  "Linear solver/Type",
-                  "the stationary solve did not converge with '" +
-                    LinearSolverParameters::type_name(attempt_parameters.type) +
-                    "': GMRES stopped after " + std::to_string(failure.last_step) +
-                    " iterations at relative residual " +
-                    format(failure.last_residual / m.l2_norm()) + " (tolerance " +
-                    format(parameters.relative_tolerance) +
-                    "), pinned at two different points; use 'direct' (sparse LU) "
-                    "or raise 'Linear solver/Maximum iterations'");
+                    "Linear solver/Type",
+                    "the stationary solve did not converge with '" +
+                        LinearSolverParameters::type_name(attempt_parameters.type) +
+                        "': GMRES stopped after " + std::to_string(failure.last_step) +
+                        " iterations at relative residual " +
+                        format(failure.last_residual / m.l2_norm()) + " (tolerance " +
+                        format(parameters.relative_tolerance) +
+                        "), pinned at two different points; use 'direct' (sparse LU) "
+                        "or raise 'Linear solver/Maximum iterations'");
               }
             converged = false;
             info.iterations += failure.last_step;
@@ -166,7 +165,7 @@ namespace FokkerPlanck
             discretization.get_constraints().distribute(pi);
             info.solve_seconds += timer.wall_time();
             std::tie(info.residual, info.relative_residual) =
-              stationary_residual(discretization, pi);
+                stationary_residual(discretization, pi);
             // The second attempt is final: its π and residual are reported.
             if (info.relative_residual < 1e-8 || attempt == 1)
               break;
@@ -183,12 +182,11 @@ namespace FokkerPlanck
     return info;
   }
 
-#define FP_INSTANTIATE(dim)                                                    \
-  template StationaryInfo solve_stationary<dim>(const Discretization<dim> &,   \
-                                                const LinearSolverParameters &, \
-                                                LA::MPI::Vector &);            \
-  template std::pair<double, double> stationary_residual<dim>(                 \
-    const Discretization<dim> &, const LA::MPI::Vector &);
+#define FP_INSTANTIATE(dim)                                                              \
+  template StationaryInfo solve_stationary<dim>(                                         \
+      const Discretization<dim> &, const LinearSolverParameters &, LA::MPI::Vector &);   \
+  template std::pair<double, double> stationary_residual<dim>(                           \
+      const Discretization<dim> &, const LA::MPI::Vector &);
   FP_INSTANTIATE(1)
   FP_INSTANTIATE(2)
   FP_INSTANTIATE(3)

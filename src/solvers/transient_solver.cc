@@ -93,19 +93,19 @@ namespace FokkerPlanck
     prm.enter_subsection("Time stepping");
     {
       const std::string s = prm.get("Scheme");
-      scheme = s == "implicit euler" ? Scheme::implicit_euler :
-               s == "bdf2"           ? Scheme::bdf2 :
-                                       Scheme::crank_nicolson;
-      end_time          = prm.get_double("End time");
-      time_step         = prm.get_double("Time step");
-      adaptive          = prm.get_bool("Adaptive");
-      tolerance         = prm.get_double("Tolerance");
-      minimum_time_step = prm.get_double("Minimum time step");
-      maximum_time_step = prm.get_double("Maximum time step");
+      scheme              = s == "implicit euler" ? Scheme::implicit_euler
+                            : s == "bdf2"         ? Scheme::bdf2
+                                                  : Scheme::crank_nicolson;
+      end_time            = prm.get_double("End time");
+      time_step           = prm.get_double("Time step");
+      adaptive            = prm.get_bool("Adaptive");
+      tolerance           = prm.get_double("Tolerance");
+      minimum_time_step   = prm.get_double("Minimum time step");
+      maximum_time_step   = prm.get_double("Maximum time step");
       prm.enter_subsection("Initial condition");
       {
-        initial_type       = prm.get("Type") == "gaussian" ? InitialType::gaussian :
-                                                             InitialType::expression;
+        initial_type       = prm.get("Type") == "gaussian" ? InitialType::gaussian
+                                                           : InitialType::expression;
         initial_mean       = Parsing::get_doubles(prm, "Mean");
         initial_covariance = Parsing::get_doubles(prm, "Covariance");
         initial_expression = prm.get("Expression");
@@ -163,10 +163,11 @@ namespace FokkerPlanck
     {
     public:
       GaussianDensity(const Point<dim> &mean, const SymmetricTensor<2, dim> &covariance)
-        : mean(mean)
-        , precision(invert(covariance))
-        , factor(1. / std::sqrt(std::pow(2. * M_PI, dim) * determinant(covariance)))
-      {}
+          : mean(mean)
+          , precision(invert(covariance))
+          , factor(1. / std::sqrt(std::pow(2. * M_PI, dim) * determinant(covariance)))
+      {
+      }
 
       double
       value(const Point<dim> &x, const unsigned int = 0) const override
@@ -201,12 +202,12 @@ namespace FokkerPlanck
                 "must be positive definite");
         return std::make_unique<GaussianDensity<dim>>(mean, covariance);
       }
-    const std::string entry = "Time stepping/Initial condition/Expression";
-    auto parser = Parsing::make_parser<dim>(
-      {parameters.initial_expression},
-      Parsing::parse_constants(parameters.initial_constants,
-                               "Time stepping/Initial condition/Function constants"),
-      entry);
+    const std::string entry  = "Time stepping/Initial condition/Expression";
+    auto              parser = Parsing::make_parser<dim>(
+        {parameters.initial_expression},
+        Parsing::parse_constants(parameters.initial_constants,
+                                 "Time stepping/Initial condition/Function constants"),
+        entry);
     return parser;
   }
 
@@ -214,8 +215,9 @@ namespace FokkerPlanck
   struct TransientSolver<dim>::CachedSystem
   {
     explicit CachedSystem(const LinearSolverParameters &parameters)
-      : solver(parameters)
-    {}
+        : solver(parameters)
+    {
+    }
     LA::MPI::SparseMatrix matrix;
     LinearSolver          solver;
     unsigned int          created = 0;
@@ -225,10 +227,11 @@ namespace FokkerPlanck
   TransientSolver<dim>::TransientSolver(const Discretization<dim>    &discretization,
                                         const TimeSteppingParameters &parameters,
                                         const LinearSolverParameters &solver_parameters)
-    : discretization(discretization)
-    , parameters(parameters)
-    , solver_parameters(solver_parameters)
-  {}
+      : discretization(discretization)
+      , parameters(parameters)
+      , solver_parameters(solver_parameters)
+  {
+  }
 
   template <int dim>
   TransientSolver<dim>::~TransientSolver() = default;
@@ -270,7 +273,7 @@ namespace FokkerPlanck
     discretization.initialize_vector(rhs);
     discretization.initialize_vector(tmp);
 
-    double c = dt;
+    double c     = dt;
     using Scheme = TimeSteppingParameters::Scheme;
     if (parameters.scheme == Scheme::crank_nicolson)
       {
@@ -327,7 +330,7 @@ namespace FokkerPlanck
     if (!parameters.adaptive)
       {
         const unsigned int n_steps =
-          std::max(1., std::ceil(end / parameters.time_step - 1e-9));
+            std::max(1., std::ceil(end / parameters.time_step - 1e-9));
         dt = end / n_steps;
         for (unsigned int n = 1; n <= n_steps; ++n)
           {
@@ -345,9 +348,9 @@ namespace FokkerPlanck
     double             t = 0.;
     while (t < end * (1. - 1e-12))
       {
-        dt                  = std::min(dt, end - t);
-        info.rejected       = 0;
-        info.iterations     = 0;
+        dt              = std::min(dt, end - t);
+        info.rejected   = 0;
+        info.iterations = 0;
         while (true)
           {
             State big = state, small = state;
@@ -361,19 +364,18 @@ namespace FokkerPlanck
               local += std::abs(discretization.mass_vector[i] *
                                 (small.current[i] - big.current[i]));
             const double difference =
-              Utilities::MPI::sum(local, discretization.communicator());
+                Utilities::MPI::sum(local, discretization.communicator());
             const double estimate = difference / ((1U << q) - 1.);
-            const double factor =
-              std::clamp(0.9 * std::pow(parameters.tolerance /
-                                          std::max(estimate, 1e-300),
-                                        1. / (q + 1.)),
-                         0.2,
-                         2.);
+            const double factor   = std::clamp(
+                0.9 * std::pow(parameters.tolerance / std::max(estimate, 1e-300),
+                               1. / (q + 1.)),
+                0.2,
+                2.);
             if (estimate <= parameters.tolerance ||
                 dt <= parameters.minimum_time_step * (1. + 1e-12))
               {
                 t += dt;
-                state               = small;
+                state = small;
                 info.step += 1;
                 info.time           = t;
                 info.time_step      = dt;
@@ -394,7 +396,10 @@ namespace FokkerPlanck
   template class TransientSolver<1>;
   template class TransientSolver<2>;
   template class TransientSolver<3>;
-  template std::unique_ptr<Function<1>> make_initial_condition<1>(const TimeSteppingParameters &);
-  template std::unique_ptr<Function<2>> make_initial_condition<2>(const TimeSteppingParameters &);
-  template std::unique_ptr<Function<3>> make_initial_condition<3>(const TimeSteppingParameters &);
+  template std::unique_ptr<Function<1>>
+  make_initial_condition<1>(const TimeSteppingParameters &);
+  template std::unique_ptr<Function<2>>
+  make_initial_condition<2>(const TimeSteppingParameters &);
+  template std::unique_ptr<Function<3>>
+  make_initial_condition<3>(const TimeSteppingParameters &);
 } // namespace FokkerPlanck

@@ -6,12 +6,12 @@
 #ifndef FP_USE_PETSC
 #  include <deal.II/lac/trilinos_precondition.h>
 
+#  include <EpetraExt_MatrixMatrix.h>
 #  include <Epetra_CrsMatrix.h>
 #  include <Epetra_Import.h>
 #  include <Epetra_Map.h>
 #  include <Epetra_MpiComm.h>
 #  include <Epetra_Vector.h>
-#  include <EpetraExt_MatrixMatrix.h>
 #  include <Teuchos_ParameterList.hpp>
 #endif
 
@@ -35,7 +35,8 @@ namespace FokkerPlanck
     require(degree == 1,
             "Linear solver/Type",
             "'two-level' needs elements of degree 1 ('Discretization/Degree = 1'); "
-            "use 'amg' for degree " + std::to_string(degree));
+            "use 'amg' for degree " +
+                std::to_string(degree));
     require(refined,
             "Linear solver/Type",
             "'two-level' needs a mesh refined at least once "
@@ -59,20 +60,21 @@ namespace FokkerPlanck
                      "'two-level' needs the Trilinos build of the program "
                      "(FP_LINEAR_ALGEBRA=Trilinos, the default); use 'amg'");
 #else
-    const MPI_Comm   communicator = discretization.communicator();
-    const auto      &dof_handler  = discretization.get_dof_handler();
-    const IndexSet  &owned        = discretization.locally_owned_dofs();
-    const auto      &fe           = discretization.get_fe();
-    int levels_above = std::numeric_limits<int>::max();
+    const MPI_Comm  communicator = discretization.communicator();
+    const auto     &dof_handler  = discretization.get_dof_handler();
+    const IndexSet &owned        = discretization.locally_owned_dofs();
+    const auto     &fe           = discretization.get_fe();
+    int             levels_above = std::numeric_limits<int>::max();
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         levels_above = std::min(levels_above, cell->level());
     levels_above = Utilities::MPI::min(levels_above, communicator);
     if (generation == 0)
       require_two_level_applies(
-        fe.degree,
-        levels_above >= 1,
-        Utilities::MPI::sum(discretization.get_constraints().n_constraints(), communicator) == 0);
+          fe.degree,
+          levels_above >= 1,
+          Utilities::MPI::sum(discretization.get_constraints().n_constraints(),
+                              communicator) == 0);
     else if (levels_above < int(generation) + 1)
       return nullptr;
 
@@ -86,10 +88,10 @@ namespace FokkerPlanck
                                    : cell->vertex_dof_index(v, 0);
     };
 
-    using GlobalIndex          = int;
-    const unsigned int n_local = owned.n_elements();
-    std::vector<char>  is_row(n_local, 0);
-    std::vector<char>  is_coarse(n_local, 0);
+    using GlobalIndex              = int;
+    const unsigned int     n_local = owned.n_elements();
+    std::vector<char>      is_row(n_local, 0);
+    std::vector<char>      is_coarse(n_local, 0);
     constexpr unsigned int n_vertices = GeometryInfo<dim>::vertices_per_cell;
     struct Row
     {
@@ -104,7 +106,7 @@ namespace FokkerPlanck
     // Each cell of the level 'generation' refinements above the active
     // cells (the "fine" cell of this transfer) is visited once.
     std::vector<std::vector<char>> visited(dof_handler.get_triangulation().n_levels());
-    bool available = true;
+    bool                           available = true;
     std::vector<types::global_dof_index> fine(n_vertices), coarse(n_vertices);
     for (const auto &active : dof_handler.active_cell_iterators())
       if (active->is_locally_owned())
@@ -136,8 +138,8 @@ namespace FokkerPlanck
           for (unsigned int v = 0; v < n_vertices; ++v)
             if (owned.is_element(coarse[v]))
               is_coarse[owned.index_within_set(coarse[v])] = 1;
-          const FullMatrix<double> &weight =
-            fe.get_prolongation_matrix(child, RefinementCase<dim>::isotropic_refinement);
+          const FullMatrix<double> &weight = fe.get_prolongation_matrix(
+              child, RefinementCase<dim>::isotropic_refinement);
           for (unsigned int i = 0; i < n_vertices; ++i)
             if (owned.is_element(fine[i]))
               {
@@ -177,12 +179,13 @@ namespace FokkerPlanck
       for (unsigned int i = 0; i < n_local; ++i)
         if (flags[i])
           indices.push_back(GlobalIndex(owned.nth_index_in_set(i)));
-      return Epetra_Map(-1, int(indices.size()), indices.data(), 0,
-                        Epetra_MpiComm(communicator));
+      return Epetra_Map(
+          -1, int(indices.size()), indices.data(), 0, Epetra_MpiComm(communicator));
     };
     const Epetra_Map row_map    = map_of(is_row);
     const Epetra_Map domain_map = map_of(is_coarse);
-    auto prolongation = std::make_shared<Epetra_CrsMatrix>(Copy, row_map, int(n_vertices), true);
+    auto             prolongation =
+        std::make_shared<Epetra_CrsMatrix>(Copy, row_map, int(n_vertices), true);
     for (Row &r : rows)
       prolongation->InsertGlobalValues(r.row, r.n, r.weights, r.columns);
     prolongation->FillComplete(domain_map, row_map);
@@ -222,15 +225,15 @@ namespace FokkerPlanck
       std::unique_ptr<Epetra_CrsMatrix> owned_matrix;
       /** P from the next coarser level to this one. */
       std::shared_ptr<const Epetra_CrsMatrix> prolongation;
-      int    *row_start = nullptr;
-      int    *column    = nullptr;
-      double *value     = nullptr;
+      int                                    *row_start = nullptr;
+      int                                    *column    = nullptr;
+      double                                 *value     = nullptr;
       /** 1/a_ii (0 where a_ii = 0) and the column-map index of each row. */
       std::vector<double> inverse_diagonal;
       std::vector<int>    column_of_row;
       /** x on the column map, residual, and x, b of the next coarser level. */
       mutable std::unique_ptr<Epetra_Vector> x_columns, residual, correction, coarse_b,
-        coarse_x;
+          coarse_x;
 
       void
       setup(const Epetra_CrsMatrix &A, std::shared_ptr<const Epetra_CrsMatrix> P)
@@ -311,8 +314,9 @@ namespace FokkerPlanck
   };
 
   TwoLevelPreconditioner::TwoLevelPreconditioner()
-    : data(std::make_unique<Data>())
-  {}
+      : data(std::make_unique<Data>())
+  {
+  }
 
   TwoLevelPreconditioner::~TwoLevelPreconditioner() = default;
 
@@ -346,7 +350,8 @@ namespace FokkerPlanck
   }
 
   void
-  TwoLevelPreconditioner::vmult(LA::MPI::Vector &x_vector, const LA::MPI::Vector &b_vector) const
+  TwoLevelPreconditioner::vmult(LA::MPI::Vector       &x_vector,
+                                const LA::MPI::Vector &b_vector) const
   {
     Epetra_Vector       x(View, x_vector.trilinos_vector(), 0);
     const Epetra_Vector b(View, b_vector.trilinos_vector(), 0);
@@ -354,11 +359,11 @@ namespace FokkerPlanck
   }
 #endif
 
-#define FP_INSTANTIATE(dim)                                                      \
-  template std::shared_ptr<const Epetra_CrsMatrix>                               \
-  make_coarse_prolongation<dim>(const Discretization<dim> &, unsigned int);      \
-  template CoarseProlongations make_coarse_prolongations<dim>(                   \
-    const Discretization<dim> &, types::global_dof_index);
+#define FP_INSTANTIATE(dim)                                                              \
+  template std::shared_ptr<const Epetra_CrsMatrix> make_coarse_prolongation<dim>(        \
+      const Discretization<dim> &, unsigned int);                                        \
+  template CoarseProlongations make_coarse_prolongations<dim>(                           \
+      const Discretization<dim> &, types::global_dof_index);
   FP_INSTANTIATE(1)
   FP_INSTANTIATE(2)
   FP_INSTANTIATE(3)

@@ -9,13 +9,13 @@ namespace FokkerPlanck
 
   template <int dim>
   std::vector<double>
-  integrate_fields(const Discretization<dim>                  &discretization,
-                   const std::vector<const LA::MPI::Vector *> &fields,
-                   const unsigned int                          n_integrals,
+  integrate_fields(const Discretization<dim>                        &discretization,
+                   const std::vector<const LA::MPI::Vector *>       &fields,
+                   const unsigned int                                n_integrals,
                    const std::function<void(const Point<dim> &,
                                             const std::vector<double> &,
                                             std::vector<double> &)> &integrand,
-                   const unsigned int extra_points)
+                   const unsigned int                                extra_points)
   {
     std::vector<LA::MPI::Vector> ghosted(fields.size());
     for (unsigned int i = 0; i < fields.size(); ++i)
@@ -30,8 +30,7 @@ namespace FokkerPlanck
                             update_values | update_quadrature_points | update_JxW_values);
     std::vector<std::vector<double>> values(fields.size(),
                                             std::vector<double>(quadrature.size()));
-    std::vector<double>              at_point(fields.size()), out(n_integrals),
-      local(n_integrals, 0.);
+    std::vector<double> at_point(fields.size()), out(n_integrals), local(n_integrals, 0.);
     for (const auto &cell : discretization.get_dof_handler().active_cell_iterators())
       if (cell->is_locally_owned())
         {
@@ -59,34 +58,33 @@ namespace FokkerPlanck
   double
   integrate_fields(const Discretization<dim>                  &discretization,
                    const std::vector<const LA::MPI::Vector *> &fields,
-                   const std::function<double(const Point<dim> &, const std::vector<double> &)>
-                                     &integrand,
-                   const unsigned int extra_points)
+                   const std::function<double(const Point<dim> &,
+                                              const std::vector<double> &)> &integrand,
+                   const unsigned int                                        extra_points)
   {
     return integrate_fields<dim>(
-      discretization,
-      fields,
-      1,
-      [&](const Point<dim> &x, const std::vector<double> &v, std::vector<double> &out) {
-        out[0] = integrand(x, v);
-      },
-      extra_points)[0];
+        discretization,
+        fields,
+        1,
+        [&](const Point<dim> &x, const std::vector<double> &v, std::vector<double> &out) {
+          out[0] = integrand(x, v);
+        },
+        extra_points)[0];
   }
 
-#define FP_INSTANTIATE(dim)                                                             \
-  template double integrate_fields<dim>(                                                \
-    const Discretization<dim> &,                                                        \
-    const std::vector<const LA::MPI::Vector *> &,                                       \
-    const std::function<double(const Point<dim> &, const std::vector<double> &)> &,     \
-    unsigned int);                                                                      \
-  template std::vector<double> integrate_fields<dim>(                                   \
-    const Discretization<dim> &,                                                        \
-    const std::vector<const LA::MPI::Vector *> &,                                       \
-    unsigned int,                                                                       \
-    const std::function<void(const Point<dim> &,                                        \
-                             const std::vector<double> &,                               \
-                             std::vector<double> &)> &,                                 \
-    unsigned int);
+#define FP_INSTANTIATE(dim)                                                              \
+  template double integrate_fields<dim>(                                                 \
+      const Discretization<dim> &,                                                       \
+      const std::vector<const LA::MPI::Vector *> &,                                      \
+      const std::function<double(const Point<dim> &, const std::vector<double> &)> &,    \
+      unsigned int);                                                                     \
+  template std::vector<double> integrate_fields<dim>(                                    \
+      const Discretization<dim> &,                                                       \
+      const std::vector<const LA::MPI::Vector *> &,                                      \
+      unsigned int,                                                                      \
+      const std::function<void(                                                          \
+          const Point<dim> &, const std::vector<double> &, std::vector<double> &)> &,    \
+      unsigned int);
   FP_INSTANTIATE(1)
   FP_INSTANTIATE(2)
   FP_INSTANTIATE(3)

@@ -108,15 +108,15 @@ namespace FokkerPlanck
   {
     Distance   d;
     const auto integrals = integrate_fields<dim>(
-      discretization,
-      {&p, &pi},
-      3,
-      [](const Point<dim> &, const std::vector<double> &v, std::vector<double> &out) {
-        const double density = v[0], stationary = std::max(v[1], 1e-300);
-        out[0] = std::abs(density - v[1]);
-        out[1] = density > 0. ? density * std::log(density / stationary) : 0.;
-        out[2] = (density - v[1]) * (density - v[1]) / stationary;
-      });
+        discretization,
+        {&p, &pi},
+        3,
+        [](const Point<dim> &, const std::vector<double> &v, std::vector<double> &out) {
+          const double density = v[0], stationary = std::max(v[1], 1e-300);
+          out[0] = std::abs(density - v[1]);
+          out[1] = density > 0. ? density * std::log(density / stationary) : 0.;
+          out[2] = (density - v[1]) * (density - v[1]) / stationary;
+        });
     d.l1   = integrals[0];
     d.kl   = integrals[1];
     d.chi2 = integrals[2];
@@ -124,9 +124,10 @@ namespace FokkerPlanck
   }
 
   MixingMonitor::MixingMonitor(const double epsilon, const double gap)
-    : epsilon(epsilon)
-    , gap(gap)
-  {}
+      : epsilon(epsilon)
+      , gap(gap)
+  {
+  }
 
   void
   MixingMonitor::add(const double t, const Distance &distance)
@@ -162,8 +163,8 @@ namespace FokkerPlanck
     const double offset = mean - stationary_mean;
     if (std::isnan(initial_offset))
       initial_offset = offset;
-    relative = initial_offset != 0. ? offset / initial_offset :
-                                      std::numeric_limits<double>::quiet_NaN();
+    relative = initial_offset != 0. ? offset / initial_offset
+                                    : std::numeric_limits<double>::quiet_NaN();
     if (std::isnan(relaxation_time) && std::abs(relative) < threshold)
       relaxation_time = t;
   }
@@ -211,11 +212,11 @@ namespace FokkerPlanck
         const auto moment = [&](const LA::MPI::Vector &v) {
           return linear_moment(discretization, c, v);
         };
-        const double mean = moment(pi);
-        const double second =
-          integrate_fields<dim>(discretization, {&pi}, [&](const Point<dim> &x, const auto &v) {
-            return f(x) * f(x) * v[0];
-          });
+        const double mean   = moment(pi);
+        const double second = integrate_fields<dim>(
+            discretization, {&pi}, [&](const Point<dim> &x, const auto &v) {
+              return f(x) * f(x) * v[0];
+            });
         a.variance = second - mean * mean;
 
         std::vector<std::complex<double>> weights(spectrum.eigenvalues.size());
@@ -224,12 +225,11 @@ namespace FokkerPlanck
           {
             const std::complex<double> fv(moment(spectrum.right_real[k]),
                                           moment(spectrum.right_imag[k]));
-            const auto wf = [&](const LA::MPI::Vector &w) {
-              return integrate_fields<dim>(discretization,
-                                           {&w, &pi},
-                                           [&](const Point<dim> &x, const auto &v) {
-                                             return v[0] * f(x) * v[1];
-                                           });
+            const auto                 wf = [&](const LA::MPI::Vector &w) {
+              return integrate_fields<dim>(
+                  discretization, {&w, &pi}, [&](const Point<dim> &x, const auto &v) {
+                    return v[0] * f(x) * v[1];
+                  });
             };
             weights[k] = fv * std::complex<double>(wf(spectrum.left_real[k]),
                                                    wf(spectrum.left_imag[k]));
@@ -248,7 +248,8 @@ namespace FokkerPlanck
           {
             std::complex<double> at_horizon = 0.;
             for (unsigned int k = 1; k < spectrum.eigenvalues.size(); ++k)
-              at_horizon += weights[k] * std::exp(-spectrum.eigenvalues[k] * parameters.horizon);
+              at_horizon +=
+                  weights[k] * std::exp(-spectrum.eigenvalues[k] * parameters.horizon);
             a.rho_at_horizon       = at_horizon.real() / sum_weights.real();
             a.mixes_within_horizon = std::abs(a.rho_at_horizon) < parameters.threshold;
           }
@@ -258,15 +259,13 @@ namespace FokkerPlanck
   }
 
 #define FP_INSTANTIATE(dim)                                                              \
-  template Distance distance_to_stationarity<dim>(const Discretization<dim> &,           \
-                                                  const LA::MPI::Vector &,               \
-                                                  const LA::MPI::Vector &);              \
-  template double linear_moment<dim>(const Discretization<dim> &,                         \
-                                     const std::vector<double> &,                        \
-                                     const LA::MPI::Vector &);                           \
-  template std::vector<Autocorrelation> autocorrelations<dim>(const Discretization<dim> &, \
-                                                              const Spectrum &,          \
-                                                              const MixingParameters &);
+  template Distance distance_to_stationarity<dim>(                                       \
+      const Discretization<dim> &, const LA::MPI::Vector &, const LA::MPI::Vector &);    \
+  template double                       linear_moment<dim>(const Discretization<dim> &,  \
+                                     const std::vector<double> &,  \
+                                     const LA::MPI::Vector &);     \
+  template std::vector<Autocorrelation> autocorrelations<dim>(                           \
+      const Discretization<dim> &, const Spectrum &, const MixingParameters &);
   FP_INSTANTIATE(1)
   FP_INSTANTIATE(2)
   FP_INSTANTIATE(3)

@@ -30,18 +30,16 @@ namespace FokkerPlanck
 
     template <int dim>
     void
-    copy_to_petsc(const Discretization<dim>          &discretization,
-                  const LA::MPI::SparseMatrix        &source,
-                  PETScWrappers::MPI::SparseMatrix   &destination)
+    copy_to_petsc(const Discretization<dim>        &discretization,
+                  const LA::MPI::SparseMatrix      &source,
+                  PETScWrappers::MPI::SparseMatrix &destination)
     {
       const auto &dof_handler = discretization.get_dof_handler();
       IndexSet    relevant;
       DoFTools::extract_locally_relevant_dofs(dof_handler, relevant);
       DynamicSparsityPattern dsp(relevant);
-      DoFTools::make_sparsity_pattern(dof_handler,
-                                      dsp,
-                                      discretization.get_constraints(),
-                                      false);
+      DoFTools::make_sparsity_pattern(
+          dof_handler, dsp, discretization.get_constraints(), false);
       SparsityTools::distribute_sparsity_pattern(dsp,
                                                  discretization.locally_owned_dofs(),
                                                  discretization.communicator(),
@@ -84,17 +82,17 @@ namespace FokkerPlanck
     }
 
     void
-    zero_rows(Mat matrix, const std::vector<types::global_dof_index> &rows, const double diagonal)
+    zero_rows(Mat                                         matrix,
+              const std::vector<types::global_dof_index> &rows,
+              const double                                diagonal)
     {
       const std::vector<PetscInt> petsc_rows(rows.begin(), rows.end());
-      check_petsc(MatSetOption(matrix, MAT_NO_OFF_PROC_ZERO_ROWS, PETSC_TRUE), "MatSetOption");
-      check_petsc(MatZeroRows(matrix,
-                              petsc_rows.size(),
-                              petsc_rows.data(),
-                              diagonal,
-                              nullptr,
-                              nullptr),
-                  "MatZeroRows");
+      check_petsc(MatSetOption(matrix, MAT_NO_OFF_PROC_ZERO_ROWS, PETSC_TRUE),
+                  "MatSetOption");
+      check_petsc(
+          MatZeroRows(
+              matrix, petsc_rows.size(), petsc_rows.data(), diagonal, nullptr, nullptr),
+          "MatZeroRows");
     }
 
     template <int dim>
@@ -106,29 +104,33 @@ namespace FokkerPlanck
     }
 
     void
-    direct_solve(Mat matrix, PETScWrappers::MPI::Vector &x, const PETScWrappers::MPI::Vector &b)
+    direct_solve(Mat                               matrix,
+                 PETScWrappers::MPI::Vector       &x,
+                 const PETScWrappers::MPI::Vector &b)
     {
       KSP      ksp;
       MPI_Comm communicator = PETSC_COMM_WORLD;
-      check_petsc(PetscObjectGetComm(reinterpret_cast<PetscObject>(matrix), &communicator),
-                  "PetscObjectGetComm");
+      check_petsc(
+          PetscObjectGetComm(reinterpret_cast<PetscObject>(matrix), &communicator),
+          "PetscObjectGetComm");
       check_petsc(KSPCreate(communicator, &ksp), "KSPCreate");
       check_petsc(KSPSetOperators(ksp, matrix, matrix), "KSPSetOperators");
       check_petsc(KSPSetType(ksp, KSPPREONLY), "KSPSetType");
       PC pc;
       check_petsc(KSPGetPC(ksp, &pc), "KSPGetPC");
       check_petsc(PCSetType(pc, PCLU), "PCSetType");
-      check_petsc(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS), "PCFactorSetMatSolverType");
+      check_petsc(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS),
+                  "PCFactorSetMatSolverType");
       const PetscErrorCode code = KSPSolve(ksp, b, x);
       KSPDestroy(&ksp);
       check_petsc(code, "KSPSolve (MUMPS)");
     }
 
-#define FP_INSTANTIATE(dim)                                                         \
-  template void copy_to_petsc<dim>(const Discretization<dim> &,                     \
-                                   const LA::MPI::SparseMatrix &,                   \
-                                   PETScWrappers::MPI::SparseMatrix &);             \
-  template void initialize_petsc_vector<dim>(const Discretization<dim> &,           \
+#define FP_INSTANTIATE(dim)                                                              \
+  template void copy_to_petsc<dim>(const Discretization<dim> &,                          \
+                                   const LA::MPI::SparseMatrix &,                        \
+                                   PETScWrappers::MPI::SparseMatrix &);                  \
+  template void initialize_petsc_vector<dim>(const Discretization<dim> &,                \
                                              PETScWrappers::MPI::Vector &);
     FP_INSTANTIATE(1)
     FP_INSTANTIATE(2)

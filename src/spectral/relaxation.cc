@@ -42,7 +42,7 @@ namespace FokkerPlanck
     if (!mixing.observables.empty())
       {
         require((spectrum.compute && spectrum.left_eigenvectors) ||
-                  (mixing.distance && !stationary),
+                    (mixing.distance && !stationary),
                 "Mixing/Observables",
                 "autocorrelation times come from the spectral decomposition: "
                 "set 'Spectrum/Compute = true' and 'Spectrum/Left eigenvectors = true'; "
@@ -67,13 +67,14 @@ namespace FokkerPlanck
   template <int dim>
   RelaxationAnalysis<dim>::RelaxationAnalysis(const RelaxationParameters   &parameters,
                                               const LinearSolverParameters &linear_solver,
-                                              const Discretization<dim>    &discretization,
-                                              const bool                    transient)
-    : parameters(parameters)
-    , linear_solver(linear_solver)
-    , discretization(discretization)
-    , transient(transient)
-  {}
+                                              const Discretization<dim> &discretization,
+                                              const bool                 transient)
+      : parameters(parameters)
+      , linear_solver(linear_solver)
+      , discretization(discretization)
+      , transient(transient)
+  {
+  }
 
   template <int dim>
   void
@@ -87,9 +88,10 @@ namespace FokkerPlanck
         for (const auto &lambda : spectrum->eigenvalues)
           {
             values.push_back({lambda.real(), lambda.imag()});
-            times.push_back(std::abs(lambda.real()) < 1e-10 * std::abs(spectrum->eigenvalues.back()) ?
-                              std::numeric_limits<double>::quiet_NaN() :
-                              inverse(lambda.real()));
+            times.push_back(std::abs(lambda.real()) <
+                                    1e-10 * std::abs(spectrum->eigenvalues.back())
+                                ? std::numeric_limits<double>::quiet_NaN()
+                                : inverse(lambda.real()));
           }
         summary["spectrum"] = {{"eigenvalues", values},
                                {"relaxation_times", times},
@@ -105,25 +107,26 @@ namespace FokkerPlanck
         for (const auto &lambda : spectrum->eigenvalues)
           log << std::setprecision(6) << lambda.real()
               << (lambda.imag() != 0. ? (lambda.imag() > 0 ? "+" : "-") +
-                                          std::to_string(std::abs(lambda.imag())) + "i" :
-                                        std::string())
+                                            std::to_string(std::abs(lambda.imag())) + "i"
+                                      : std::string())
               << " ";
         log << "\n               spectral gap = " << spectrum->gap()
             << ", relaxation time = " << inverse(spectrum->gap()) << "\n";
 
         const auto correlations =
-          sp.left_eigenvectors ? autocorrelations(discretization, *spectrum, parameters.mixing) :
-                                 std::vector<Autocorrelation>();
+            sp.left_eigenvectors
+                ? autocorrelations(discretization, *spectrum, parameters.mixing)
+                : std::vector<Autocorrelation>();
         for (const auto &a : correlations)
           {
             summary["mixing"]["observables"].push_back(
-              {{"direction", a.direction},
-               {"variance", a.variance},
-               {"captured_variance", a.captured_variance},
-               {"integrated_autocorrelation_time", a.integrated_time},
-               {"slowest_relaxation_time", a.slowest_time},
-               {"autocorrelation_at_horizon", a.rho_at_horizon},
-               {"mixes_within_horizon", a.mixes_within_horizon}});
+                {{"direction", a.direction},
+                 {"variance", a.variance},
+                 {"captured_variance", a.captured_variance},
+                 {"integrated_autocorrelation_time", a.integrated_time},
+                 {"slowest_relaxation_time", a.slowest_time},
+                 {"autocorrelation_at_horizon", a.rho_at_horizon},
+                 {"mixes_within_horizon", a.mixes_within_horizon}});
             log << "  observable   c = " << nlohmann::json(a.direction).dump()
                 << ": integrated autocorrelation time " << a.integrated_time
                 << ", captured variance " << a.captured_variance / a.variance;
@@ -147,27 +150,26 @@ namespace FokkerPlanck
             else
               solve_stationary(discretization, linear_solver, stationary);
           }
-        transitions = compute_transitions(discretization,
-                                          parameters.transitions,
-                                          sp,
-                                          weighted ? &stationary : nullptr);
-        const auto &t = *transitions;
+        transitions = compute_transitions(
+            discretization, parameters.transitions, sp, weighted ? &stationary : nullptr);
+        const auto &t          = *transitions;
         summary["transitions"] = {{"mfpt_from_a", t.mfpt_from_a},
                                   {"mfpt_max", t.mfpt_max},
                                   {"committor_mean", t.committor_mean},
                                   {"pi_weighted", t.pi_weighted},
                                   {"n_dofs_a", t.n_dofs_a},
                                   {"n_dofs_b", t.n_dofs_b}};
-        log << std::setprecision(6) << "  transitions: mean first-passage time A -> B = "
-            << t.mfpt_from_a << (t.pi_weighted ? " (pi-weighted over A)" : " (mean over A)")
+        log << std::setprecision(6)
+            << "  transitions: mean first-passage time A -> B = " << t.mfpt_from_a
+            << (t.pi_weighted ? " (pi-weighted over A)" : " (mean over A)")
             << ", committor mean = " << t.committor_mean << "\n";
         if (t.has_quasi_stationary)
           {
-            summary["transitions"]["escape_rate"]        = t.escape_rate;
-            summary["transitions"]["mean_exit_time"]     = inverse(t.escape_rate);
+            summary["transitions"]["escape_rate"]          = t.escape_rate;
+            summary["transitions"]["mean_exit_time"]       = inverse(t.escape_rate);
             summary["transitions"]["quasi_stationary_gap"] = t.escape_gap;
             summary["transitions"]["mfpt_from_quasi_stationary"] =
-              t.mfpt_from_quasi_stationary;
+                t.mfpt_from_quasi_stationary;
             log << "               escape rate with B absorbing = " << t.escape_rate
                 << " (1/rate = " << inverse(t.escape_rate)
                 << "), gap to the next mode = " << t.escape_gap << "\n";
@@ -178,8 +180,8 @@ namespace FokkerPlanck
       {
         solve_stationary(discretization, linear_solver, pi);
         monitor = std::make_unique<MixingMonitor>(
-          parameters.mixing.epsilon,
-          spectrum ? spectrum->gap() : std::numeric_limits<double>::quiet_NaN());
+            parameters.mixing.epsilon,
+            spectrum ? spectrum->gap() : std::numeric_limits<double>::quiet_NaN());
         for (const auto &c : parameters.mixing.observables)
           {
             ObservableRelaxation relaxation;
@@ -223,8 +225,8 @@ namespace FokkerPlanck
     return [this](DataOut<dim, dim> &data_out) {
       // Ghosted copies live in the DataOut's closure until write() returns:
       // they are kept in a shared list owned by the callback's data.
-      auto keep = std::make_shared<std::vector<std::unique_ptr<LA::MPI::Vector>>>();
-      const auto add = [&](const LA::MPI::Vector &v, const std::string &name) {
+      auto       keep = std::make_shared<std::vector<std::unique_ptr<LA::MPI::Vector>>>();
+      const auto add  = [&](const LA::MPI::Vector &v, const std::string &name) {
         auto ghosted = std::make_unique<LA::MPI::Vector>();
         discretization.initialize_ghosted_vector(*ghosted);
         *ghosted = v;
@@ -233,13 +235,14 @@ namespace FokkerPlanck
       };
       if (spectrum)
         {
-          const unsigned int n =
-            std::min<unsigned int>(parameters.spectrum.n_written, spectrum->eigenvalues.size());
+          const unsigned int n = std::min<unsigned int>(parameters.spectrum.n_written,
+                                                        spectrum->eigenvalues.size());
           for (unsigned int k = 0; k < n; ++k)
             {
               const bool        complex = spectrum->eigenvalues[k].imag() != 0.;
               const std::string index   = std::to_string(k);
-              add(spectrum->right_real[k], "eigenfunction_" + index + (complex ? "_re" : ""));
+              add(spectrum->right_real[k],
+                  "eigenfunction_" + index + (complex ? "_re" : ""));
               if (complex)
                 add(spectrum->right_imag[k], "eigenfunction_" + index + "_im");
               if (!spectrum->left_real.empty())
@@ -247,7 +250,8 @@ namespace FokkerPlanck
                   add(spectrum->left_real[k],
                       "backward_eigenfunction_" + index + (complex ? "_re" : ""));
                   if (complex)
-                    add(spectrum->left_imag[k], "backward_eigenfunction_" + index + "_im");
+                    add(spectrum->left_imag[k],
+                        "backward_eigenfunction_" + index + "_im");
                 }
             }
         }
@@ -296,23 +300,24 @@ namespace FokkerPlanck
   {
     if (!monitor)
       return;
-    summary["mixing"]["epsilon"]           = parameters.mixing.epsilon;
-    summary["mixing"]["mixing_time"]       = monitor->mixing_time();
-    summary["mixing"]["final_l1_distance"] = last_distance.l1;
+    summary["mixing"]["epsilon"]             = parameters.mixing.epsilon;
+    summary["mixing"]["mixing_time"]         = monitor->mixing_time();
+    summary["mixing"]["final_l1_distance"]   = last_distance.l1;
     summary["mixing"]["final_kl_divergence"] = last_distance.kl;
     summary["mixing"]["final_kl_decay_rate"] = monitor->kl_rate();
     if (spectrum)
       summary["mixing"]["predicted_kl_rate"] = monitor->predicted_kl_rate();
     for (const auto &o : observable_relaxation)
       summary["mixing"]["transient_observables"].push_back(
-        {{"direction", o.direction},
-         {"stationary_mean", o.stationary_mean},
-         {"initial_offset", o.initial_offset},
-         {"final_relative_offset", o.relative},
-         {"relaxation_time", o.relaxation_time},
-         {"threshold", parameters.mixing.threshold},
-         {"mixes_within_horizon",
-          parameters.mixing.horizon > 0. && o.relaxation_time <= parameters.mixing.horizon}});
+          {{"direction", o.direction},
+           {"stationary_mean", o.stationary_mean},
+           {"initial_offset", o.initial_offset},
+           {"final_relative_offset", o.relative},
+           {"relaxation_time", o.relaxation_time},
+           {"threshold", parameters.mixing.threshold},
+           {"mixes_within_horizon",
+            parameters.mixing.horizon > 0. &&
+                o.relaxation_time <= parameters.mixing.horizon}});
   }
 
   template class RelaxationAnalysis<1>;

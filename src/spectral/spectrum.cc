@@ -112,7 +112,7 @@ namespace FokkerPlanck
       const double largest = Utilities::MPI::max(std::abs(best), communicator);
       // Ties across ranks are broken towards the positive value.
       const double signed_value =
-        std::abs(best) == largest ? best : -std::numeric_limits<double>::infinity();
+          std::abs(best) == largest ? best : -std::numeric_limits<double>::infinity();
       const double chosen = Utilities::MPI::max(signed_value, communicator);
       return chosen;
     }
@@ -120,16 +120,15 @@ namespace FokkerPlanck
 
   template <int dim>
   Spectrum
-  compute_spectrum(const Discretization<dim>                    &discretization,
-                   const SpectrumParameters                     &parameters,
-                   const std::vector<types::global_dof_index>   &absorbed)
+  compute_spectrum(const Discretization<dim>                  &discretization,
+                   const SpectrumParameters                   &parameters,
+                   const std::vector<types::global_dof_index> &absorbed)
   {
     const MPI_Comm communicator = discretization.communicator();
     Timer          timer(communicator);
     Spectrum       spectrum;
-    spectrum.conserving =
-      discretization.conserves_mass() &&
-      Utilities::MPI::sum(absorbed.size(), communicator) == 0;
+    spectrum.conserving = discretization.conserves_mass() &&
+                          Utilities::MPI::sum(absorbed.size(), communicator) == 0;
 
     PETScWrappers::MPI::SparseMatrix A, B;
     Spectral::copy_to_petsc(discretization, discretization.operator_matrix, A);
@@ -138,7 +137,7 @@ namespace FokkerPlanck
     // Rows of M that must not carry eigenvalues: constraints and the
     // absorbed set. A keeps its (diagonal) constrained rows; absorbed rows
     // of A become diagonal too, so that the eigenvector vanishes there.
-    const auto &constraints = discretization.get_constraints();
+    const auto                          &constraints = discretization.get_constraints();
     std::vector<types::global_dof_index> zero_mass_rows(absorbed);
     for (const auto i : discretization.locally_owned_dofs())
       if (constraints.is_constrained(i))
@@ -153,12 +152,12 @@ namespace FokkerPlanck
     Spectral::zero_rows(B, zero_mass_rows, 0.);
 
     const types::global_dof_index n_free =
-      discretization.get_dof_handler().n_dofs() -
-      Utilities::MPI::sum(zero_mass_rows.size(), communicator);
+        discretization.get_dof_handler().n_dofs() -
+        Utilities::MPI::sum(zero_mass_rows.size(), communicator);
     require(parameters.n_eigenvalues < n_free,
             "Spectrum/Number of eigenvalues",
             "must be smaller than the number of free unknowns (" +
-              std::to_string(n_free) + ")");
+                std::to_string(n_free) + ")");
 
     EPS eps;
     check_petsc(EPSCreate(communicator, &eps), "EPSCreate");
@@ -168,17 +167,20 @@ namespace FokkerPlanck
         check_petsc(EPSSetOperators(eps, A, B), "EPSSetOperators");
         check_petsc(EPSSetProblemType(eps, EPS_GNHEP), "EPSSetProblemType");
         check_petsc(EPSSetType(eps, EPSKRYLOVSCHUR), "EPSSetType");
-        check_petsc(EPSSetTwoSided(eps, parameters.left_eigenvectors ? PETSC_TRUE : PETSC_FALSE),
-                    "EPSSetTwoSided");
-        check_petsc(EPSSetDimensions(eps,
-                                     parameters.n_eigenvalues,
-                                     std::min<PetscInt>(n_free,
-                                                        std::max(2 * parameters.n_eigenvalues,
-                                                                 parameters.n_eigenvalues + 20)),
-                                     PETSC_DEFAULT),
-                    "EPSSetDimensions");
-        check_petsc(EPSSetTolerances(eps, parameters.tolerance, parameters.max_iterations),
-                    "EPSSetTolerances");
+        check_petsc(
+            EPSSetTwoSided(eps, parameters.left_eigenvectors ? PETSC_TRUE : PETSC_FALSE),
+            "EPSSetTwoSided");
+        check_petsc(
+            EPSSetDimensions(eps,
+                             parameters.n_eigenvalues,
+                             std::min<PetscInt>(n_free,
+                                                std::max(2 * parameters.n_eigenvalues,
+                                                         parameters.n_eigenvalues + 20)),
+                             PETSC_DEFAULT),
+            "EPSSetDimensions");
+        check_petsc(
+            EPSSetTolerances(eps, parameters.tolerance, parameters.max_iterations),
+            "EPSSetTolerances");
         check_petsc(EPSSetTarget(eps, parameters.shift), "EPSSetTarget");
         check_petsc(EPSSetWhichEigenpairs(eps, EPS_TARGET_REAL), "EPSSetWhichEigenpairs");
         ST st;
@@ -190,7 +192,8 @@ namespace FokkerPlanck
         PC pc;
         check_petsc(KSPGetPC(ksp, &pc), "KSPGetPC");
         check_petsc(PCSetType(pc, PCLU), "PCSetType");
-        check_petsc(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS), "PCFactorSetMatSolverType");
+        check_petsc(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS),
+                    "PCFactorSetMatSolverType");
         check_petsc(EPSSolve(eps), "EPSSolve");
 
         PetscInt n_converged = 0, iterations = 0;
@@ -199,9 +202,9 @@ namespace FokkerPlanck
         spectrum.iterations = iterations;
         if (n_converged < static_cast<PetscInt>(parameters.n_eigenvalues))
           throw std::runtime_error(
-            "Spectrum: SLEPc converged only " + std::to_string(n_converged) + " of " +
-            std::to_string(parameters.n_eigenvalues) +
-            " eigenpairs; raise 'Spectrum/Maximum iterations' or the 'Tolerance'");
+              "Spectrum: SLEPc converged only " + std::to_string(n_converged) + " of " +
+              std::to_string(parameters.n_eigenvalues) +
+              " eigenpairs; raise 'Spectrum/Maximum iterations' or the 'Tolerance'");
 
         // Take k pairs, plus the partner of a complex pair cut at the end.
         unsigned int n_taken = parameters.n_eigenvalues;
@@ -220,7 +223,8 @@ namespace FokkerPlanck
             Spectral::initialize_petsc_vector(discretization, vr[k]);
             Spectral::initialize_petsc_vector(discretization, vi[k]);
             PetscScalar kr, ki;
-            check_petsc(EPSGetEigenpair(eps, k, &kr, &ki, vr[k], vi[k]), "EPSGetEigenpair");
+            check_petsc(EPSGetEigenpair(eps, k, &kr, &ki, vr[k], vi[k]),
+                        "EPSGetEigenpair");
             values[k] = {kr, ki};
             PetscReal error;
             check_petsc(EPSComputeError(eps, k, EPS_ERROR_BACKWARD, &error),
@@ -290,8 +294,9 @@ namespace FokkerPlanck
             if (parameters.left_eigenvectors)
               {
                 // wᵀMv = 1 with complex (bilinear) arithmetic.
-                const std::complex<double> s(form(B, wr[k], vr[k]) - form(B, wi[k], vi[k]),
-                                             form(B, wr[k], vi[k]) + form(B, wi[k], vr[k]));
+                const std::complex<double> s(
+                    form(B, wr[k], vr[k]) - form(B, wi[k], vi[k]),
+                    form(B, wr[k], vi[k]) + form(B, wi[k], vr[k]));
                 const std::complex<double> c = 1. / s;
                 PVector                    re(wr[k]), im(wi[k]);
                 re *= c.real();
@@ -301,7 +306,8 @@ namespace FokkerPlanck
                 wr[k] = re;
                 wi[k] = im;
               }
-            const auto store = [&](const PVector &src, std::vector<LA::MPI::Vector> &list) {
+            const auto store = [&](const PVector                &src,
+                                   std::vector<LA::MPI::Vector> &list) {
               LA::MPI::Vector v;
               discretization.initialize_vector(v);
               Spectral::copy_vector(src, v);
@@ -327,7 +333,16 @@ namespace FokkerPlanck
     return spectrum;
   }
 
-  template Spectrum compute_spectrum<1>(const Discretization<1> &, const SpectrumParameters &, const std::vector<types::global_dof_index> &);
-  template Spectrum compute_spectrum<2>(const Discretization<2> &, const SpectrumParameters &, const std::vector<types::global_dof_index> &);
-  template Spectrum compute_spectrum<3>(const Discretization<3> &, const SpectrumParameters &, const std::vector<types::global_dof_index> &);
+  template Spectrum
+  compute_spectrum<1>(const Discretization<1> &,
+                      const SpectrumParameters &,
+                      const std::vector<types::global_dof_index> &);
+  template Spectrum
+  compute_spectrum<2>(const Discretization<2> &,
+                      const SpectrumParameters &,
+                      const std::vector<types::global_dof_index> &);
+  template Spectrum
+  compute_spectrum<3>(const Discretization<3> &,
+                      const SpectrumParameters &,
+                      const std::vector<types::global_dof_index> &);
 } // namespace FokkerPlanck

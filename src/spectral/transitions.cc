@@ -15,21 +15,23 @@ namespace FokkerPlanck
   namespace
   {
     void
-    declare_region(ParameterHandler &prm, const std::string &name, const std::string &role)
+    declare_region(ParameterHandler  &prm,
+                   const std::string &name,
+                   const std::string &role)
     {
       prm.declare_entry("Region " + name,
                         "",
                         Patterns::Anything(),
                         "Region " + name + " (" + role +
-                          ") as a muparser expression in x, y, z that is > 0 "
-                          "inside, e.g. 'x < -0.8'. Give this or 'Region " +
-                          name + " box'.");
+                            ") as a muparser expression in x, y, z that is > 0 "
+                            "inside, e.g. 'x < -0.8'. Give this or 'Region " +
+                            name + " box'.");
       prm.declare_entry("Region " + name + " box",
                         "",
                         Patterns::List(Patterns::Double(), 0, 6),
                         "Region " + name +
-                          " as a box: the lower corner then the upper corner "
-                          "(2*dim numbers), e.g. '-2, -0.5, -0.8, 0.5' in 2D.");
+                            " as a box: the lower corner then the upper corner "
+                            "(2*dim numbers), e.g. '-2, -0.5, -0.8, 0.5' in 2D.");
     }
 
     RegionParameters
@@ -42,10 +44,14 @@ namespace FokkerPlanck
     }
 
     void
-    check_region(const RegionParameters &region, const std::string &name, const unsigned int dim)
+    check_region(const RegionParameters &region,
+                 const std::string      &name,
+                 const unsigned int      dim)
     {
       const std::string entry = "Transitions/Region " + name;
-      require(region.given(), entry, "is required with 'Compute = true': give an expression or a box");
+      require(region.given(),
+              entry,
+              "is required with 'Compute = true': give an expression or a box");
       require(region.expression.empty() || region.box.empty(),
               entry,
               "give either the expression or 'Region " + name + " box', not both");
@@ -54,12 +60,13 @@ namespace FokkerPlanck
           require(region.box.size() == 2 * dim,
                   entry + " box",
                   "needs 2*dim = " + std::to_string(2 * dim) +
-                    " numbers (lower corner, then upper corner)");
+                      " numbers (lower corner, then upper corner)");
           for (unsigned int d = 0; d < dim; ++d)
-            require(region.box[d] < region.box[dim + d],
-                    entry + " box",
-                    "coordinate " + std::to_string(d) +
-                      " of the upper corner must be larger than that of the lower corner");
+            require(
+                region.box[d] < region.box[dim + d],
+                entry + " box",
+                "coordinate " + std::to_string(d) +
+                    " of the upper corner must be larger than that of the lower corner");
         }
     }
   } // namespace
@@ -118,14 +125,14 @@ namespace FokkerPlanck
   Region<dim>::Region(const RegionParameters &parameters,
                       const std::string      &constants,
                       const std::string      &entry)
-    : box(parameters.box)
+      : box(parameters.box)
   {
     if (parameters.expression.empty())
       return;
     parser = Parsing::make_parser<dim>(
-      {parameters.expression},
-      Parsing::parse_constants(constants, "Transitions/Function constants"),
-      entry);
+        {parameters.expression},
+        Parsing::parse_constants(constants, "Transitions/Function constants"),
+        entry);
   }
 
   template <int dim>
@@ -145,9 +152,8 @@ namespace FokkerPlanck
   dofs_in_region(const Discretization<dim> &discretization, const Region<dim> &region)
   {
     std::map<types::global_dof_index, Point<dim>> points;
-    DoFTools::map_dofs_to_support_points(discretization.get_mapping(),
-                                         discretization.get_dof_handler(),
-                                         points);
+    DoFTools::map_dofs_to_support_points(
+        discretization.get_mapping(), discretization.get_dof_handler(), points);
     std::vector<types::global_dof_index> dofs;
     for (const auto &[i, x] : points)
       if (discretization.locally_owned_dofs().is_element(i) &&
@@ -200,11 +206,13 @@ namespace FokkerPlanck
                       const SpectrumParameters   &spectrum_parameters,
                       const LA::MPI::Vector      *pi)
   {
-    const MPI_Comm   communicator = discretization.communicator();
-    const Region<dim> a(parameters.region_a, parameters.constants, "Transitions/Region A");
-    const Region<dim> b(parameters.region_b, parameters.constants, "Transitions/Region B");
-    const auto        in_a = dofs_in_region(discretization, a);
-    const auto        in_b = dofs_in_region(discretization, b);
+    const MPI_Comm    communicator = discretization.communicator();
+    const Region<dim> a(
+        parameters.region_a, parameters.constants, "Transitions/Region A");
+    const Region<dim> b(
+        parameters.region_b, parameters.constants, "Transitions/Region B");
+    const auto in_a = dofs_in_region(discretization, a);
+    const auto in_b = dofs_in_region(discretization, b);
 
     TransitionResult result;
     result.n_dofs_a = Utilities::MPI::sum(in_a.size(), communicator);
@@ -240,7 +248,7 @@ namespace FokkerPlanck
     solve_backward(discretization, both, values, zero, result.committor);
 
     // Averages: τ over A and ∫ q, weighted by π if given.
-    result.pi_weighted = pi != nullptr;
+    result.pi_weighted                          = pi != nullptr;
     std::vector<const LA::MPI::Vector *> fields = {&result.mean_first_passage_time,
                                                    &result.committor};
     if (pi != nullptr)
@@ -248,54 +256,56 @@ namespace FokkerPlanck
     const auto weight = [&](const std::vector<double> &v) {
       return pi != nullptr ? v[2] : 1.;
     };
-    const double a_weight =
-      integrate_fields<dim>(discretization, fields, [&](const Point<dim> &x, const auto &v) {
-        return a.contains(x) ? weight(v) : 0.;
-      });
-    const double a_tau =
-      integrate_fields<dim>(discretization, fields, [&](const Point<dim> &x, const auto &v) {
-        return a.contains(x) ? weight(v) * v[0] : 0.;
-      });
+    const double a_weight = integrate_fields<dim>(
+        discretization, fields, [&](const Point<dim> &x, const auto &v) {
+          return a.contains(x) ? weight(v) : 0.;
+        });
+    const double a_tau = integrate_fields<dim>(
+        discretization, fields, [&](const Point<dim> &x, const auto &v) {
+          return a.contains(x) ? weight(v) * v[0] : 0.;
+        });
     result.mfpt_from_a = a_tau / a_weight;
-    const double total = integrate_fields<dim>(discretization, fields, [&](const Point<dim> &, const auto &v) {
-      return weight(v);
-    });
-    result.committor_mean =
-      integrate_fields<dim>(discretization, fields, [&](const Point<dim> &, const auto &v) {
-        return weight(v) * v[1];
-      }) /
-      total;
+    const double total = integrate_fields<dim>(
+        discretization, fields, [&](const Point<dim> &, const auto &v) {
+          return weight(v);
+        });
+    result.committor_mean = integrate_fields<dim>(discretization,
+                                                  fields,
+                                                  [&](const Point<dim> &, const auto &v) {
+                                                    return weight(v) * v[1];
+                                                  }) /
+                            total;
 
     if (parameters.quasi_stationary)
       {
-        SpectrumParameters qsd     = spectrum_parameters;
-        qsd.n_eigenvalues          = 2;
-        qsd.left_eigenvectors      = false;
-        const Spectrum spectrum    = compute_spectrum(discretization, qsd, in_b);
-        result.has_quasi_stationary = true;
-        result.quasi_stationary    = spectrum.right_real[0];
-        result.escape_rate         = spectrum.eigenvalues[0].real();
-        result.escape_gap          = spectrum.gap();
-        result.mfpt_from_quasi_stationary =
-          integrate_fields<dim>(discretization,
-                                {&result.mean_first_passage_time, &result.quasi_stationary},
-                                [](const Point<dim> &, const auto &v) { return v[0] * v[1]; });
+        SpectrumParameters qsd            = spectrum_parameters;
+        qsd.n_eigenvalues                 = 2;
+        qsd.left_eigenvectors             = false;
+        const Spectrum spectrum           = compute_spectrum(discretization, qsd, in_b);
+        result.has_quasi_stationary       = true;
+        result.quasi_stationary           = spectrum.right_real[0];
+        result.escape_rate                = spectrum.eigenvalues[0].real();
+        result.escape_gap                 = spectrum.gap();
+        result.mfpt_from_quasi_stationary = integrate_fields<dim>(
+            discretization,
+            {&result.mean_first_passage_time, &result.quasi_stationary},
+            [](const Point<dim> &, const auto &v) { return v[0] * v[1]; });
       }
     return result;
   }
 
-#define FP_INSTANTIATE(dim)                                                           \
-  template class Region<dim>;                                                         \
-  template std::vector<types::global_dof_index> dofs_in_region<dim>(                  \
-    const Discretization<dim> &, const Region<dim> &);                                \
-  template void solve_backward<dim>(const Discretization<dim> &,                      \
-                                    const std::vector<types::global_dof_index> &,     \
-                                    const std::vector<double> &,                      \
-                                    const LA::MPI::Vector &,                          \
-                                    LA::MPI::Vector &);                               \
-  template TransitionResult compute_transitions<dim>(const Discretization<dim> &,     \
-                                                     const TransitionParameters &,    \
-                                                     const SpectrumParameters &,      \
+#define FP_INSTANTIATE(dim)                                                                   \
+  template class Region<dim>;                                                                 \
+  template std::vector<types::global_dof_index> dofs_in_region<dim>(                          \
+      const Discretization<dim> &, const Region<dim> &);                                      \
+  template void             solve_backward<dim>(const Discretization<dim> &,                  \
+                                    const std::vector<types::global_dof_index> &, \
+                                    const std::vector<double> &,                  \
+                                    const LA::MPI::Vector &,                      \
+                                    LA::MPI::Vector &);                           \
+  template TransitionResult compute_transitions<dim>(const Discretization<dim> &,             \
+                                                     const TransitionParameters &,            \
+                                                     const SpectrumParameters &,              \
                                                      const LA::MPI::Vector *);
   FP_INSTANTIATE(1)
   FP_INSTANTIATE(2)

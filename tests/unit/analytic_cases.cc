@@ -350,8 +350,8 @@ TEST_P(OneDimensional, ZeroFluxDensity)
       }) / norm;
     }
   check_orders(errors, degree, "1D state-dependent D");
-  root_log() << "    distance to DESIGN.md's exp(int a/(TD))/D: " << design_formula_distance
-        << "\n";
+  root_log() << "    distance to DESIGN.md's exp(int a/(TD))/D: "
+             << design_formula_distance << "\n";
   EXPECT_LT(errors.back().density, degree == 1 ? 1e-3 : 1e-5);
   EXPECT_GT(design_formula_distance, 0.1);
 }

@@ -27,14 +27,14 @@ TEST(Mixing, KullbackLeiblerDecaysAtTwiceTheGap)
   LA::MPI::Vector pi, p;
   test.solve_stationary(pi);
   SpectrumParameters parameters;
-  parameters.n_eigenvalues = 3;
-  parameters.shift         = -0.1;
+  parameters.n_eigenvalues     = 3;
+  parameters.shift             = -0.1;
   parameters.left_eigenvectors = false;
-  const double gap = compute_spectrum(*test.discretization, parameters).gap();
+  const double gap             = compute_spectrum(*test.discretization, parameters).gap();
   EXPECT_NEAR(gap, 1., 1e-6);
 
   test.initial_density(p);
-  MixingMonitor       monitor(0.01, gap);
+  MixingMonitor monitor(0.01, gap);
   // Means of x and y from the narrow initial Gaussian at m₀ = (1.5, −1):
   // m(t) = e^{−Ht} m₀ = (1.75 e^{−t} − 0.25 e^{−3t}, −e^{−3t}).
   std::vector<ObservableRelaxation> observables(2);
@@ -45,17 +45,17 @@ TEST(Mixing, KullbackLeiblerDecaysAtTwiceTheGap)
   const auto exact_mean = [](const unsigned int k, const double t) {
     return k == 0 ? 1.75 * std::exp(-t) - 0.25 * std::exp(-3. * t) : -std::exp(-3. * t);
   };
-  double mean_error = 0.;
+  double              mean_error = 0.;
   std::vector<double> times, kl;
-  TransientSolver<2>  solver(*test.discretization,
-                            test.parameters.time_stepping,
-                            test.parameters.linear_solver);
+  TransientSolver<2>  solver(
+      *test.discretization, test.parameters.time_stepping, test.parameters.linear_solver);
   solver.run(p, [&](const StepInfo &info, const LA::MPI::Vector &density) {
     const Distance d = distance_to_stationarity(*test.discretization, density, pi);
     monitor.add(info.time, d);
     for (unsigned int k = 0; k < 2; ++k)
       {
-        const double mean = linear_moment(*test.discretization, observables[k].direction, density);
+        const double mean =
+            linear_moment(*test.discretization, observables[k].direction, density);
         observables[k].add(info.time, mean, 0.05);
         mean_error = std::max(mean_error, std::abs(mean - exact_mean(k, info.time)));
       }
@@ -82,16 +82,17 @@ TEST(Mixing, KullbackLeiblerDecaysAtTwiceTheGap)
         n += 1.;
       }
   const double rate = -(n * stl - st * sl) / (n * stt - st * st);
-  root_log() << "  KL(0) = " << kl.front() << ", KL(6) = " << kl.back() << ", late rate " << rate
-             << ", 2 gap = " << 2. * gap << ", last-step rate " << monitor.kl_rate()
-             << ", t_mix(0.01) = " << monitor.mixing_time() << "\n";
+  root_log() << "  KL(0) = " << kl.front() << ", KL(6) = " << kl.back() << ", late rate "
+             << rate << ", 2 gap = " << 2. * gap << ", last-step rate "
+             << monitor.kl_rate() << ", t_mix(0.01) = " << monitor.mixing_time() << "\n";
   EXPECT_NEAR(rate, 2. * gap, 0.05 * 2. * gap);
   EXPECT_NEAR(monitor.kl_rate(), 2. * gap, 0.05 * 2. * gap);
   // The discrete means follow e^{−Ht}m₀; the relaxation times (first step
   // with |relative offset| < 0.05) bracket the exact crossings
   // 1.75e^{−t} − 0.25e^{−3t} = 0.075 and e^{−3t} = 0.05 within one step.
   root_log() << "  max error of the means " << mean_error << ", relaxation times "
-             << observables[0].relaxation_time << ", " << observables[1].relaxation_time << "\n";
+             << observables[0].relaxation_time << ", " << observables[1].relaxation_time
+             << "\n";
   // (The error, 2e-3 of |m₀| = 1.8, is BDF2's implicit-Euler first step on
   // the fast mode μ = 3 with Δt = 0.02: (3Δt)²/2 = 1.8e-3.)
   EXPECT_LT(mean_error, 3e-3);

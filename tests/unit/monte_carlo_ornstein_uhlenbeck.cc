@@ -109,19 +109,20 @@ TEST(MonteCarloOrnsteinUhlenbeck, AgreesWithFiniteElementsAndExactValues)
 TEST(MonteCarloOrnsteinUhlenbeck, ThreeDimensionsAgreesWithFiniteElementsAndExactValues)
 {
   constexpr int       dim = 3;
-  MonteCarloCase<dim> c("set dim = 3\n"
-                        "subsection Geometry\n"
-                        "  set Lower corner = -4, -4, -4\n  set Upper corner = 4, 4, 4\n"
-                        "  set Subdivisions = 2, 2, 2\n  set Global refinements = 3\nend\n"
-                        "subsection Model\n  set Name = ornstein-uhlenbeck\n"
-                        "  set Temperature = 0.5\n"
-                        "  subsection Ornstein-Uhlenbeck\n"
-                        "    set H = 1, 0.5, 0, -0.5, 1.5, 0.2, 0, -0.2, 2\n"
-                        "    set D = 1, 0.2, 0, 0.2, 0.8, 0.1, 0, 0.1, 0.6\n"
-                        "  end\nend\n"
-                        "subsection Discretization\n  set Degree = 2\nend\n"
-                        "subsection Linear solver\n  set Type = direct\nend\n" +
-                        monte_carlo_section(stationary_run));
+  MonteCarloCase<dim> c(
+      "set dim = 3\n"
+      "subsection Geometry\n"
+      "  set Lower corner = -4, -4, -4\n  set Upper corner = 4, 4, 4\n"
+      "  set Subdivisions = 2, 2, 2\n  set Global refinements = 3\nend\n"
+      "subsection Model\n  set Name = ornstein-uhlenbeck\n"
+      "  set Temperature = 0.5\n"
+      "  subsection Ornstein-Uhlenbeck\n"
+      "    set H = 1, 0.5, 0, -0.5, 1.5, 0.2, 0, -0.2, 2\n"
+      "    set D = 1, 0.2, 0, 0.2, 0.8, 0.1, 0, 0.1, 0.6\n"
+      "  end\nend\n"
+      "subsection Discretization\n  set Degree = 2\nend\n"
+      "subsection Linear solver\n  set Type = direct\nend\n" +
+      monte_carlo_section(stationary_run));
   // The exact values from the model the case built.
   const auto *ou = dynamic_cast<const OrnsteinUhlenbeckModel<dim> *>(c.model.get());
   ASSERT_NE(ou, nullptr);
@@ -134,14 +135,14 @@ TEST(MonteCarloOrnsteinUhlenbeck, ThreeDimensionsAgreesWithFiniteElementsAndExac
   advance_ou_moments<dim>(H, D, T, 40., 8000, mean, Sigma);
   const Tensor<2, dim> lyapunov = H * Sigma + Sigma * transpose(H) - 2. * T * D;
   ASSERT_LT(lyapunov.norm(), 1e-10);
-  const Tensor<2, dim> HS = H * Sigma;
-  const Tensor<2, dim> B  = -H + T * D * invert(Sigma);
-  const double         e_p_exact =
-    trace(transpose(B) * invert(T * D) * B * Sigma);
+  const Tensor<2, dim> HS        = H * Sigma;
+  const Tensor<2, dim> B         = -H + T * D * invert(Sigma);
+  const double         e_p_exact = trace(transpose(B) * invert(T * D) * B * Sigma);
 
   LA::MPI::Vector pi;
   c.solve_stationary(pi);
-  MonteCarloComparison<dim> comparison(c.parameters, *c.discretization, *c.model, nullptr);
+  MonteCarloComparison<dim> comparison(
+      c.parameters, *c.discretization, *c.model, nullptr);
   comparison.compare(0., pi);
   const auto &histogram = comparison.last_histogram();
   const auto &o         = comparison.last_observation();
@@ -170,11 +171,12 @@ TEST(MonteCarloOrnsteinUhlenbeck, ThreeDimensionsAgreesWithFiniteElementsAndExac
       {
         const double exact = 0.5 * (HS[i][j] - HS[j][i]);
         const auto   area  = o.controlled(target);
-        root_log() << "  area rate " << i << j << " " << area.value << " +- " << area.error
-                   << " (exact " << exact << ")\n";
+        root_log() << "  area rate " << i << j << " " << area.value << " +- "
+                   << area.error << " (exact " << exact << ")\n";
         // Plus 1% for the O(Δt) bias of Euler–Maruyama (measured: +0.6% on
         // e_p and on the largest area rate, 2.2 standard errors).
-        EXPECT_LE(std::abs(area.value - exact), z99 * area.error + 0.01 * std::abs(exact));
+        EXPECT_LE(std::abs(area.value - exact),
+                  z99 * area.error + 0.01 * std::abs(exact));
       }
   const auto ep = o.controlled(0);
   root_log() << "  e_p " << ep.value << " +- " << ep.error << " (exact " << e_p_exact
@@ -229,7 +231,6 @@ TEST(MonteCarloOrnsteinUhlenbeck, BitwiseReproducibleAcrossRanksAndThreads)
   EXPECT_EQ(sums[0], 0x20a702c484102fbfULL);
 }
 
-
 // A transient run: at every output time the Monte Carlo pair estimators
 // (current, medium entropy production ∫ J·(T D)⁻¹ a, area rate about the
 // mean) against the exact values of the Gaussian p(t) = N(m(t), Σ(t)):
@@ -240,19 +241,19 @@ TEST(MonteCarloOrnsteinUhlenbeck, TransientPairEstimatorsAtEachOutputTime)
 {
   const unsigned int n_particles = 20000;
   const double       mc_dt       = 0.0025;
-  MonteCarloCase<2>  c(design_ornstein_uhlenbeck_2d(2, 3) +
-                      "set Problem = transient\n"
-                      "subsection Time stepping\n  set End time = 1\n"
-                      "  set Time step = 0.005\n  set Scheme = crank-nicolson\n"
-                      "  subsection Initial condition\n    set Type = gaussian\n"
-                      "    set Mean = 1.5, -1\n    set Covariance = 0.2, 0, 0, 0.2\n"
-                      "  end\nend\n" +
-                      monte_carlo_section("  set Number of trajectories = " +
-                                          std::to_string(n_particles) +
-                                          "\n  set Time step = " + std::to_string(mc_dt) +
-                                          "\n"));
-  const Tensor<2, 2> H({{1., 0.8}, {-0.3, 2.}}), D({{1., 0.3}, {0.3, 0.5}});
-  const double       T = 0.7;
+  MonteCarloCase<2>  c(
+      design_ornstein_uhlenbeck_2d(2, 3) +
+      "set Problem = transient\n"
+       "subsection Time stepping\n  set End time = 1\n"
+       "  set Time step = 0.005\n  set Scheme = crank-nicolson\n"
+       "  subsection Initial condition\n    set Type = gaussian\n"
+       "    set Mean = 1.5, -1\n    set Covariance = 0.2, 0, 0, 0.2\n"
+       "  end\nend\n" +
+      monte_carlo_section(
+          "  set Number of trajectories = " + std::to_string(n_particles) +
+          "\n  set Time step = " + std::to_string(mc_dt) + "\n"));
+  const Tensor<2, 2>      H({{1., 0.8}, {-0.3, 2.}}), D({{1., 0.3}, {0.3, 0.5}});
+  const double            T = 0.7;
   MonteCarloComparison<2> comparison(c.parameters, *c.discretization, *c.model, nullptr);
   unsigned int            n_compared = 0;
 
@@ -263,7 +264,8 @@ TEST(MonteCarloOrnsteinUhlenbeck, TransientPairEstimatorsAtEachOutputTime)
     const auto  &fe = comparison.last_reference();
     Tensor<1, 2> m({1.5, -1.});
     Tensor<2, 2> S({{0.2, 0.}, {0., 0.2}});
-    advance_ou_moments(H, D, T, time, std::max(1U, static_cast<unsigned int>(4000 * time)), m, S);
+    advance_ou_moments(
+        H, D, T, time, std::max(1U, static_cast<unsigned int>(4000 * time)), m, S);
     const double area = 0.5 * (H * S - S * transpose(H))[0][1];
     const auto   F    = transpose(H) * invert(T * D) * H;
     const double flow = m * (F * m) + trace(F * S) - trace(H);
@@ -286,7 +288,8 @@ TEST(MonteCarloOrnsteinUhlenbeck, TransientPairEstimatorsAtEachOutputTime)
     EXPECT_NEAR(fe.area_rate[0][1], area, 0.01 * std::abs(area) + 1e-3);
     // Monte Carlo: 99% interval, plus 1% for the O(Δt) Euler–Maruyama bias.
     EXPECT_LE(std::abs(mc_flow.value - flow), z99 * mc_flow.error + 0.01 * flow);
-    EXPECT_LE(std::abs(mc_area.value - area), z99 * mc_area.error + 0.01 * std::abs(area));
+    EXPECT_LE(std::abs(mc_area.value - area),
+              z99 * mc_area.error + 0.01 * std::abs(area));
 
     // The current: none at t = 0 (no X_k−1); later its integral is m' = −Hm,
     // each particle contributing (X_k+1 − X_k−1)/2Δt with variance T D_ii/Δt.
@@ -307,8 +310,9 @@ TEST(MonteCarloOrnsteinUhlenbeck, TransientPairEstimatorsAtEachOutputTime)
     for (unsigned int i = 0; i < 2; ++i)
       {
         const double error = std::sqrt(T * D[i][i] / (mc_dt * n_particles));
-        root_log() << "    integral of J_" << i << ": MC " << mc_drift[i] << " +- " << error
-                   << ", FE " << fe_drift[i] << ", exact " << exact_drift[i] << "\n";
+        root_log() << "    integral of J_" << i << ": MC " << mc_drift[i] << " +- "
+                   << error << ", FE " << fe_drift[i] << ", exact " << exact_drift[i]
+                   << "\n";
         EXPECT_NEAR(fe_drift[i], exact_drift[i], 0.01 * exact_drift.norm());
         EXPECT_NEAR(mc_drift[i], exact_drift[i], z99 * error + 0.01 * exact_drift.norm());
       }
@@ -317,9 +321,8 @@ TEST(MonteCarloOrnsteinUhlenbeck, TransientPairEstimatorsAtEachOutputTime)
   LA::MPI::Vector p;
   c.initial_density(p);
   check(0., p);
-  TransientSolver<2> solver(*c.discretization,
-                            c.parameters.time_stepping,
-                            c.parameters.linear_solver);
+  TransientSolver<2> solver(
+      *c.discretization, c.parameters.time_stepping, c.parameters.linear_solver);
   solver.run(p, [&](const StepInfo &info, const LA::MPI::Vector &density) {
     if (info.step > 0 && info.step % 50 == 0) // t = 0.25, 0.5, 0.75, 1
       check(info.time, density);

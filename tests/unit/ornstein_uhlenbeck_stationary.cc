@@ -20,7 +20,7 @@ namespace
   exact_sigma()
   {
     // Solve the 3x3 linear system for (s11, s12, s22).
-    const double T = 0.7, D11 = 1., D12 = 0.3, D22 = 0.5;
+    const double       T = 0.7, D11 = 1., D12 = 0.3, D22 = 0.5;
     FullMatrix<double> M(3, 3);
     Vector<double>     rhs(3), s(3);
     // (HΣ + ΣHᵀ)_11 = 2(H11 s11 + H12 s12)
@@ -41,7 +41,6 @@ namespace
     return Tensor<2, 2>({{s(0), s(1)}, {s(1), s(2)}});
   }
 
-
   struct Errors
   {
     double density, current;
@@ -60,16 +59,17 @@ namespace
     const Tensor<2, 2> precision = invert(sigma);
     const double       norm      = 1. / (2. * M_PI * std::sqrt(determinant(sigma)));
     // Q = (HΣ − ΣHᵀ)/2 and J = −QΣ⁻¹x π.
-    const Tensor<2, 2> Q      = 0.5 * (H * sigma - sigma * transpose(H));
-    const auto         exact  = [&](const Point<2> &x) {
+    const Tensor<2, 2> Q     = 0.5 * (H * sigma - sigma * transpose(H));
+    const auto         exact = [&](const Point<2> &x) {
       return norm * std::exp(-0.5 * (x * (precision * x)));
     };
     Errors errors;
     errors.density = test.l2_error(pi, exact);
-    errors.current = std::sqrt(test.integrate(pi, [&](const Point<2> &x, double p, const Tensor<1, 2> &g) {
-      const Tensor<1, 2> J_exact = -(Q * (precision * x)) * exact(x);
-      return (test.current(x, p, g) - J_exact).norm_square();
-    }));
+    errors.current = std::sqrt(
+        test.integrate(pi, [&](const Point<2> &x, double p, const Tensor<1, 2> &g) {
+          const Tensor<1, 2> J_exact = -(Q * (precision * x)) * exact(x);
+          return (test.current(x, p, g) - J_exact).norm_square();
+        }));
     return errors;
   }
 } // namespace
@@ -83,7 +83,8 @@ TEST(OrnsteinUhlenbeckStationary, SigmaMatchesDesignNumbers)
 }
 
 class StationaryConvergence : public ::testing::TestWithParam<unsigned int>
-{};
+{
+};
 
 TEST_P(StationaryConvergence, ObservedOrders)
 {
@@ -94,8 +95,10 @@ TEST_P(StationaryConvergence, ObservedOrders)
     errors.push_back(solve_and_measure(degree, r));
   for (unsigned int i = 1; i < errors.size(); ++i)
     {
-      const double density_order = observed_order(errors[i - 1].density, errors[i].density);
-      const double current_order = observed_order(errors[i - 1].current, errors[i].current);
+      const double density_order =
+          observed_order(errors[i - 1].density, errors[i].density);
+      const double current_order =
+          observed_order(errors[i - 1].current, errors[i].current);
       // L2 order k+1 for the density, k for the current (it contains ∇p).
       EXPECT_NEAR(density_order, degree + 1., 0.25) << "refinement step " << i;
       EXPECT_GT(current_order, degree - 0.1) << "refinement step " << i;

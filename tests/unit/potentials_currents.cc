@@ -41,8 +41,8 @@ namespace
    * @p inside holds: potentials are defined up to a constant.
    */
   double
-  potential_error(const TestCase<2>                          &test,
-                  const LA::MPI::Vector                      &s_h,
+  potential_error(const TestCase<2>                             &test,
+                  const LA::MPI::Vector                         &s_h,
                   const std::function<double(const Point<2> &)> &s,
                   const std::function<bool(const Point<2> &)>   &inside)
   {
@@ -51,13 +51,14 @@ namespace
         return inside(x) ? f(x, v) : 0.;
       });
     };
-    const double area       = moment([](const auto &, double) { return 1.; });
-    const double mean_diff  = moment([&](const auto &x, double v) { return v - s(x); }) / area;
+    const double area = moment([](const auto &, double) { return 1.; });
+    const double mean_diff =
+        moment([&](const auto &x, double v) { return v - s(x); }) / area;
     const double mean_exact = moment([&](const auto &x, double) { return s(x); }) / area;
-    const double error      = moment([&](const auto &x, double v) {
-      return std::pow(v - s(x) - mean_diff, 2);
-    });
-    const double norm = moment([&](const auto &x, double) { return std::pow(s(x) - mean_exact, 2); });
+    const double error      = moment(
+        [&](const auto &x, double v) { return std::pow(v - s(x) - mean_diff, 2); });
+    const double norm =
+        moment([&](const auto &x, double) { return std::pow(s(x) - mean_exact, 2); });
     return std::sqrt(error / norm);
   }
 
@@ -66,7 +67,7 @@ namespace
   // Σ = [[0.583333, 0.145833], [0.145833, 0.196875]] (to all digits below,
   // from HΣ + ΣHᵀ = 2TD), Q₁₂ = 0.0933333, e_p = 0.130081.
   const double sigma11 = 0.58333333333333333, sigma12 = 0.14583333333333333,
-               sigma22 = 0.196875;
+               sigma22               = 0.196875;
   const double ou_area_rate          = 0.09333333333333333;
   const double ou_entropy_production = 0.130081;
 
@@ -74,10 +75,11 @@ namespace
   double
   ou_potential(const Point<2> &x)
   {
-    const double T = 0.7;
+    const double T   = 0.7;
     const double det = sigma11 * sigma22 - sigma12 * sigma12;
     return T / 2. *
-           (sigma22 * x[0] * x[0] - 2. * sigma12 * x[0] * x[1] + sigma11 * x[1] * x[1]) / det;
+           (sigma22 * x[0] * x[0] - 2. * sigma12 * x[0] * x[1] + sigma11 * x[1] * x[1]) /
+           det;
   }
 
   std::string
@@ -86,7 +88,7 @@ namespace
             const unsigned int degree,
             const unsigned int refinements)
   {
-    const double      scale = temperature / 0.7; // Σ ∝ T: keep D, H
+    const double       scale = temperature / 0.7; // Σ ∝ T: keep D, H
     std::ostringstream text;
     text << std::setprecision(17) << "set dim = 2\nsubsection Geometry\n"
          << "  set Lower corner = " << -half_width << ", " << -half_width
@@ -108,8 +110,8 @@ namespace
 // is a discretisation error: the current is the one of the weak form.
 TEST(OrnsteinUhlenbeckAnalysis, EntropyProductionAreaRateCirculation)
 {
-  const double det         = sigma11 * sigma22 - sigma12 * sigma12;
-  const double circulation = ou_area_rate / (2. * M_PI * std::sqrt(det));
+  const double        det         = sigma11 * sigma22 - sigma12 * sigma12;
+  const double        circulation = ou_area_rate / (2. * M_PI * std::sqrt(det));
   std::vector<double> ep_errors;
   for (const unsigned int r : {4U, 5U})
     {
@@ -118,20 +120,19 @@ TEST(OrnsteinUhlenbeckAnalysis, EntropyProductionAreaRateCirculation)
       test.solve_stationary(pi);
       auto analysis = make_analysis(test);
       analysis->transient(pi); // the current-based part only
-      const auto &s = analysis->scalars();
+      const auto  &s = analysis->scalars();
       const double ep_error =
-        std::abs(s.currents.entropy_production / ou_entropy_production - 1.);
-      const double area_error  = std::abs(s.currents.area_rates[0] / ou_area_rate - 1.);
-      const double circ_error  = std::abs(*s.circulation / circulation - 1.);
+          std::abs(s.currents.entropy_production / ou_entropy_production - 1.);
+      const double area_error = std::abs(s.currents.area_rates[0] / ou_area_rate - 1.);
+      const double circ_error = std::abs(*s.circulation / circulation - 1.);
       ep_errors.push_back(ep_error);
 
       LA::MPI::Vector exact;
       const double    inv = 1. / (2. * M_PI * std::sqrt(det));
       test.discretization->interpolate(
-        ScalarFunctionFromFunctionObject<2>([&](const Point<2> &x) {
-          return inv * std::exp(-ou_potential(x) / 0.7);
-        }),
-        exact);
+          ScalarFunctionFromFunctionObject<2>(
+              [&](const Point<2> &x) { return inv * std::exp(-ou_potential(x) / 0.7); }),
+          exact);
       auto interpolated = make_analysis(test);
       interpolated->transient(exact);
       root_log() << "  OU refinement " << r << ": e_p " << std::setprecision(8)
@@ -139,11 +140,12 @@ TEST(OrnsteinUhlenbeckAnalysis, EntropyProductionAreaRateCirculation)
                  << "), A_12 " << s.currents.area_rates[0] << " (" << area_error
                  << "), circulation " << *s.circulation << " vs " << circulation << " ("
                  << circ_error << "), |div J| " << s.current_divergence_l2
-                 << " vs interpolated exact pi " << interpolated->scalars().current_divergence_l2
-                 << "\n";
+                 << " vs interpolated exact pi "
+                 << interpolated->scalars().current_divergence_l2 << "\n";
       EXPECT_LT(area_error, 1e-3);
       EXPECT_LT(circ_error, 1e-3);
-      EXPECT_LT(s.current_divergence_l2, 1e-8 * interpolated->scalars().current_divergence_l2);
+      EXPECT_LT(s.current_divergence_l2,
+                1e-8 * interpolated->scalars().current_divergence_l2);
     }
   EXPECT_LT(ep_errors[1], 0.5 * ep_errors[0]);
   EXPECT_LT(ep_errors[1], 1e-3);
@@ -161,10 +163,10 @@ TEST(OrnsteinUhlenbeckAnalysis, EffectivePotentialIsQuadratic)
       test.solve_stationary(pi);
       auto analysis = make_analysis(test);
       analysis->stationary(pi);
-      errors.push_back(potential_error(test, analysis->effective_potential(), ou_potential,
-                                       [](const Point<2> &x) {
-                                         return std::abs(x[0]) <= 3. && std::abs(x[1]) <= 3.;
-                                       }));
+      errors.push_back(potential_error(
+          test, analysis->effective_potential(), ou_potential, [](const Point<2> &x) {
+            return std::abs(x[0]) <= 3. && std::abs(x[1]) <= 3.;
+          }));
       root_log() << "  OU S, refinement " << r << ": relative L2 error " << errors.back()
                  << "\n";
     }
@@ -188,12 +190,12 @@ TEST(OrnsteinUhlenbeckAnalysis, EffectivePotentialAtLowTemperature)
   const auto inner = [](const Point<2> &x) {
     return std::abs(x[0]) <= 0.5 && std::abs(x[1]) <= 0.5;
   };
-  const auto compute = [&](const std::string &text,
+  const auto compute = [&](const std::string                             &text,
                            const std::function<double(const Point<2> &)> &exact,
-                           const std::function<bool(const Point<2> &)> &region) {
+                           const std::function<bool(const Point<2> &)>   &region) {
     TestCase<2>     test(text);
     LA::MPI::Vector S, ghosted;
-    const auto info = compute_effective_potential(*test.discretization,
+    const auto      info = compute_effective_potential(*test.discretization,
                                                   *test.model,
                                                   test.parameters.linear_solver,
                                                   test.parameters.analysis,
@@ -203,9 +205,9 @@ TEST(OrnsteinUhlenbeckAnalysis, EffectivePotentialAtLowTemperature)
     EXPECT_LT(info.residual, 1e-9);
     EXPECT_TRUE(std::isfinite(S.linfty_norm()));
     const double error = potential_error(test, ghosted, exact, region);
-    root_log() << "    relative L2 error " << error << " (start T0 = " << info.start_temperature
-               << ", " << info.stages << " stages, " << info.newton_steps
-               << " Newton steps)\n";
+    root_log() << "    relative L2 error " << error
+               << " (start T0 = " << info.start_temperature << ", " << info.stages
+               << " stages, " << info.newton_steps << " Newton steps)\n";
     return error;
   };
 
@@ -257,11 +259,11 @@ TEST(OrnsteinUhlenbeckAnalysis, HamiltonJacobiRefinementAtLowTemperature)
       nlohmann::json  json;
       StatisticsTable table;
       analysis->add_statistics(table, json);
-      const auto &hj      = json["effective_potential"]["hamilton_jacobi"];
-      const double e_inner = potential_error(test, analysis->effective_potential(),
-                                             ou_potential, inner);
-      const double e_whole = potential_error(test, analysis->effective_potential(),
-                                             ou_potential, whole);
+      const auto  &hj = json["effective_potential"]["hamilton_jacobi"];
+      const double e_inner =
+          potential_error(test, analysis->effective_potential(), ou_potential, inner);
+      const double e_whole =
+          potential_error(test, analysis->effective_potential(), ou_potential, whole);
       root_log() << "  OU of §3.1, T = " << T << ", Q2, refinement 3: relative L2 error "
                  << e_inner << " (|x| <= 0.5), " << e_whole << " (whole box); Newton "
                  << hj.dump() << "\n";
@@ -311,8 +313,9 @@ namespace
 TEST(RotatedGradientFlowAnalysis, StreamFunctionPotentialAndBoltzmannDistance)
 {
   const double      c     = 1.;
-  const std::string model = "    set Function constants = c=1\n    set Drift = -" + loss_x +
-                            " - c*" + loss_y + "; -" + loss_y + " + c*" + loss_x + "\n";
+  const std::string model = "    set Function constants = c=1\n    set Drift = -" +
+                            loss_x + " - c*" + loss_y + "; -" + loss_y + " + c*" +
+                            loss_x + "\n";
   std::vector<double> psi_errors, s_errors, l1;
   for (const unsigned int r : {2U, 3U, 4U})
     {
@@ -322,26 +325,32 @@ TEST(RotatedGradientFlowAnalysis, StreamFunctionPotentialAndBoltzmannDistance)
       auto analysis = make_analysis(test);
       analysis->stationary(pi);
       const double Z = test.integrate(
-        pi, [](const Point<2> &x, double, const Tensor<1, 2> &) { return std::exp(-loss(x) / temperature); }, 6);
-      const auto   psi_exact = [&](const Point<2> &x) { return c * temperature * std::exp(-loss(x) / temperature) / Z; };
-      const double norm      = std::sqrt(test.integrate(pi, [&](const Point<2> &x, double, const Tensor<1, 2> &) {
-        return std::pow(psi_exact(x), 2);
-      }));
+          pi,
+          [](const Point<2> &x, double, const Tensor<1, 2> &) {
+            return std::exp(-loss(x) / temperature);
+          },
+          6);
+      const auto psi_exact = [&](const Point<2> &x) {
+        return c * temperature * std::exp(-loss(x) / temperature) / Z;
+      };
+      const double norm = std::sqrt(
+          test.integrate(pi, [&](const Point<2> &x, double, const Tensor<1, 2> &) {
+            return std::pow(psi_exact(x), 2);
+          }));
       psi_errors.push_back(test.l2_error(analysis->stream_function(), psi_exact) / norm);
       // S on the inner half of the box: near the boundary the box's own S
       // differs from L by O(T), since n·J = 0 there while n·(cπR∇L) is not 0.
-      s_errors.push_back(potential_error(test, analysis->effective_potential(), loss,
-                                         [](const Point<2> &x) {
-                                           return std::abs(x[0]) <= 1.5 &&
-                                                  std::abs(x[1]) <= 2.5;
-                                         }));
+      s_errors.push_back(potential_error(
+          test, analysis->effective_potential(), loss, [](const Point<2> &x) {
+            return std::abs(x[0]) <= 1.5 && std::abs(x[1]) <= 2.5;
+          }));
       const auto &s = analysis->scalars();
       l1.push_back(s.boltzmann->l1);
       root_log() << "  rotated gradient flow, Q2, refinement " << r << ": psi error "
                  << psi_errors.back() << ", S error " << s_errors.back() << ", L1 "
-                 << s.boltzmann->l1 << ", KL " << s.boltzmann->kl_density_boltzmann << " / "
-                 << s.boltzmann->kl_boltzmann_density << ", circulation " << *s.circulation
-                 << "\n";
+                 << s.boltzmann->l1 << ", KL " << s.boltzmann->kl_density_boltzmann
+                 << " / " << s.boltzmann->kl_boltzmann_density << ", circulation "
+                 << *s.circulation << "\n";
       EXPECT_GE(s.boltzmann->kl_density_boltzmann, -1e-12);
       EXPECT_GE(s.boltzmann->kl_boltzmann_density, -1e-12);
     }
@@ -366,10 +375,10 @@ TEST(StateDependentNoiseAnalysis, DetailedBalance)
 {
   const std::string d11 = "(1 + 0.5*sin(x)^2)", d22 = "(1 + 0.3*y^2/(1 + y^2))";
   const std::string model =
-    "    set Diffusion = 1 + 0.5*sin(x)^2; 0.2; 0.2; 1 + 0.3*y^2/(1 + y^2)\n"
-    "    set Drift = -(" + d11 + "*" + loss_x + " + 0.2*" + loss_y +
-    ") + T*0.5*sin(2*x); -(0.2*" + loss_x + " + " + d22 + "*" + loss_y +
-    ") + T*0.6*y/(1 + y^2)^2\n";
+      "    set Diffusion = 1 + 0.5*sin(x)^2; 0.2; 0.2; 1 + 0.3*y^2/(1 + y^2)\n"
+      "    set Drift = -(" +
+      d11 + "*" + loss_x + " + 0.2*" + loss_y + ") + T*0.5*sin(2*x); -(0.2*" + loss_x +
+      " + " + d22 + "*" + loss_y + ") + T*0.6*y/(1 + y^2)^2\n";
   std::vector<double> ep, area, current, s_errors, sh_errors;
   for (const unsigned int r : {2U, 3U, 4U})
     {
@@ -380,15 +389,19 @@ TEST(StateDependentNoiseAnalysis, DetailedBalance)
       analysis->stationary(pi);
       const auto &s = analysis->scalars();
       // Scale of the current: ‖T D∇π‖ = ‖π D∇L‖, either half of J.
-      const double scale = std::sqrt(test.integrate(pi, [&](const Point<2> &x, double p, const Tensor<1, 2> &g) {
-        return (temperature * (test.model->diffusion(x) * g)).norm_square() + 0. * p * x[0];
-      }));
+      const double scale = std::sqrt(
+          test.integrate(pi, [&](const Point<2> &x, double p, const Tensor<1, 2> &g) {
+            return (temperature * (test.model->diffusion(x) * g)).norm_square() +
+                   0. * p * x[0];
+          }));
       ep.push_back(s.currents.entropy_production);
       area.push_back(std::abs(s.currents.area_rates[0]));
       current.push_back(s.currents.current_l2 / scale);
       const auto everywhere = [](const Point<2> &) { return true; };
-      s_errors.push_back(potential_error(test, analysis->effective_potential(), loss, everywhere));
-      sh_errors.push_back(potential_error(test, analysis->helmholtz_potential(), loss, everywhere));
+      s_errors.push_back(
+          potential_error(test, analysis->effective_potential(), loss, everywhere));
+      sh_errors.push_back(
+          potential_error(test, analysis->helmholtz_potential(), loss, everywhere));
       root_log() << "  Ito state-dependent, Q2, refinement " << r << ": e_p " << ep.back()
                  << ", |A_12| " << area.back() << ", |J|/|T D grad pi| " << current.back()
                  << ", S error " << s_errors.back() << ", S_H error " << sh_errors.back()
@@ -418,30 +431,36 @@ TEST(DiskAnalysis, HelmholtzPotentialIsLoss)
 {
   const std::string mesh = (std::filesystem::path(__FILE__).parent_path() / ".." / ".." /
                             "meshes" / "disk.msh")
-                             .lexically_normal()
-                             .string();
-  const auto L = [](const Point<2> &x) { return 2. * x.norm_square(); };
+                               .lexically_normal()
+                               .string();
+  const auto          L = [](const Point<2> &x) { return 2. * x.norm_square(); };
   std::vector<double> errors;
   for (const unsigned int r : {1U, 2U, 3U})
     {
-      TestCase<2> test("set dim = 2\nsubsection Geometry\n  set Mesh type = gmsh\n"
-                       "  set Mesh file = " + mesh +
-                       "\n  set Spherical boundary = true\n  set Sphere center = 0, 0\n"
-                       "  set Global refinements = " + std::to_string(r) +
-                       "\nend\nsubsection Model\n  set Name = parsed\n  set Temperature = 0.2\n"
-                       "  subsection Parsed\n    set Function constants = c=3\n"
-                       "    set Loss = 2*(x^2 + y^2)\n    set Drift = -4*x - c*y; -4*y + c*x\n"
-                       "    set Diffusion = 1\n  end\nend\n"
-                       "subsection Discretization\n  set Degree = 2\nend\n");
+      TestCase<2> test(
+          "set dim = 2\nsubsection Geometry\n  set Mesh type = gmsh\n"
+          "  set Mesh file = " +
+          mesh +
+          "\n  set Spherical boundary = true\n  set Sphere center = 0, 0\n"
+          "  set Global refinements = " +
+          std::to_string(r) +
+          "\nend\nsubsection Model\n  set Name = parsed\n  set Temperature = 0.2\n"
+          "  subsection Parsed\n    set Function constants = c=3\n"
+          "    set Loss = 2*(x^2 + y^2)\n    set Drift = -4*x - c*y; -4*y + c*x\n"
+          "    set Diffusion = 1\n  end\nend\n"
+          "subsection Discretization\n  set Degree = 2\nend\n");
       LA::MPI::Vector pi;
       test.solve_stationary(pi);
       auto analysis = make_analysis(test);
       analysis->transient(pi);
-      errors.push_back(potential_error(test, analysis->helmholtz_potential(), L,
-                                       [](const Point<2> &) { return true; }));
+      errors.push_back(
+          potential_error(test, analysis->helmholtz_potential(), L, [](const Point<2> &) {
+            return true;
+          }));
       const double alpha = 2. / 0.2, c = 3.;
-      const double ep    = c * c / 0.2 * (1. / alpha - std::exp(-alpha) / (1. - std::exp(-alpha)));
-      const double ep_h  = analysis->scalars().currents.entropy_production;
+      const double ep =
+          c * c / 0.2 * (1. / alpha - std::exp(-alpha) / (1. - std::exp(-alpha)));
+      const double ep_h = analysis->scalars().currents.entropy_production;
       root_log() << "  disk, Q2, refinement " << r << ": S_H error " << errors.back()
                  << ", e_p " << std::setprecision(8) << ep_h << " (exact " << ep << ")\n";
       if (r >= 2)
@@ -461,13 +480,15 @@ TEST(OneDimensionalAnalysis, NoCurrentNoEntropyProduction)
   std::vector<double> ep;
   for (const unsigned int r : {3U, 4U, 5U})
     {
-      TestCase<1> test("set dim = 1\nsubsection Geometry\n  set Lower corner = -8\n"
-                       "  set Upper corner = 8\n  set Subdivisions = 16\n"
-                       "  set Global refinements = " + std::to_string(r) +
-                       "\nend\nsubsection Model\n  set Name = parsed\n  set Temperature = 0.5\n"
-                       "  subsection Parsed\n    set Drift = -x\n    set Diffusion = 1 + x^2/2\n"
-                       "    set Loss = x^2/2\n  end\nend\n"
-                       "subsection Discretization\n  set Degree = 2\nend\n");
+      TestCase<1> test(
+          "set dim = 1\nsubsection Geometry\n  set Lower corner = -8\n"
+          "  set Upper corner = 8\n  set Subdivisions = 16\n"
+          "  set Global refinements = " +
+          std::to_string(r) +
+          "\nend\nsubsection Model\n  set Name = parsed\n  set Temperature = 0.5\n"
+          "  subsection Parsed\n    set Drift = -x\n    set Diffusion = 1 + x^2/2\n"
+          "    set Loss = x^2/2\n  end\nend\n"
+          "subsection Discretization\n  set Degree = 2\nend\n");
       LA::MPI::Vector pi;
       test.solve_stationary(pi);
       auto analysis = make_analysis(test);
@@ -487,34 +508,34 @@ TEST(OneDimensionalAnalysis, NoCurrentNoEntropyProduction)
 // area rate of every step must match the covariance the solver reports.
 TEST(OrnsteinUhlenbeckAnalysis, TransientAreaRateMatchesCovariance)
 {
-  TestCase<2> test(design_ornstein_uhlenbeck_2d(2, 4) +
+  TestCase<2>        test(design_ornstein_uhlenbeck_2d(2, 4) +
                    "set Problem = transient\n"
-                   "subsection Time stepping\n  set End time = 0.5\n"
-                   "  subsection Initial condition\n    set Type = gaussian\n"
-                   "    set Mean = 1, -0.5\n    set Covariance = 0.2, 0, 0, 0.2\n"
-                   "  end\nend\n");
+                          "subsection Time stepping\n  set End time = 0.5\n"
+                          "  subsection Initial condition\n    set Type = gaussian\n"
+                          "    set Mean = 1, -0.5\n    set Covariance = 0.2, 0, 0, 0.2\n"
+                          "  end\nend\n");
   const Tensor<2, 2> H({{1., 0.8}, {-0.3, 2.}});
   LA::MPI::Vector    p;
   test.initial_density(p);
-  auto                 analysis = make_analysis(test);
-  TransientSolver<2>   solver(*test.discretization,
-                            test.parameters.time_stepping,
-                            test.parameters.linear_solver);
-  unsigned int         steps = 0;
-  double               worst = 0.;
+  auto               analysis = make_analysis(test);
+  TransientSolver<2> solver(
+      *test.discretization, test.parameters.time_stepping, test.parameters.linear_solver);
+  unsigned int steps = 0;
+  double       worst = 0.;
   solver.run(p, [&](const StepInfo &info, const LA::MPI::Vector &density) {
     analysis->transient(density);
     Tensor<1, 2>          mean;
     SymmetricTensor<2, 2> covariance;
     test.discretization->moments(density, mean, covariance);
-    const Tensor<2, 2> sigma = covariance;
+    const Tensor<2, 2> sigma    = covariance;
     const double       expected = 0.5 * (H * sigma - sigma * transpose(H))[0][1];
     const double       area     = analysis->scalars().currents.area_rates[0];
     worst = std::max(worst, std::abs(area - expected) / std::abs(expected));
     EXPECT_GT(analysis->scalars().currents.entropy_production, 0.);
     if (info.step % 10 == 0)
-      root_log() << "  t = " << info.time << ": A_12 " << area << ", (H Sigma - Sigma H^T)_12 / 2 "
-                 << expected << ", |div J| " << analysis->scalars().current_divergence_l2 << "\n";
+      root_log() << "  t = " << info.time << ": A_12 " << area
+                 << ", (H Sigma - Sigma H^T)_12 / 2 " << expected << ", |div J| "
+                 << analysis->scalars().current_divergence_l2 << "\n";
     ++steps;
   });
   root_log() << "  " << steps << " steps, largest relative difference " << worst << "\n";

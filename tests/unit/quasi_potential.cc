@@ -49,10 +49,10 @@ namespace
   /** Errors of S_Q against @p exact over the owned DoFs (all ranks). */
   struct Comparison
   {
-    double       max_error = 0.;
+    double max_error = 0.;
     /** Root mean square of the error over the compared DoFs. */
-    double       rms_error = 0.;
-    double       max_exact = 0.;
+    double       rms_error  = 0.;
+    double       max_exact  = 0.;
     unsigned int n_compared = 0;
     bool         finite     = true;
   };
@@ -79,10 +79,11 @@ namespace
             if (owned.is_element(dofs[k]))
               {
                 const Point<dim> x =
-                  test.discretization->get_mapping().transform_unit_to_real_cell(
-                    cell, fe.get_unit_support_points()[k]);
+                    test.discretization->get_mapping().transform_unit_to_real_cell(
+                        cell, fe.get_unit_support_points()[k]);
                 const double v = S_Q(dofs[k]);
-                c.finite       = c.finite && std::isfinite(v) && std::isfinite(reached(dofs[k]));
+                c.finite =
+                    c.finite && std::isfinite(v) && std::isfinite(reached(dofs[k]));
                 if (reached(dofs[k]) == 1. && (!where || where(x)))
                   {
                     c.max_error = std::max(c.max_error, std::abs(v - exact(x)));
@@ -108,7 +109,8 @@ namespace
         LA::MPI::Vector                &S_Q,
         LA::MPI::Vector                &reached)
   {
-    return compute_quasi_potential(*test.discretization, *test.model, parameters, S_Q, &reached);
+    return compute_quasi_potential(
+        *test.discretization, *test.model, parameters, S_Q, &reached);
   }
 } // namespace
 
@@ -116,15 +118,15 @@ namespace
 // the traversal time τ of ¼ τ |d/τ − u|²_{D⁻¹}, computed here by brute force.
 TEST(QuasiPotential, SegmentActionIsTheMinimalActionOfAStraightPath)
 {
-  const Point<2>          x0(0.3, -0.2), x1(1.1, 0.4);
-  const Tensor<1, 2>      u({-0.7, 1.3});
-  SymmetricTensor<2, 2>   D;
-  D[0][0] = 1.;
-  D[0][1] = 0.3;
-  D[1][1] = 0.5;
-  const auto   D_inv = invert(D);
-  const auto   d     = x1 - x0;
-  double       best  = std::numeric_limits<double>::max();
+  const Point<2>        x0(0.3, -0.2), x1(1.1, 0.4);
+  const Tensor<1, 2>    u({-0.7, 1.3});
+  SymmetricTensor<2, 2> D;
+  D[0][0]          = 1.;
+  D[0][1]          = 0.3;
+  D[1][1]          = 0.5;
+  const auto D_inv = invert(D);
+  const auto d     = x1 - x0;
+  double     best  = std::numeric_limits<double>::max();
   for (double tau = 1e-3; tau < 20.; tau *= 1.0001)
     {
       const Tensor<1, 2> e = d / tau - u;
@@ -160,14 +162,13 @@ TEST(QuasiPotential, LinearRotatingDriftConverges)
       // The minimum-action paths spiral out inside the level sets of S_Q;
       // those with S_Q <= 1/2 lie inside the box (the others leave it), and
       // we compare a little inside.
-      const auto c = compare<2>(test, S_Q, reached, exact, [&](const Point<2> &x) {
-        return exact(x) <= 0.3;
-      });
+      const auto c = compare<2>(
+          test, S_Q, reached, exact, [&](const Point<2> &x) { return exact(x) <= 0.3; });
       EXPECT_TRUE(c.finite);
       EXPECT_GT(c.n_compared, 100U);
       errors.push_back(c.max_error);
-      root_log() << " " << c.max_error << " (rms " << c.rms_error << ", K = "
-                 << parameters.update_radius << ", " << info.seconds << " s)";
+      root_log() << " " << c.max_error << " (rms " << c.rms_error
+                 << ", K = " << parameters.update_radius << ", " << info.seconds << " s)";
     }
   root_log() << "\n    orders:";
   for (unsigned int i = 1; i < errors.size(); ++i)
@@ -184,9 +185,9 @@ TEST(QuasiPotential, LinearRotatingDriftConverges)
 TEST(QuasiPotential, AnisotropicOrnsteinUhlenbeck)
 {
   SymmetricTensor<2, 2> sigma; // DESIGN.md §3.1 at T = 0.7
-  sigma[0][0] = 0.583333;
-  sigma[0][1] = 0.145833;
-  sigma[1][1] = 0.196875;
+  sigma[0][0]        = 0.583333;
+  sigma[0][1]        = 0.145833;
+  sigma[1][1]        = 0.196875;
   const auto hessian = invert(sigma / 0.7);
   const auto exact   = [&](const Point<2> &x) { return 0.5 * (x * (hessian * x)); };
   QuasiPotentialParameters parameters;
@@ -196,22 +197,21 @@ TEST(QuasiPotential, AnisotropicOrnsteinUhlenbeck)
   for (unsigned int r = 3; r <= 4; ++r)
     {
       parameters.update_radius = 6. * std::pow(2., (r - 3.) / 2.);
-      TestCase<2> test("set dim = 2\nsubsection Geometry\n"
-                       "  set Lower corner = -2, -2\n  set Upper corner = 2, 2\n"
-                       "  set Subdivisions = 4, 4\n  set Global refinements = " +
+      TestCase<2>     test("set dim = 2\nsubsection Geometry\n"
+                           "  set Lower corner = -2, -2\n  set Upper corner = 2, 2\n"
+                           "  set Subdivisions = 4, 4\n  set Global refinements = " +
                        std::to_string(r) +
                        "\nend\nsubsection Model\n  set Name = ornstein-uhlenbeck\n"
-                       "  set Temperature = 0.7\n  subsection Ornstein-Uhlenbeck\n"
-                       "    set H = 1, 0.8, -0.3, 2\n    set D = 1, 0.3, 0.3, 0.5\n"
-                       "  end\nend\n");
+                           "  set Temperature = 0.7\n  subsection Ornstein-Uhlenbeck\n"
+                           "    set H = 1, 0.8, -0.3, 2\n    set D = 1, 0.3, 0.3, 0.5\n"
+                           "  end\nend\n");
       LA::MPI::Vector S_Q, reached;
       const auto      info = solve(test, parameters, S_Q, reached);
       for (unsigned int i = 0; i < 2; ++i)
         for (unsigned int j = 0; j < 2; ++j)
           EXPECT_NEAR(info.hessian[i][j], hessian[i][j], 1e-4 * hessian.norm());
-      const auto c = compare<2>(test, S_Q, reached, exact, [&](const Point<2> &x) {
-        return exact(x) <= 1.;
-      });
+      const auto c = compare<2>(
+          test, S_Q, reached, exact, [&](const Point<2> &x) { return exact(x) <= 1.; });
       EXPECT_TRUE(c.finite);
       errors.push_back(c.rms_error);
       EXPECT_LT(c.max_error, 2.5e-3);
@@ -228,11 +228,11 @@ TEST(QuasiPotential, AnisotropicOrnsteinUhlenbeck)
 // Hänggi–Klimontovich case of DESIGN.md §3.3).
 TEST(QuasiPotential, StateDependentDiffusionGradientDrift)
 {
-  const std::string model =
-    "    set Loss = x^2/2 + x^4/4 + y^2/2\n"
-    "    set Diffusion = 1 + x^2/2; 0.3; 0.3; 0.5 + y^2/4\n"
-    "    set Drift = -((1 + x^2/2)*(x + x^3) + 0.3*y); -(0.3*(x + x^3) + (0.5 + y^2/4)*y)\n";
-  const auto loss = [](const Point<2> &p) {
+  const std::string model = "    set Loss = x^2/2 + x^4/4 + y^2/2\n"
+                            "    set Diffusion = 1 + x^2/2; 0.3; 0.3; 0.5 + y^2/4\n"
+                            "    set Drift = -((1 + x^2/2)*(x + x^3) + 0.3*y); -(0.3*(x "
+                            "+ x^3) + (0.5 + y^2/4)*y)\n";
+  const auto        loss  = [](const Point<2> &p) {
     return p[0] * p[0] / 2. + std::pow(p[0], 4) / 4. + p[1] * p[1] / 2.;
   };
   QuasiPotentialParameters parameters;
@@ -247,9 +247,8 @@ TEST(QuasiPotential, StateDependentDiffusionGradientDrift)
       EXPECT_EQ(info.n_unreached, 0U);
       EXPECT_EQ(info.n_regularized, 0U);
       // Paths climb ∇L inside the sublevel sets of L; {L <= 1.1} is inside the box.
-      const auto c = compare<2>(test, S_Q, reached, loss, [&](const Point<2> &x) {
-        return loss(x) <= 1.;
-      });
+      const auto c = compare<2>(
+          test, S_Q, reached, loss, [&](const Point<2> &x) { return loss(x) <= 1.; });
       EXPECT_TRUE(c.finite);
       errors.push_back(c.max_error);
       root_log() << " " << c.max_error << " (rms " << c.rms_error << ")";
@@ -268,11 +267,11 @@ TEST(QuasiPotential, OtherBasinAndCutOffAreReportedNotFilled)
   const std::string model = "    set Loss = (x^2 - 1)^2/4 + y^2/2\n"
                             "    set Drift = -(x^3 - x); -y\n"
                             "    set Diffusion = 1\n";
-  const auto  loss = [](const Point<2> &p) {
+  const auto        loss  = [](const Point<2> &p) {
     return std::pow(p[0] * p[0] - 1., 2) / 4. + p[1] * p[1] / 2.;
   };
-  TestCase<2> test(parsed_case(2, "-2, -1.5", "2, 1.5", "8, 6", 3, model));
-  const double h = 0.5 / 8.;
+  TestCase<2>              test(parsed_case(2, "-2, -1.5", "2, 1.5", "8, 6", 3, model));
+  const double             h = 0.5 / 8.;
   QuasiPotentialParameters parameters;
   parameters.enable         = true;
   parameters.find_attractor = false;
@@ -289,9 +288,8 @@ TEST(QuasiPotential, OtherBasinAndCutOffAreReportedNotFilled)
   EXPECT_LE(info.n_outside_basin, 34U * 49U);
   EXPECT_EQ(info.n_beyond_cutoff, 0U);
   EXPECT_EQ(info.n_unreached, info.n_outside_basin);
-  const auto inside = compare<2>(test, S_Q, reached, loss, [&](const Point<2> &x) {
-    return loss(x) <= 0.24;
-  });
+  const auto inside = compare<2>(
+      test, S_Q, reached, loss, [&](const Point<2> &x) { return loss(x) <= 0.24; });
   EXPECT_TRUE(inside.finite);
   EXPECT_LT(inside.max_error, 0.01);
   root_log() << "  double well: " << info.n_outside_basin << " of " << info.n_vertices
@@ -306,7 +304,7 @@ TEST(QuasiPotential, OtherBasinAndCutOffAreReportedNotFilled)
       if (!is_reached && S_Q(i) != info.max_value)
         ++wrong;
     }
-  const auto &fe = test.discretization->get_fe();
+  const auto                          &fe = test.discretization->get_fe();
   std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
   for (const auto &cell : test.discretization->get_dof_handler().active_cell_iterators())
     if (cell->is_locally_owned())
@@ -316,7 +314,8 @@ TEST(QuasiPotential, OtherBasinAndCutOffAreReportedNotFilled)
           {
             const double x = cell->vertex(v)[0];
             if (test.discretization->locally_owned_dofs().is_element(dofs[v]) &&
-                ((x < -1e-12 && reached(dofs[v]) != 0.) || (x > h + 1e-12 && reached(dofs[v]) != 1.)))
+                ((x < -1e-12 && reached(dofs[v]) != 0.) ||
+                 (x > h + 1e-12 && reached(dofs[v]) != 1.)))
               ++wrong;
           }
       }
@@ -340,8 +339,13 @@ TEST(QuasiPotential, OneDimensionalIsTheIntegralOfDriftOverDiffusion)
   std::vector<double> errors;
   for (unsigned int r = 5; r <= 6; ++r)
     {
-      TestCase<1> test(parsed_case(1, "-1.5", "1.5", "3", r,
-                                   "    set Drift = -x - x^3\n    set Diffusion = 1 + x^2/2\n"));
+      TestCase<1> test(
+          parsed_case(1,
+                      "-1.5",
+                      "1.5",
+                      "3",
+                      r,
+                      "    set Drift = -x - x^3\n    set Diffusion = 1 + x^2/2\n"));
       QuasiPotentialParameters parameters;
       parameters.enable = true;
       LA::MPI::Vector S_Q, reached;
@@ -359,8 +363,13 @@ TEST(QuasiPotential, OneDimensionalIsTheIntegralOfDriftOverDiffusion)
 
 TEST(QuasiPotential, BadAttractorsAreInputErrors)
 {
-  TestCase<2> test(parsed_case(2, "-2, -1.5", "2, 1.5", "8, 6", 1,
-                               "    set Drift = -(x^3 - x); -y\n    set Diffusion = 1\n"));
+  TestCase<2> test(
+      parsed_case(2,
+                  "-2, -1.5",
+                  "2, 1.5",
+                  "8, 6",
+                  1,
+                  "    set Drift = -(x^3 - x); -y\n    set Diffusion = 1\n"));
   QuasiPotentialParameters parameters;
   parameters.enable         = true;
   parameters.find_attractor = false;
@@ -390,9 +399,13 @@ TEST(QuasiPotential, BadAttractorsAreInputErrors)
 // result is finite.
 TEST(QuasiPotential, DegenerateDiffusionIsRegularized)
 {
-  TestCase<2> test(parsed_case(2, "-1, -1", "1, 1", "2, 2", 3,
+  TestCase<2>              test(parsed_case(2,
+                               "-1, -1",
+                               "1, 1",
+                               "2, 2",
+                               3,
                                "    set Drift = -x; -y\n"
-                               "    set Diffusion = (x - 0.5)^2 + (y - 0.5)^2; 1\n"));
+                                            "    set Diffusion = (x - 0.5)^2 + (y - 0.5)^2; 1\n"));
   QuasiPotentialParameters parameters;
   parameters.enable = true;
   LA::MPI::Vector S_Q, reached;
@@ -408,22 +421,21 @@ TEST(QuasiPotential, DegenerateDiffusionIsRegularized)
 // T → 0, with an O(T) prefactor term.
 TEST(QuasiPotential, EffectivePotentialTendsToQuasiPotential)
 {
-  const std::string model =
-    "    set Drift = -(x + x^3) - y; -y + (x + x^3)\n"
-    "    set Diffusion = 1 + x^2; 0.5\n";
+  const std::string        model = "    set Drift = -(x + x^3) - y; -y + (x + x^3)\n"
+                                   "    set Diffusion = 1 + x^2; 0.5\n";
   QuasiPotentialParameters parameters;
   parameters.enable = true;
   std::vector<double> distances;
   root_log() << "  max |S(T) - S_Q| on {S_Q <= 0.5}:";
   for (const double T : {0.2, 0.1, 0.05})
     {
-      TestCase<2>     test(parsed_case(2, "-1.5, -1.5", "1.5, 1.5", "6, 6", 3, model, T, 2));
+      TestCase<2> test(parsed_case(2, "-1.5, -1.5", "1.5, 1.5", "6, 6", 3, model, T, 2));
       LA::MPI::Vector pi, S_Q, reached;
       test.solve_stationary(pi);
       solve(test, parameters, S_Q, reached);
-      double       S_min = std::numeric_limits<double>::max(), distance = 0.;
-      bool         positive = true;
-      const auto  &owned    = test.discretization->locally_owned_dofs();
+      double      S_min = std::numeric_limits<double>::max(), distance = 0.;
+      bool        positive = true;
+      const auto &owned    = test.discretization->locally_owned_dofs();
       for (const auto i : owned)
         if (pi(i) > 0.)
           S_min = std::min(S_min, -T * std::log(pi(i)));
@@ -433,7 +445,8 @@ TEST(QuasiPotential, EffectivePotentialTendsToQuasiPotential)
           {
             positive = positive && pi(i) > 0.;
             if (pi(i) > 0.)
-              distance = std::max(distance, std::abs(-T * std::log(pi(i)) - S_min - S_Q(i)));
+              distance =
+                  std::max(distance, std::abs(-T * std::log(pi(i)) - S_min - S_Q(i)));
           }
       distance = Utilities::MPI::max(distance, MPI_COMM_WORLD);
       EXPECT_TRUE(Utilities::MPI::min(positive ? 1 : 0, MPI_COMM_WORLD) == 1);
@@ -457,23 +470,27 @@ TEST(QuasiPotential, OrnsteinUhlenbeck3d)
   root_log() << "  3D OU, max error of S_Q on {S_Q <= 0.4}:";
   for (unsigned int r = 1; r <= 2; ++r)
     {
-      TestCase<3> test("set dim = 3\nsubsection Geometry\n"
-                       "  set Lower corner = -1, -1, -1\n  set Upper corner = 1, 1, 1\n"
-                       "  set Subdivisions = 3, 3, 3\n  set Global refinements = " +
+      TestCase<3>     test("set dim = 3\nsubsection Geometry\n"
+                           "  set Lower corner = -1, -1, -1\n  set Upper corner = 1, 1, 1\n"
+                           "  set Subdivisions = 3, 3, 3\n  set Global refinements = " +
                        std::to_string(r) +
                        "\nend\nsubsection Model\n  set Name = ornstein-uhlenbeck\n"
-                       "  subsection Ornstein-Uhlenbeck\n"
-                       "    set H = 1, 1.3, 0.5, -0.7, 0.5, -0.2, -0.5, 0.4, 0.8\n"
-                       "    set D = 1, 0.3, 0, 0.3, 0.5, 0.1, 0, 0.1, 0.8\n"
-                       "  end\nend\n");
+                           "  subsection Ornstein-Uhlenbeck\n"
+                           "    set H = 1, 1.3, 0.5, -0.7, 0.5, -0.2, -0.5, 0.4, 0.8\n"
+                           "    set D = 1, 0.3, 0, 0.3, 0.5, 0.1, 0, 0.1, 0.8\n"
+                           "  end\nend\n");
       LA::MPI::Vector S_Q, reached;
       const auto      info = solve(test, parameters, S_Q, reached);
       const auto      c    = compare<3>(
-        test, S_Q, reached, [](const Point<3> &x) { return 0.5 * x.norm_square(); },
-        [](const Point<3> &x) { return x.norm_square() <= 0.8; });
+          test,
+          S_Q,
+          reached,
+          [](const Point<3> &x) { return 0.5 * x.norm_square(); },
+          [](const Point<3> &x) { return x.norm_square() <= 0.8; });
       EXPECT_TRUE(c.finite);
       errors.push_back(c.max_error);
-      root_log() << " " << c.max_error << " (rms " << c.rms_error << ", " << info.seconds << " s)";
+      root_log() << " " << c.max_error << " (rms " << c.rms_error << ", " << info.seconds
+                 << " s)";
     }
   root_log() << "\n";
   EXPECT_LT(errors[1], 0.7 * errors[0]);

@@ -35,43 +35,47 @@ namespace
            "subsection Model\n  set Name = " +
            model + "\n  set Temperature source = sgd\n  set Learning rate = " +
            std::to_string(eta) + "\n  set Batch size = " + std::to_string(batch) + "\n" +
-           subsection + "end\nsubsection Discretization\n  set Degree = " +
-           std::to_string(degree) + "\nend\n";
+           subsection +
+           "end\nsubsection Discretization\n  set Degree = " + std::to_string(degree) +
+           "\nend\n";
   }
 
   /** ∫_Ω |π_h − f| with f normalised on Ω by the same quadrature. */
   template <int dim>
   double
-  l1_distance(const TestCase<dim>                              &test,
-              const LA::MPI::Vector                            &pi,
+  l1_distance(const TestCase<dim>                             &test,
+              const LA::MPI::Vector                           &pi,
               const std::function<double(const Point<dim> &)> &unnormalised)
   {
-    const double Z = test.integrate(pi, [&](const auto &x, double, const auto &) {
-      return unnormalised(x);
-    }, 4);
-    return test.integrate(pi, [&](const auto &x, const double v, const auto &) {
-      return std::abs(v - unnormalised(x) / Z);
-    }, 4);
+    const double Z = test.integrate(
+        pi, [&](const auto &x, double, const auto &) { return unnormalised(x); }, 4);
+    return test.integrate(
+        pi,
+        [&](const auto &x, const double v, const auto &) {
+          return std::abs(v - unnormalised(x) / Z);
+        },
+        4);
   }
 } // namespace
 
 TEST(SgdDensities, LinearRegressionPowerLawTail1d)
 {
   for (const auto &[h, sigma2, eta, B] :
-       std::vector<std::tuple<double, double, double, unsigned int>>{{1., 1., 0.1, 1},
-                                                                     {2., 0.5, 0.1, 1},
-                                                                     {0.5, 1., 0.4, 2}})
+       std::vector<std::tuple<double, double, double, unsigned int>>{
+           {1., 1., 0.1, 1}, {2., 0.5, 0.1, 1}, {0.5, 1., 0.4, 2}})
     {
-      TestCase<1> test(sgd_case(1,
-                                "  set Lower corner = -6\n  set Upper corner = 6\n"
-                                "  set Subdivisions = 12\n  set Global refinements = 7\n",
-                                "linear-regression",
-                                "  subsection Linear regression\n    set Input covariance = " +
-                                  std::to_string(h) + "\n    set Teacher = 0.5\n"
-                                  "    set Label noise variance = " + std::to_string(sigma2) +
-                                  "\n  end\n",
-                                eta,
-                                B));
+      TestCase<1> test(
+          sgd_case(1,
+                   "  set Lower corner = -6\n  set Upper corner = 6\n"
+                   "  set Subdivisions = 12\n  set Global refinements = 7\n",
+                   "linear-regression",
+                   "  subsection Linear regression\n    set Input covariance = " +
+                       std::to_string(h) +
+                       "\n    set Teacher = 0.5\n"
+                       "    set Label noise variance = " +
+                       std::to_string(sigma2) + "\n  end\n",
+                   eta,
+                   B));
       LA::MPI::Vector pi;
       test.solve_stationary(pi);
       const double n = 1. + B / (2. * eta * h); // the exponent
@@ -79,9 +83,8 @@ TEST(SgdDensities, LinearRegressionPowerLawTail1d)
         const double e = x[0] - 0.5;
         return 2. * h * e * e + sigma2;
       };
-      const double l1 = l1_distance<1>(test, pi, [&](const Point<1> &x) {
-        return std::pow(q(x), -n);
-      });
+      const double l1 =
+          l1_distance<1>(test, pi, [&](const Point<1> &x) { return std::pow(q(x), -n); });
       // Tail exponent: d log π/d log q = −n pointwise; averaged over the
       // tail e ∈ [e₁, e₂] where π has fallen to 1e-3 ... 1e-6 of its
       // maximum (further out, round-off of the linear solve, ~1e-14 of the
@@ -91,10 +94,13 @@ TEST(SgdDensities, LinearRegressionPowerLawTail1d)
       };
       const double e1 = e_at(1e-3), e2 = e_at(1e-6);
       const double slope =
-        test.integrate(pi, [&](const Point<1> &x, const double v, const Tensor<1, 1> &g) {
-          const double e = x[0] - 0.5;
-          return (e >= e1 && e <= e2) ? g[0] / v * q(x) / (4. * h * e) : 0.;
-        }) / (e2 - e1);
+          test.integrate(pi,
+                         [&](const Point<1> &x, const double v, const Tensor<1, 1> &g) {
+                           const double e = x[0] - 0.5;
+                           return (e >= e1 && e <= e2) ? g[0] / v * q(x) / (4. * h * e)
+                                                       : 0.;
+                         }) /
+          (e2 - e1);
       root_log() << "linear regression 1D (h, sigma^2, eta, B) = (" << h << ", " << sigma2
                  << ", " << eta << ", " << B << "): ||pi_h - pi||_1 = " << l1
                  << ", tail exponent on e in [" << e1 << ", " << e2 << "]: " << slope
@@ -112,15 +118,17 @@ TEST(SgdDensities, LangevinTwinIsBoltzmann)
   const double T = eta / 2.;
   for (const std::string noise : {"langevin", "langevin-trace-matched"})
     {
-      TestCase<2> test(sgd_case(2,
-                                "  set Lower corner = -2, -2\n  set Upper corner = 2, 2\n"
-                                "  set Subdivisions = 4, 4\n  set Global refinements = 5\n",
-                                "two-layer-scalar",
-                                "  subsection Two-layer scalar\n    set Input variance = 1.5\n"
-                                "    set Target = 0.8\n    set Label noise variance = 0.5\n"
-                                "    set Noise = " + noise + "\n  end\n",
-                                eta,
-                                1));
+      TestCase<2> test(
+          sgd_case(2,
+                   "  set Lower corner = -2, -2\n  set Upper corner = 2, 2\n"
+                   "  set Subdivisions = 4, 4\n  set Global refinements = 5\n",
+                   "two-layer-scalar",
+                   "  subsection Two-layer scalar\n    set Input variance = 1.5\n"
+                   "    set Target = 0.8\n    set Label noise variance = 0.5\n"
+                   "    set Noise = " +
+                       noise + "\n  end\n",
+                   eta,
+                   1));
       LA::MPI::Vector pi;
       test.solve_stationary(pi);
       const double c  = noise == "langevin" ? 1. : a * sigma2 * v;
@@ -128,8 +136,8 @@ TEST(SgdDensities, LangevinTwinIsBoltzmann)
         const double r = x[0] * x[1] - v;
         return std::exp(-(0.5 * a * r * r) / (c * T));
       });
-      root_log() << "two-layer scalar, noise " << noise << ": ||pi_h - Boltzmann||_1 = " << l1
-                 << "\n";
+      root_log() << "two-layer scalar, noise " << noise
+                 << ": ||pi_h - Boltzmann||_1 = " << l1 << "\n";
       EXPECT_LT(l1, 1e-3);
     }
 }
@@ -167,8 +175,8 @@ namespace
   zero_flux_density(const Mode &m, const double lo)
   {
     return [m, lo](const Point<1> &x) {
-      const unsigned int n = 2000;
-      const double       h = (x[0] - lo) / n;
+      const unsigned int n        = 2000;
+      const double       h        = (x[0] - lo) / n;
       double             integral = 0.;
       for (unsigned int k = 0; k <= n; ++k)
         {
@@ -189,14 +197,14 @@ TEST(SgdDensities, DeepLinearModeZeroFluxAndGaussianLimit)
   std::vector<double> gaussian_distance;
   for (const double eta : {0.04, 0.01, 0.0025})
     {
-      const Mode  m{2., 1., 0.5, eta / 2.};
-      TestCase<1> test(sgd_case(1,
+      const Mode      m{2., 1., 0.5, eta / 2.};
+      TestCase<1>     test(sgd_case(1,
                                 "  set Lower corner = 0.3\n  set Upper corner = 2\n"
-                                "  set Subdivisions = 17\n  set Global refinements = 6\n",
+                                    "  set Subdivisions = 17\n  set Global refinements = 6\n",
                                 "deep-linear",
                                 "  subsection Deep linear\n    set Depth = 2\n"
-                                "    set Singular values = 1\n"
-                                "    set Label noise variance = 0.5\n  end\n",
+                                    "    set Singular values = 1\n"
+                                    "    set Label noise variance = 0.5\n  end\n",
                                 eta,
                                 1));
       LA::MPI::Vector pi;
@@ -206,8 +214,9 @@ TEST(SgdDensities, DeepLinearModeZeroFluxAndGaussianLimit)
       gaussian_distance.push_back(l1_distance<1>(test, pi, [&](const Point<1> &x) {
         return std::exp(-(x[0] - m.s) * (x[0] - m.s) / (2. * var));
       }));
-      root_log() << "deep linear mode, T = " << m.T << ": ||pi_h - zero-flux||_1 = " << closed
-                 << ", ||pi_h - N(s, " << var << ")||_1 = " << gaussian_distance.back() << "\n";
+      root_log() << "deep linear mode, T = " << m.T
+                 << ": ||pi_h - zero-flux||_1 = " << closed << ", ||pi_h - N(s, " << var
+                 << ")||_1 = " << gaussian_distance.back() << "\n";
       EXPECT_LT(closed, 1e-5);
     }
   // The Gaussian limit: the distance falls like sqrt(T) (factor 2 per step).
@@ -227,24 +236,28 @@ TEST(SgdDensities, TwoLayerLawOfBalance)
   const double T = 0.1, t_end = 4.;
   for (const std::string noise : {"sgd", "langevin"})
     {
-      TestCase<2> test(sgd_case(2,
-                                "  set Lower corner = -3.5, -3.5\n  set Upper corner = 3.5, 3.5\n"
-                                "  set Subdivisions = 7, 7\n  set Global refinements = 3\n",
-                                "two-layer-scalar",
-                                "  subsection Two-layer scalar\n    set Label noise variance = 1\n"
-                                "    set Noise = " + noise + "\n    set Isotropic floor = 0.01\n"
-                                "  end\nend\nsubsection Time stepping\n  set End time = 4\n"
-                                "  set Time step = 0.05\n  set Scheme = crank-nicolson\n"
-                                "  subsection Initial condition\n    set Mean = 1.6, 0.625\n"
-                                "    set Covariance = 0.01, 0, 0, 0.01\n  end\n",
-                                2 * T,
-                                1));
+      TestCase<2> test(
+          sgd_case(2,
+                   "  set Lower corner = -3.5, -3.5\n  set Upper corner = 3.5, 3.5\n"
+                   "  set Subdivisions = 7, 7\n  set Global refinements = 3\n",
+                   "two-layer-scalar",
+                   "  subsection Two-layer scalar\n    set Label noise variance = 1\n"
+                   "    set Noise = " +
+                       noise +
+                       "\n    set Isotropic floor = 0.01\n"
+                       "  end\nend\nsubsection Time stepping\n  set End time = 4\n"
+                       "  set Time step = 0.05\n  set Scheme = crank-nicolson\n"
+                       "  subsection Initial condition\n    set Mean = 1.6, 0.625\n"
+                       "    set Covariance = 0.01, 0, 0, 0.01\n  end\n",
+                   2 * T,
+                   1));
       LA::MPI::Vector p;
       test.initial_density(p);
       const auto balance = [&](const LA::MPI::Vector &density) {
-        return test.integrate(density, [](const Point<2> &x, const double v, const auto &) {
-          return (x[0] * x[0] - x[1] * x[1]) * v;
-        });
+        return test.integrate(density,
+                              [](const Point<2> &x, const double v, const auto &) {
+                                return (x[0] * x[0] - x[1] * x[1]) * v;
+                              });
       };
       const double initial = balance(p);
       EXPECT_NEAR(initial, Delta0, 2e-3);
@@ -253,8 +266,9 @@ TEST(SgdDensities, TwoLayerLawOfBalance)
                                 test.parameters.linear_solver);
       solver.run(p, [](const StepInfo &, const LA::MPI::Vector &) {});
       const double ratio = balance(p) / initial;
-      root_log() << "two-layer scalar, noise " << noise << ": E[w1^2 - w2^2](t=4)/E[..](0) = "
-                 << ratio << " (bound for sgd: exp(-2 T a sigma^2 t) = "
+      root_log() << "two-layer scalar, noise " << noise
+                 << ": E[w1^2 - w2^2](t=4)/E[..](0) = " << ratio
+                 << " (bound for sgd: exp(-2 T a sigma^2 t) = "
                  << std::exp(-2. * T * t_end) << ")\n";
       if (noise == "sgd")
         EXPECT_LT(ratio, std::exp(-2. * T * t_end) + 0.02);

@@ -55,9 +55,10 @@ namespace
    */
   template <int dim>
   void
-  expect_sample_covariance(const SymmetricTensor<2, dim> &C,
-                           const std::function<Tensor<1, dim>(Sgd::NormalStream &)> &gradient,
-                           const std::string &what)
+  expect_sample_covariance(
+      const SymmetricTensor<2, dim>                            &C,
+      const std::function<Tensor<1, dim>(Sgd::NormalStream &)> &gradient,
+      const std::string                                        &what)
   {
     Sgd::NormalStream           random(2024, 7, 0);
     std::vector<Tensor<1, dim>> g(n_samples);
@@ -78,10 +79,11 @@ namespace
               s2 += p * p;
             }
           const double estimate = s / (n_samples - 1.);
-          const double se = std::sqrt((s2 / n_samples - std::pow(s / n_samples, 2)) / n_samples);
+          const double se =
+              std::sqrt((s2 / n_samples - std::pow(s / n_samples, 2)) / n_samples);
           EXPECT_NEAR(C[i][j], estimate, 4.5 * se + 1e-12)
-            << what << ": C_" << i << j << " = " << C[i][j] << ", sample " << estimate
-            << " +- " << se;
+              << what << ": C_" << i << j << " = " << C[i][j] << ", sample " << estimate
+              << " +- " << se;
         }
   }
 } // namespace
@@ -107,16 +109,17 @@ TEST(SgdModels, LinearRegressionDriftAndCovariance3d)
       for (unsigned int d = 0; d < 3; ++d)
         EXPECT_NEAR(u[d], g[d], 1e-8);
       expect_sample_covariance<3>(
-        model.gradient_covariance(w),
-        [&](Sgd::NormalStream &random) {
-          Tensor<1, 3> z;
-          for (unsigned int d = 0; d < 3; ++d)
-            z[d] = random.normal();
-          const Tensor<1, 3> x = R * z;
-          const double y = p.teacher * x + std::sqrt(p.label_noise_variance) * random.normal();
-          return Tensor<1, 3>((w * x - y) * x);
-        },
-        "linear regression");
+          model.gradient_covariance(w),
+          [&](Sgd::NormalStream &random) {
+            Tensor<1, 3> z;
+            for (unsigned int d = 0; d < 3; ++d)
+              z[d] = random.normal();
+            const Tensor<1, 3> x = R * z;
+            const double       y =
+                p.teacher * x + std::sqrt(p.label_noise_variance) * random.normal();
+            return Tensor<1, 3>((w * x - y) * x);
+          },
+          "linear regression");
     }
 }
 
@@ -126,12 +129,14 @@ TEST(SgdModels, LinearRegressionDrift1d2d)
   p1.H[0][0] = 1.7;
   p1.teacher = Point<1>(0.3);
   const LinearRegressionModel<1> m1(p1, sgd_noise());
-  EXPECT_NEAR(m1.drift(Point<1>(1.1))[0], minus_loss_gradient(m1, Point<1>(1.1))[0], 1e-8);
+  EXPECT_NEAR(
+      m1.drift(Point<1>(1.1))[0], minus_loss_gradient(m1, Point<1>(1.1))[0], 1e-8);
   // 1D: C = h(2h e² + σ²).
-  EXPECT_NEAR(m1.gradient_covariance(Point<1>(1.1))[0][0], 1.7 * (2. * 1.7 * 0.64 + 0.), 1e-12);
+  EXPECT_NEAR(
+      m1.gradient_covariance(Point<1>(1.1))[0][0], 1.7 * (2. * 1.7 * 0.64 + 0.), 1e-12);
   LinearRegressionParameters<2> p2;
-  p2.H      = SymmetricTensor<2, 2>({1., 3., 0.5});
-  p2.teacher = Point<2>(1., 2.);
+  p2.H                    = SymmetricTensor<2, 2>({1., 3., 0.5});
+  p2.teacher              = Point<2>(1., 2.);
   p2.label_noise_variance = 1.;
   const LinearRegressionModel<2> m2(p2, sgd_noise());
   const Point<2>                 w(-0.4, 0.9);
@@ -156,16 +161,18 @@ TEST(SgdModels, TwoLayerScalarDriftAndCovariance)
       EXPECT_NEAR(u[1], g[1], 1e-8);
       // D = C + δI.
       EXPECT_NEAR(model.diffusion(w)[0][1], model.gradient_covariance(w)[0][1], 1e-15);
-      EXPECT_NEAR(model.diffusion(w)[0][0], model.gradient_covariance(w)[0][0] + 1e-3, 1e-15);
+      EXPECT_NEAR(
+          model.diffusion(w)[0][0], model.gradient_covariance(w)[0][0] + 1e-3, 1e-15);
       expect_sample_covariance<2>(
-        model.gradient_covariance(w),
-        [&](Sgd::NormalStream &random) {
-          const double x = std::sqrt(p.input_variance) * random.normal();
-          const double y = p.target * x + std::sqrt(p.label_noise_variance) * random.normal();
-          const double r = w[1] * w[0] * x - y;
-          return Tensor<1, 2>({r * w[1] * x, r * w[0] * x});
-        },
-        "two-layer scalar");
+          model.gradient_covariance(w),
+          [&](Sgd::NormalStream &random) {
+            const double x = std::sqrt(p.input_variance) * random.normal();
+            const double y =
+                p.target * x + std::sqrt(p.label_noise_variance) * random.normal();
+            const double r = w[1] * w[0] * x - y;
+            return Tensor<1, 2>({r * w[1] * x, r * w[0] * x});
+          },
+          "two-layer scalar");
     }
 }
 
@@ -187,8 +194,10 @@ namespace
    * y = s x + σε.
    */
   std::vector<double>
-  layer_gradients(const std::vector<double> &w, const double s, const double sigma,
-                  Sgd::NormalStream &random)
+  layer_gradients(const std::vector<double> &w,
+                  const double               s,
+                  const double               sigma,
+                  Sgd::NormalStream         &random)
   {
     const double        x = random.normal();
     const double        y = s * x + sigma * random.normal();
@@ -225,25 +234,25 @@ TEST(SgdModels, DeepLinearPerModeReduction)
   for (unsigned int a = 0; a < 2; ++a)
     {
       const std::vector<double> w(L, std::cbrt(u[a]));
-      const double              s = p.singular_values[a], sigma = std::sqrt(p.label_noise_variance);
+      const double s = p.singular_values[a], sigma = std::sqrt(p.label_noise_variance);
       // Chain rule: ∂u/∂w_l = u/w_l.
       SymmetricTensor<2, 1> Ca;
       Ca[0][0] = C[a][a];
       expect_sample_covariance<1>(
-        Ca,
-        [&](Sgd::NormalStream &random) {
-          const auto gl = layer_gradients(w, s, sigma, random);
-          double     du = 0.;
-          for (unsigned int l = 0; l < L; ++l)
-            du += u[a] / w[l] * gl[l];
-          return Tensor<1, 1>({du});
-        },
-        "deep linear, mode " + std::to_string(a));
+          Ca,
+          [&](Sgd::NormalStream &random) {
+            const auto gl = layer_gradients(w, s, sigma, random);
+            double     du = 0.;
+            for (unsigned int l = 0; l < L; ++l)
+              du += u[a] / w[l] * gl[l];
+            return Tensor<1, 1>({du});
+          },
+          "deep linear, mode " + std::to_string(a));
 
       // Itô drift from sampled per-layer moments.
-      Sgd::NormalStream                 random(99, a, 0);
-      std::vector<double>               mean(L, 0.);
-      std::vector<std::vector<double>>  second(L, std::vector<double>(L, 0.));
+      Sgd::NormalStream                random(99, a, 0);
+      std::vector<double>              mean(L, 0.);
+      std::vector<std::vector<double>> second(L, std::vector<double>(L, 0.));
       for (unsigned int k = 0; k < n_samples; ++k)
         {
           const auto gl = layer_gradients(w, s, sigma, random);
@@ -265,11 +274,12 @@ TEST(SgdModels, DeepLinearPerModeReduction)
       // The gradient-flow part is exact in expectation; the Itô part has
       // the sampling error of a variance (relative 2.3% at 4.5 SE here).
       const double exact_ito = model.drift(u)[a] - gf[a];
-      root_log() << "deep linear mode " << a << ": Ito drift sampled " << ito << ", model "
-                 << exact_ito << "; gradient-flow part sampled " << drift << ", model " << gf[a]
-                 << "\n";
+      root_log() << "deep linear mode " << a << ": Ito drift sampled " << ito
+                 << ", model " << exact_ito << "; gradient-flow part sampled " << drift
+                 << ", model " << gf[a] << "\n";
       EXPECT_NEAR(ito, exact_ito, 0.03 * std::abs(exact_ito));
-      EXPECT_NEAR(drift, gf[a], 0.02 * std::abs(gf[a]) + 4.5 * std::sqrt(C[a][a] / n_samples));
+      EXPECT_NEAR(
+          drift, gf[a], 0.02 * std::abs(gf[a]) + 4.5 * std::sqrt(C[a][a] / n_samples));
     }
 }
 
@@ -291,7 +301,9 @@ TEST(SgdModels, LangevinTwins)
   noise.noise = NoiseModel::langevin_trace_matched_pointwise;
   noise.floor = 0.1;
   const TwoLayerScalarModel<2> pointwise(p, noise);
-  EXPECT_NEAR(pointwise.diffusion(w)[1][1], trace(matched.gradient_covariance(w)) / 2. + 0.1, 1e-12);
+  EXPECT_NEAR(pointwise.diffusion(w)[1][1],
+              trace(matched.gradient_covariance(w)) / 2. + 0.1,
+              1e-12);
   // The drift is the same for every twin.
   EXPECT_EQ(langevin.drift(w), pointwise.drift(w));
 }

@@ -29,15 +29,15 @@ namespace
     ParameterHandler prm;
     CaseParameters::declare_parameters(prm);
     const std::string directory =
-      "sgd_simulator_" + name + "_" +
-      std::to_string(Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD));
-    prm.parse_input_from_string(text + "subsection Output\n  set Directory = " + directory +
-                                "\n  set Write fields = false\nend\n");
+        "sgd_simulator_" + name + "_" +
+        std::to_string(Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD));
+    prm.parse_input_from_string(text + "subsection Output\n  set Directory = " +
+                                directory + "\n  set Write fields = false\nend\n");
     CaseParameters parameters;
     parameters.parse_parameters(prm, ".");
     parameters.check();
-    return dim == 1 ? Sgd::run_sgd<1>(prm, parameters, "test", false) :
-                      Sgd::run_sgd<2>(prm, parameters, "test", false);
+    return dim == 1 ? Sgd::run_sgd<1>(prm, parameters, "test", false)
+                    : Sgd::run_sgd<2>(prm, parameters, "test", false);
   }
 } // namespace
 
@@ -48,24 +48,28 @@ TEST(SgdSimulator, LinearRegressionStationaryVarianceIsExact)
     {
       const unsigned int B = 1;
       const auto         summary =
-        run("set dim = 1\nsubsection Geometry\n  set Lower corner = -6\n  set Upper corner = 6\n"
-            "  set Subdivisions = 12\nend\n"
-            "subsection Model\n  set Name = linear-regression\n"
-            "  set Temperature source = sgd\n  set Learning rate = " +
-              std::to_string(eta) +
-              "\n  subsection Linear regression\n    set Teacher = 0.5\n  end\nend\n"
-              "subsection Time stepping\n  subsection Initial condition\n    set Mean = 0.5\n"
-              "    set Covariance = 0\n  end\nend\n"
-              "subsection SGD simulation\n  set Number of runs = 2000\n  set End time = 100\n"
-              "  set Averaging start time = 10\nend\n",
-            1,
-            "lr" + std::to_string(eta));
-      const double var  = summary["time_averaged"]["covariance"][0][0];
-      const double se   = summary["time_averaged"]["covariance_standard_error"][0][0];
-      const double sgd  = eta * sigma2 / (2. * B - eta * h * (B + 2.));
-      const double sde  = eta * sigma2 / (2. * (B - eta * h));
-      root_log() << "linear regression SGD, eta = " << eta << ": variance " << var << " +- " << se
-                 << ", exact SGD " << sgd << ", SDE (Fokker-Planck) " << sde << "\n";
+          run("set dim = 1\nsubsection Geometry\n  set Lower corner = -6\n  set Upper "
+              "corner = 6\n"
+              "  set Subdivisions = 12\nend\n"
+              "subsection Model\n  set Name = linear-regression\n"
+              "  set Temperature source = sgd\n  set Learning rate = " +
+                  std::to_string(eta) +
+                  "\n  subsection Linear regression\n    set Teacher = 0.5\n  end\nend\n"
+                  "subsection Time stepping\n  subsection Initial condition\n    set "
+                  "Mean = 0.5\n"
+                  "    set Covariance = 0\n  end\nend\n"
+                  "subsection SGD simulation\n  set Number of runs = 2000\n  set End "
+                  "time = 100\n"
+                  "  set Averaging start time = 10\nend\n",
+              1,
+              "lr" + std::to_string(eta));
+      const double var = summary["time_averaged"]["covariance"][0][0];
+      const double se  = summary["time_averaged"]["covariance_standard_error"][0][0];
+      const double sgd = eta * sigma2 / (2. * B - eta * h * (B + 2.));
+      const double sde = eta * sigma2 / (2. * (B - eta * h));
+      root_log() << "linear regression SGD, eta = " << eta << ": variance " << var
+                 << " +- " << se << ", exact SGD " << sgd << ", SDE (Fokker-Planck) "
+                 << sde << "\n";
       EXPECT_NEAR(var, sgd, 4.5 * se);
       if (eta > 0.1)
         EXPECT_GT(std::abs(var - sde), 10. * se);
@@ -80,16 +84,16 @@ TEST(SgdSimulator, DeepLinearLearningTimesFollowGradientFlow)
   // η = 0.002 and a large batch: SGD ≈ gradient flow of the reduction
   // du/dt = −2u(u − s), whose solution is logistic: u reaches s/2 at
   // t = ln((s − u0)/u0)/(2s).
-  const auto summary =
-    run("set dim = 2\nsubsection Geometry\n  set Lower corner = -1, -1\n"
-        "  set Upper corner = 4, 2\n  set Subdivisions = 5, 3\nend\n"
-        "subsection Model\n  set Name = deep-linear\n  set Temperature source = sgd\n"
-        "  set Learning rate = 0.002\n  set Batch size = 32\n"
-        "  subsection Deep linear\n    set Depth = 2\n    set Singular values = 3, 1\n"
-        "    set Label noise variance = 0.1\n    set Widths = 2, 3, 2\n"
-        "    set Initialisation = aligned\n    set Initialisation scale = 0.1\n  end\nend\n"
-        "subsection SGD simulation\n  set Number of runs = 40\n  set End time = 4\n"
-        "  set Number of outputs = 4\nend\n",
+  const auto summary = run(
+      "set dim = 2\nsubsection Geometry\n  set Lower corner = -1, -1\n"
+      "  set Upper corner = 4, 2\n  set Subdivisions = 5, 3\nend\n"
+      "subsection Model\n  set Name = deep-linear\n  set Temperature source = sgd\n"
+      "  set Learning rate = 0.002\n  set Batch size = 32\n"
+      "  subsection Deep linear\n    set Depth = 2\n    set Singular values = 3, 1\n"
+      "    set Label noise variance = 0.1\n    set Widths = 2, 3, 2\n"
+      "    set Initialisation = aligned\n    set Initialisation scale = 0.1\n  end\nend\n"
+      "subsection SGD simulation\n  set Number of runs = 40\n  set End time = 4\n"
+      "  set Number of outputs = 4\nend\n",
       2,
       "dln");
   for (unsigned int a = 0; a < 2; ++a)
@@ -111,14 +115,15 @@ TEST(SgdSimulator, CellHistogramIsADensityOnTheMesh)
   // refinements: 12×8 cells) plus some outside: every cell that holds k of
   // the N samples gets k/(N·|cell|), the field integrates to the fraction
   // inside, and the counts add up over the ranks.
-  TestCase<2> test("set dim = 2\nsubsection Geometry\n  set Lower corner = -1, 0\n"
-                   "  set Upper corner = 2, 1\n  set Subdivisions = 3, 2\n"
-                   "  set Global refinements = 2\nend\n"
-                   "subsection Model\n  subsection Parsed\n    set Loss = x^2 + y^2\n  end\nend\n");
+  TestCase<2> test(
+      "set dim = 2\nsubsection Geometry\n  set Lower corner = -1, 0\n"
+      "  set Upper corner = 2, 1\n  set Subdivisions = 3, 2\n"
+      "  set Global refinements = 2\nend\n"
+      "subsection Model\n  subsection Parsed\n    set Loss = x^2 + y^2\n  end\nend\n");
   Sgd::CellHistogram<2> histogram(test.parameters.geometry);
-  const unsigned int    rank = Utilities::MPI::this_mpi_process(MPI_COMM_WORLD);
+  const unsigned int    rank    = Utilities::MPI::this_mpi_process(MPI_COMM_WORLD);
   const unsigned int    n_ranks = Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD);
-  unsigned int          k = 0;
+  unsigned int          k       = 0;
   for (unsigned int i = 0; i < 24; ++i)
     for (unsigned int j = 0; j < 16; ++j, ++k)
       if (k % n_ranks == rank) // each rank adds its share
@@ -130,7 +135,7 @@ TEST(SgdSimulator, CellHistogramIsADensityOnTheMesh)
   const double N = 24 * 16 + 6;
   EXPECT_EQ(histogram.n_samples(), N);
   EXPECT_NEAR(histogram.outside_fraction(), 6. / N, 1e-15);
-  const auto field = histogram.density(*test.triangulation);
+  const auto field    = histogram.density(*test.triangulation);
   double     integral = 0.;
   for (const auto &cell : test.triangulation->active_cell_iterators())
     if (cell->is_locally_owned())

@@ -549,7 +549,9 @@ namespace
     owned.add_range(rank * n / ranks, (rank + 1) * n / ranks);
     DynamicSparsityPattern pattern(n, n);
     for (const auto i : owned)
-      for (unsigned int j = (i == 0 ? 0 : i - 1); j <= std::min<unsigned int>(n - 1, i + 1); ++j)
+      for (unsigned int j = (i == 0 ? 0 : i - 1);
+           j <= std::min<unsigned int>(n - 1, i + 1);
+           ++j)
         pattern.add(i, j);
     A.reinit(owned, owned, pattern, MPI_COMM_WORLD);
     for (const auto i : owned)
@@ -595,7 +597,8 @@ TEST(SpecialCases, AMGReplacesAnILUSmootherThatBreaksDown)
   solver.initialize(broken);
   EXPECT_TRUE(solver.replaced_smoother());
   const double norm = preconditioned_ones(solver, broken);
-  log() << "  chain with an ILU(0) zero pivot: smoother replaced, |B 1| = " << norm << "\n";
+  log() << "  chain with an ILU(0) zero pivot: smoother replaced, |B 1| = " << norm
+        << "\n";
   EXPECT_TRUE(std::isfinite(norm));
   EXPECT_GT(norm, 0.);
 }

@@ -37,7 +37,9 @@ namespace
 
   /** max_k |λ_k − exact_k| / max(exact_k, 1) over the first 6 (real parts). */
   double
-  spectrum_error(const std::string &text, const std::vector<double> &exact, Spectrum *out = nullptr)
+  spectrum_error(const std::string         &text,
+                 const std::vector<double> &exact,
+                 Spectrum                  *out = nullptr)
   {
     TestCase<2>        test(text);
     SpectrumParameters parameters;
@@ -48,8 +50,10 @@ namespace
     double         error     = 0.;
     for (unsigned int k = 0; k < exact.size(); ++k)
       {
-        error = std::max(error, std::abs(spectrum.eigenvalues[k] - exact[k]) / std::max(exact[k], 1.));
-        root_log() << "    lambda_" << k << " = " << spectrum.eigenvalues[k] << "  exact " << exact[k] << "\n";
+        error = std::max(
+            error, std::abs(spectrum.eigenvalues[k] - exact[k]) / std::max(exact[k], 1.));
+        root_log() << "    lambda_" << k << " = " << spectrum.eigenvalues[k] << "  exact "
+                   << exact[k] << "\n";
       }
     if (out != nullptr)
       *out = spectrum;
@@ -66,11 +70,13 @@ TEST(Spectrum, OrnsteinUhlenbeckNonNormalConverges)
   for (const unsigned int degree : {1U, 2U})
     {
       std::vector<double> errors;
-      for (const unsigned int r : {degree == 1 ? 2U : 1U, degree == 1 ? 3U : 2U, degree == 1 ? 4U : 3U})
+      for (const unsigned int r :
+           {degree == 1 ? 2U : 1U, degree == 1 ? 3U : 2U, degree == 1 ? 4U : 3U})
         {
-          errors.push_back(spectrum_error(ou_case("1, 0.8, -0.3, 2", "1, 0.3, 0.3, 0.5", degree, r), exact));
-          root_log() << "  Q" << degree << ", h = " << 3. / (1 << r) << ": max relative error "
-                     << errors.back() << "\n";
+          errors.push_back(spectrum_error(
+              ou_case("1, 0.8, -0.3, 2", "1, 0.3, 0.3, 0.5", degree, r), exact));
+          root_log() << "  Q" << degree << ", h = " << 3. / (1 << r)
+                     << ": max relative error " << errors.back() << "\n";
         }
       EXPECT_LT(errors[1], errors[0] / 4.);
       EXPECT_LT(errors[2], errors[1] / 4.);
@@ -84,8 +90,12 @@ TEST(Spectrum, AnisotropicDiffusionLeavesEigenvaluesUnchanged)
 {
   const auto exact = ou_eigenvalues(1.4, 1.6, 6);
   Spectrum   isotropic, anisotropic;
-  EXPECT_LT(spectrum_error(ou_case("1, 0.8, -0.3, 2", "1, 0, 0, 1", 2, 3), exact, &isotropic), 1e-6);
-  EXPECT_LT(spectrum_error(ou_case("1, 0.8, -0.3, 2", "1, 0.45, 0.45, 0.25", 2, 3), exact, &anisotropic),
+  EXPECT_LT(
+      spectrum_error(ou_case("1, 0.8, -0.3, 2", "1, 0, 0, 1", 2, 3), exact, &isotropic),
+      1e-6);
+  EXPECT_LT(spectrum_error(ou_case("1, 0.8, -0.3, 2", "1, 0.45, 0.45, 0.25", 2, 3),
+                           exact,
+                           &anisotropic),
             1e-6);
   for (unsigned int k = 0; k < 6; ++k)
     EXPECT_NEAR(isotropic.eigenvalues[k].real(),
@@ -102,7 +112,8 @@ TEST(Spectrum, ComplexPairs)
   parameters.n_eigenvalues = 6;
   parameters.shift         = -0.1;
   const Spectrum spectrum  = compute_spectrum(*test.discretization, parameters);
-  const std::vector<std::complex<double>> exact = {{0, 0}, {1, 1}, {1, -1}, {2, 2}, {2, 0}, {2, -2}};
+  const std::vector<std::complex<double>> exact = {
+      {0, 0}, {1, 1}, {1, -1}, {2, 2}, {2, 0}, {2, -2}};
   ASSERT_EQ(spectrum.eigenvalues.size(), 6U);
   // Equal real parts (2 ± 2i and 2) may come in any order: match each
   // exact value with the nearest computed one.
@@ -111,7 +122,8 @@ TEST(Spectrum, ComplexPairs)
       double nearest = std::numeric_limits<double>::max();
       for (const auto &lambda : spectrum.eigenvalues)
         nearest = std::min(nearest, std::abs(lambda - exact[k]));
-      root_log() << "    lambda_" << k << " = " << spectrum.eigenvalues[k] << "  exact " << exact[k] << "\n";
+      root_log() << "    lambda_" << k << " = " << spectrum.eigenvalues[k] << "  exact "
+                 << exact[k] << "\n";
       EXPECT_LT(nearest, 1e-6);
     }
   // The pair's eigenvectors are complex conjugates.
@@ -142,13 +154,13 @@ TEST(Spectrum, LeftEigenvectorsAndAutocorrelationTimes)
 
   // w₁ against ℓ·x: Hᵀ = [[1, −0.3], [0.8, 2]], μ₁ = 1.4: ℓ ∝ (1, −4/3).
   const Tensor<1, 2> ell({1., -4. / 3.});
-  const auto          linear = [&](const Point<2> &x) { return ell * x; };
-  const double        pw     = test.integrate(pi, [&](const Point<2> &x, double p, const auto &) {
+  const auto         linear = [&](const Point<2> &x) { return ell * x; };
+  const double pw = test.integrate(pi, [&](const Point<2> &x, double p, const auto &) {
     return linear(x) * linear(x) * p;
   });
   // scale = ∫ w₁ ℓ·x π / ∫ (ℓ·x)² π (least squares in L2(π)).
   LA::MPI::Vector w1(spectrum.left_real[1]);
-  double projection = 0.;
+  double          projection = 0.;
   {
     LA::MPI::Vector product(pi);
     for (const auto i : product.locally_owned_elements())
@@ -189,8 +201,9 @@ TEST(Spectrum, LeftEigenvectorsAndAutocorrelationTimes)
 
   // Autocorrelation times against cᵀH⁻¹Σc / cᵀΣc.
   const Tensor<2, 2> H({{1., 0.8}, {-0.3, 2.}});
-  const Tensor<2, 2> sigma({{0.583333333333, 0.145833333333}, {0.145833333333, 0.196875}});
-  MixingParameters   mixing;
+  const Tensor<2, 2> sigma(
+      {{0.583333333333, 0.145833333333}, {0.145833333333, 0.196875}});
+  MixingParameters mixing;
   mixing.observables = {{1., 0.}, {0., 1.}, {1., -1.}};
   mixing.horizon     = 2.;
   const auto result  = autocorrelations(*test.discretization, spectrum, mixing);
@@ -204,13 +217,16 @@ TEST(Spectrum, LeftEigenvectorsAndAutocorrelationTimes)
         const Tensor<2, 2> I = unit_symmetric_tensor<2>();
         return (std::exp(-2.8) * (1.6 * I - H) - std::exp(-3.2) * (1.4 * I - H)) / 0.2;
       }();
-      const double exact_rho = c * (propagator_at_horizon * sigma * c) / (c * (sigma * c));
-      root_log() << "  c = (" << c << "): tau " << result[i].integrated_time << " exact " << exact_tau
-                 << ", rho(2) " << result[i].rho_at_horizon << " exact " << exact_rho
-                 << ", captured variance " << result[i].captured_variance / result[i].variance << "\n";
+      const double exact_rho =
+          c * (propagator_at_horizon * sigma * c) / (c * (sigma * c));
+      root_log() << "  c = (" << c << "): tau " << result[i].integrated_time << " exact "
+                 << exact_tau << ", rho(2) " << result[i].rho_at_horizon << " exact "
+                 << exact_rho << ", captured variance "
+                 << result[i].captured_variance / result[i].variance << "\n";
       EXPECT_NEAR(result[i].integrated_time, exact_tau, 1e-5 * exact_tau);
       EXPECT_NEAR(result[i].rho_at_horizon, exact_rho, 1e-5);
-      EXPECT_NEAR(result[i].captured_variance, result[i].variance, 1e-5 * result[i].variance);
+      EXPECT_NEAR(
+          result[i].captured_variance, result[i].variance, 1e-5 * result[i].variance);
       EXPECT_NEAR(result[i].variance, c * (sigma * c), 1e-5);
     }
 }
@@ -227,7 +243,8 @@ namespace
            "subsection Boundary conditions\n" +
            boundaries +
            "end\n"
-           "subsection Model\n  set Name = parsed\n  set Temperature = " + std::to_string(T) +
+           "subsection Model\n  set Name = parsed\n  set Temperature = " +
+           std::to_string(T) +
            "\n  subsection Parsed\n    set Drift = " + std::to_string(c) +
            "\n    set Diffusion = 1\n  end\nend\n"
            "subsection Discretization\n  set Degree = 2\nend\n";
@@ -238,13 +255,14 @@ namespace
 // first mode is the quasi-stationary distribution (π/2) sin(πx), ∫ = 1.
 TEST(Spectrum, AbsorbingBoundariesGiveTheEscapeRate)
 {
-  const double       T = 0.5;
+  const double T = 0.5;
   // (A stationary problem with absorbing ends is rejected; the spectrum
   // belongs to the transient one.)
-  TestCase<1>        test(interval_case("  set Default type = absorbing\n", T, 0.) +
-                   "set Problem = transient\nsubsection Time stepping\n"
-                   "  subsection Initial condition\n    set Mean = 0.5\n    set Covariance = 0.01\n"
-                   "  end\nend\n");
+  TestCase<1> test(
+      interval_case("  set Default type = absorbing\n", T, 0.) +
+      "set Problem = transient\nsubsection Time stepping\n"
+      "  subsection Initial condition\n    set Mean = 0.5\n    set Covariance = 0.01\n"
+      "  end\nend\n");
   SpectrumParameters parameters;
   parameters.n_eigenvalues = 4;
   const Spectrum spectrum  = compute_spectrum(*test.discretization, parameters);
@@ -252,41 +270,47 @@ TEST(Spectrum, AbsorbingBoundariesGiveTheEscapeRate)
   for (unsigned int k = 0; k < 4; ++k)
     {
       const double exact = T * (k + 1) * (k + 1) * M_PI * M_PI;
-      root_log() << "    lambda_" << k << " = " << spectrum.eigenvalues[k] << "  exact " << exact << "\n";
+      root_log() << "    lambda_" << k << " = " << spectrum.eigenvalues[k] << "  exact "
+                 << exact << "\n";
       EXPECT_NEAR(spectrum.eigenvalues[k].real(), exact, 1e-6 * exact);
       EXPECT_EQ(spectrum.eigenvalues[k].imag(), 0.);
     }
   EXPECT_NEAR(spectrum.principal(), T * M_PI * M_PI, 1e-8);
   EXPECT_NEAR(spectrum.gap(), 3. * T * M_PI * M_PI, 1e-7 * 15.);
   EXPECT_NEAR(test.discretization->mass(spectrum.right_real[0]), 1., 1e-12);
-  EXPECT_LT(test.l2_error(spectrum.right_real[0],
-                          [](const Point<1> &x) { return M_PI / 2. * std::sin(M_PI * x[0]); }),
-            1e-6);
+  EXPECT_LT(
+      test.l2_error(spectrum.right_real[0],
+                    [](const Point<1> &x) { return M_PI / 2. * std::sin(M_PI * x[0]); }),
+      1e-6);
 }
 
 // Periodic constraints with a constant drift c: the modes e^{2πikx} give
 // complex pairs λ = T(2πk)² ± 2πick (a current around the circle).
 TEST(Spectrum, PeriodicDriftGivesComplexPairs)
 {
-  const double       T = 0.1, c = 1.;
-  TestCase<1>        test(interval_case("  set Types = 0: periodic, 1: periodic\n", T, c));
+  const double T = 0.1, c = 1.;
+  TestCase<1>  test(interval_case("  set Types = 0: periodic, 1: periodic\n", T, c));
   SpectrumParameters parameters;
   parameters.n_eigenvalues = 5;
   const Spectrum spectrum  = compute_spectrum(*test.discretization, parameters);
   EXPECT_TRUE(spectrum.conserving);
   ASSERT_GE(spectrum.eigenvalues.size(), 5U);
-  const std::vector<std::complex<double>> exact = {{0., 0.},
-                                                   {T * 4. * M_PI * M_PI, 2. * M_PI * c},
-                                                   {T * 4. * M_PI * M_PI, -2. * M_PI * c},
-                                                   {T * 16. * M_PI * M_PI, 4. * M_PI * c},
-                                                   {T * 16. * M_PI * M_PI, -4. * M_PI * c}};
+  const std::vector<std::complex<double>> exact = {
+      {0., 0.},
+      {T * 4. * M_PI * M_PI, 2. * M_PI * c},
+      {T * 4. * M_PI * M_PI, -2. * M_PI * c},
+      {T * 16. * M_PI * M_PI, 4. * M_PI * c},
+      {T * 16. * M_PI * M_PI, -4. * M_PI * c}};
   for (unsigned int k = 0; k < 5; ++k)
     {
-      root_log() << "    lambda_" << k << " = " << spectrum.eigenvalues[k] << "  exact " << exact[k] << "\n";
-      EXPECT_LT(std::abs(spectrum.eigenvalues[k] - exact[k]), 1e-6 * std::max(1., std::abs(exact[k])));
+      root_log() << "    lambda_" << k << " = " << spectrum.eigenvalues[k] << "  exact "
+                 << exact[k] << "\n";
+      EXPECT_LT(std::abs(spectrum.eigenvalues[k] - exact[k]),
+                1e-6 * std::max(1., std::abs(exact[k])));
     }
   // π is uniform.
-  EXPECT_LT(test.l2_error(spectrum.right_real[0], [](const Point<1> &) { return 1.; }), 1e-10);
+  EXPECT_LT(test.l2_error(spectrum.right_real[0], [](const Point<1> &) { return 1.; }),
+            1e-10);
 }
 
 // Hanging nodes: refine the left half once more; the eigenvalues of the OU
@@ -303,7 +327,7 @@ TEST(Spectrum, HangingNodes)
   ASSERT_GT(test.discretization->get_constraints().n_constraints(), 0U);
 
   SpectrumParameters parameters;
-  parameters.n_eigenvalues = 6;
+  parameters.n_eigenvalues     = 6;
   parameters.shift             = -0.1;
   parameters.left_eigenvectors = false;
   const Spectrum spectrum      = compute_spectrum(*test.discretization, parameters);

@@ -20,18 +20,23 @@ namespace
   const double left = -2., right = 2.;
 
   std::string
-  double_well(const double T, const std::string &diffusion, const unsigned int refinements,
-              const double lower = left, const double upper = right)
+  double_well(const double       T,
+              const std::string &diffusion,
+              const unsigned int refinements,
+              const double       lower = left,
+              const double       upper = right)
   {
     return "set dim = 1\n"
-           "subsection Geometry\n  set Lower corner = " + std::to_string(lower) +
-           "\n  set Upper corner = " + std::to_string(upper) +
+           "subsection Geometry\n  set Lower corner = " +
+           std::to_string(lower) + "\n  set Upper corner = " + std::to_string(upper) +
            "\n  set Subdivisions = 8\n  set Global refinements = " +
            std::to_string(refinements) +
            "\nend\n"
-           "subsection Model\n  set Name = parsed\n  set Temperature = " + std::to_string(T) +
+           "subsection Model\n  set Name = parsed\n  set Temperature = " +
+           std::to_string(T) +
            "\n  subsection Parsed\n    set Drift = -4*x*(x^2-1)\n    set Diffusion = " +
-           diffusion + "\n    set Loss = (x^2-1)^2\n  end\nend\n"
+           diffusion +
+           "\n    set Loss = (x^2-1)^2\n  end\nend\n"
            "subsection Discretization\n  set Degree = 2\nend\n"
            "subsection Transitions\n  set Compute = true\n  set Region A = x <= -1\n"
            "  set Region B box = 1, 2\nend\n";
@@ -45,17 +50,19 @@ namespace
    */
   struct ClosedForms
   {
-    ClosedForms(const double T, const std::function<double(double)> &D,
+    ClosedForms(const double                         T,
+                const std::function<double(double)> &D,
                 const std::function<double(double)> &dD)
     {
       const unsigned int n = 400000;
       h                    = (right - left) / n;
       std::vector<double> phi(n + 1, 0.), inner(n + 1, 0.), g(n + 1), w(n + 1);
-      const auto a_over = [&](double x) {
+      const auto          a_over = [&](double x) {
         return (-4. * x * (x * x - 1.) - T * dD(x)) / (T * D(x));
       };
       for (unsigned int i = 1; i <= n; ++i)
-        phi[i] = phi[i - 1] + 0.5 * h * (a_over(left + (i - 1) * h) + a_over(left + i * h));
+        phi[i] =
+            phi[i - 1] + 0.5 * h * (a_over(left + (i - 1) * h) + a_over(left + i * h));
       const double shift = *std::max_element(phi.begin(), phi.end());
       for (auto &p : phi)
         p -= shift;
@@ -105,12 +112,15 @@ namespace
   };
 
   double
-  relative_l2(const TestCase<1> &test, const LA::MPI::Vector &v, const std::function<double(double)> &exact)
+  relative_l2(const TestCase<1>                   &test,
+              const LA::MPI::Vector               &v,
+              const std::function<double(double)> &exact)
   {
     const double error = test.l2_error(v, [&](const Point<1> &x) { return exact(x[0]); });
-    const double norm  = std::sqrt(test.integrate(v, [&](const Point<1> &x, double, const auto &) {
-      return exact(x[0]) * exact(x[0]);
-    }));
+    const double norm =
+        std::sqrt(test.integrate(v, [&](const Point<1> &x, double, const auto &) {
+          return exact(x[0]) * exact(x[0]);
+        }));
     return error / norm;
   }
 } // namespace
@@ -119,7 +129,8 @@ namespace
 TEST(Transitions, MeanFirstPassageTimeAndCommittorDoubleWell)
 {
   const double      T = 0.25;
-  const ClosedForms exact(T, [](double x) { return 1. + 0.25 * x * x; }, [](double x) { return 0.5 * x; });
+  const ClosedForms exact(
+      T, [](double x) { return 1. + 0.25 * x * x; }, [](double x) { return 0.5 * x; });
   std::vector<double> tau_errors, q_errors;
   for (const unsigned int r : {3U, 4U, 5U})
     {
@@ -128,16 +139,16 @@ TEST(Transitions, MeanFirstPassageTimeAndCommittorDoubleWell)
       test.solve_stationary(pi);
       auto spectrum      = test.parameters.relaxation.spectrum;
       spectrum.tolerance = 1e-13;
-      const auto result  = compute_transitions(*test.discretization,
-                                              test.parameters.relaxation.transitions,
-                                              spectrum,
-                                              &pi);
-      tau_errors.push_back(relative_l2(test, result.mean_first_passage_time,
-                                       [&](double x) { return exact.mfpt(x); }));
-      q_errors.push_back(relative_l2(test, result.committor, [&](double x) { return exact.committor(x); }));
-      root_log() << "  h = " << 4. / (8 << r) << ": MFPT relative L2 error " << tau_errors.back()
-                 << ", committor " << q_errors.back() << "; tau(-1) = "
-                 << exact.mfpt(-1.) << ", escape rate " << result.escape_rate
+      const auto result  = compute_transitions(
+          *test.discretization, test.parameters.relaxation.transitions, spectrum, &pi);
+      tau_errors.push_back(relative_l2(
+          test, result.mean_first_passage_time, [&](double x) { return exact.mfpt(x); }));
+      q_errors.push_back(relative_l2(
+          test, result.committor, [&](double x) { return exact.committor(x); }));
+      root_log() << "  h = " << 4. / (8 << r) << ": MFPT relative L2 error "
+                 << tau_errors.back() << ", committor " << q_errors.back()
+                 << "; tau(-1) = " << exact.mfpt(-1.) << ", escape rate "
+                 << result.escape_rate
                  << ", int tau nu = " << result.mfpt_from_quasi_stationary << "\n";
       // Starting from the quasi-stationary distribution the exit time is
       // exponential with rate λ₀: ∫τν = 1/λ₀, discretely too.
@@ -159,14 +170,15 @@ TEST(Transitions, EscapeRateApproachesKramers)
       TestCase<1> test(double_well(T, "1", 6));
       auto        spectrum = test.parameters.relaxation.spectrum;
       spectrum.shift       = -1e-3;
-      const auto result    = compute_transitions(*test.discretization,
-                                                 test.parameters.relaxation.transitions,
-                                                 spectrum,
-                                                 nullptr);
+      const auto   result  = compute_transitions(*test.discretization,
+                                              test.parameters.relaxation.transitions,
+                                              spectrum,
+                                              nullptr);
       const double kramers = std::sqrt(32.) / (2. * M_PI) * std::exp(-1. / T);
       deviations.push_back(std::abs(result.escape_rate / kramers - 1.));
-      root_log() << "  T = " << T << ": escape rate " << result.escape_rate << ", Kramers "
-                 << kramers << ", ratio " << result.escape_rate / kramers << "\n";
+      root_log() << "  T = " << T << ": escape rate " << result.escape_rate
+                 << ", Kramers " << kramers << ", ratio " << result.escape_rate / kramers
+                 << "\n";
     }
   EXPECT_LT(deviations[1], deviations[0]);
   EXPECT_LT(deviations[2], deviations[1]);

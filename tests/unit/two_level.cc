@@ -46,7 +46,8 @@ namespace
       drift += "; -z";
     return "set dim = " + std::to_string(dim) +
            "\nsubsection Geometry\n  set Lower corner = " + corners_low +
-           "\n  set Upper corner = " + corners_high + "\n  set Subdivisions = " + subdivisions +
+           "\n  set Upper corner = " + corners_high +
+           "\n  set Subdivisions = " + subdivisions +
            "\n  set Global refinements = " + std::to_string(refinements) +
            "\nend\nsubsection Model\n  subsection Parsed\n    set Drift = " + drift +
            "\n  end\nend\nsubsection Discretization\n  set Degree = " +
@@ -125,7 +126,8 @@ check_prolongation(const unsigned int refinements, const unsigned int generation
       EXPECT_GT(generation, 0U);
       EXPECT_GT(Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD), 1U);
       root_log() << "  " << dim << "D, " << refinements << " refinements, generation "
-                 << generation << ": not available (a coarse family is split between ranks)\n";
+                 << generation
+                 << ": not available (a coarse family is split between ranks)\n";
       return;
     }
 
@@ -133,7 +135,8 @@ check_prolongation(const unsigned int refinements, const unsigned int generation
   // refinements coarser.
   EXPECT_EQ(P->DomainMap().NumGlobalElements(),
             box_vertices<dim>(refinements - generation - 1));
-  EXPECT_EQ(P->RangeMap().NumGlobalElements(), box_vertices<dim>(refinements - generation));
+  EXPECT_EQ(P->RangeMap().NumGlobalElements(),
+            box_vertices<dim>(refinements - generation));
   if (generation == 0)
     {
       EXPECT_EQ(P->RangeMap().NumGlobalElements(),
@@ -143,16 +146,16 @@ check_prolongation(const unsigned int refinements, const unsigned int generation
   // Coarse values of a multilinear function, interpolated to the fine mesh,
   // are the fine values of the same function.
   std::map<types::global_dof_index, Point<dim>> points;
-  DoFTools::map_dofs_to_support_points(discretization.get_mapping(),
-                                       discretization.get_dof_handler(),
-                                       points);
+  DoFTools::map_dofs_to_support_points(
+      discretization.get_mapping(), discretization.get_dof_handler(), points);
   Epetra_Vector coarse(P->DomainMap()), fine(P->RangeMap());
   for (int i = 0; i < P->DomainMap().NumMyElements(); ++i)
     coarse[i] = multilinear<dim>(points.at(P->DomainMap().GID(i)));
   ASSERT_EQ(P->Multiply(false, coarse, fine), 0);
   double error = 0.;
   for (int i = 0; i < P->RangeMap().NumMyElements(); ++i)
-    error = std::max(error, std::abs(fine[i] - multilinear<dim>(points.at(P->RangeMap().GID(i)))));
+    error = std::max(
+        error, std::abs(fine[i] - multilinear<dim>(points.at(P->RangeMap().GID(i)))));
   error = Utilities::MPI::max(error, MPI_COMM_WORLD);
   root_log() << "  " << dim << "D, " << refinements << " refinements, generation "
              << generation << ": max |P f_H - f_h| = " << error << "\n";
@@ -196,42 +199,42 @@ TEST(TwoLevel, StationaryDensityMatchesTheExactCovariance)
   // cells, with two (down to the 64² mesh, 4 225 unknowns).
   const SymmetricTensor<2, 2> sigma = design_sigma();
   for (const auto &[refinements, coarsest] :
-       std::vector<std::pair<unsigned int, std::string>>{{5U, "50000"},
-                                                         {6U, "50000"},
-                                                         {6U, "4000"}})
+       std::vector<std::pair<unsigned int, std::string>>{
+           {5U, "50000"}, {6U, "50000"}, {6U, "4000"}})
     {
-      TestCase<2>     test(with_solver(design_ornstein_uhlenbeck_2d(1, refinements),
-                                   "two-level\n  set Geometric coarsest unknowns = " +
-                                     coarsest));
+      TestCase<2> test(
+          with_solver(design_ornstein_uhlenbeck_2d(1, refinements),
+                      "two-level\n  set Geometric coarsest unknowns = " + coarsest));
       // The geometric levels the solve uses: one coarsening, except at 256²
       // cells with 4000, where the 129² mesh (16 641 unknowns) keeps at
       // least 2² · 4000 and the hierarchy goes on to the 65² mesh. The 4 × 4
       // coarse box keeps those families on one rank at 1 and 2 ranks.
       const std::size_t levels =
-        make_coarse_prolongations(*test.discretization, std::stoul(coarsest)).size();
+          make_coarse_prolongations(*test.discretization, std::stoul(coarsest)).size();
       EXPECT_EQ(levels, coarsest == "4000" ? 2U : 1U);
-      LA::MPI::Vector pi;
-      const auto      info = test.solve_stationary(pi);
+      LA::MPI::Vector       pi;
+      const auto            info = test.solve_stationary(pi);
       Tensor<1, 2>          mean;
       SymmetricTensor<2, 2> covariance;
       test.discretization->moments(pi, mean, covariance);
       const double covariance_error = (covariance - sigma).norm();
 
       // The same system solved with 'amg'.
-      TestCase<2>     reference(with_solver(design_ornstein_uhlenbeck_2d(1, refinements), "amg"));
+      TestCase<2> reference(
+          with_solver(design_ornstein_uhlenbeck_2d(1, refinements), "amg"));
       LA::MPI::Vector pi_amg;
       const auto      info_amg = reference.solve_stationary(pi_amg);
       LA::MPI::Vector difference(pi);
       difference -= pi_amg;
       const double relative_difference = difference.l2_norm() / pi_amg.l2_norm();
 
-      root_log() << "  " << (4U << refinements) << "^2 cells, coarsest geometric level >= "
-                 << coarsest << " unknowns: " << levels << " geometric level(s), "
-                 << info.iterations
+      root_log() << "  " << (4U << refinements)
+                 << "^2 cells, coarsest geometric level >= " << coarsest
+                 << " unknowns: " << levels << " geometric level(s), " << info.iterations
                  << " GMRES iterations, |Sigma_h - Sigma| = " << covariance_error
                  << ", |pi - pi_amg| / |pi_amg| = " << relative_difference
-                 << ", relative residual " << info.relative_residual << " ('amg': "
-                 << info_amg.relative_residual << ")\n";
+                 << ", relative residual " << info.relative_residual
+                 << " ('amg': " << info_amg.relative_residual << ")\n";
       // 'two-level' converged without falling back to 'amg' (which would
       // add at least 100 iterations), independently of the mesh size. Both
       // solvers stop at the GMRES tolerance 1e-12 of the bordered system;
@@ -255,12 +258,12 @@ TEST(TwoLevel, FallsBackToAMGWhereTheCoarseCorrectionFails)
   TestCase<2>     test(with_solver(design_ornstein_uhlenbeck_2d(1, 3), "two-level"));
   LA::MPI::Vector pi;
   const auto      info = test.solve_stationary(pi);
-  Tensor<1, 2>          mean;
+  Tensor<1, 2>    mean;
   SymmetricTensor<2, 2> covariance;
   test.discretization->moments(pi, mean, covariance);
   root_log() << "  32^2 cells: " << info.iterations
-             << " GMRES iterations in all, |Sigma_h - Sigma| = " << (covariance - design_sigma()).norm()
-             << "\n";
+             << " GMRES iterations in all, |Sigma_h - Sigma| = "
+             << (covariance - design_sigma()).norm() << "\n";
   EXPECT_GE(info.iterations, 100U);
   EXPECT_LT(info.relative_residual, 1e-9);
   EXPECT_NEAR(test.discretization->mass(pi), 1., 1e-12);
@@ -281,7 +284,8 @@ TEST(TwoLevel, UnsupportedCasesNameTheEntry)
     catch (const InputError &error)
       {
         EXPECT_EQ(error.entry(), "Linear solver/Type");
-        EXPECT_NE(std::string(error.what()).find(phrase), std::string::npos) << error.what();
+        EXPECT_NE(std::string(error.what()).find(phrase), std::string::npos)
+            << error.what();
       }
   };
   expect_rejected(box_case<2>(2, 2), "degree 1");

@@ -56,14 +56,14 @@ namespace FokkerPlanck
   class Analysis
   {
   public:
-    Analysis(const AnalysisParameters               &parameters,
-             const OutputParameters                 &output,
-             const GeometryParameters               &geometry,
-             const DiscretizationParameters         &discretization_parameters,
-             const LinearSolverParameters           &solver,
+    Analysis(const AnalysisParameters                 &parameters,
+             const OutputParameters                   &output,
+             const GeometryParameters                 &geometry,
+             const DiscretizationParameters           &discretization_parameters,
+             const LinearSolverParameters             &solver,
              dealii::parallel::TriangulationBase<dim> &triangulation,
-             const Discretization<dim>              &discretization,
-             const Model<dim>                       &model);
+             const Discretization<dim>                &discretization,
+             const Model<dim>                         &model);
     ~Analysis();
 
     /**
@@ -127,14 +127,14 @@ namespace FokkerPlanck
     void
     currents(const LA::MPI::Vector &p);
 
-    const AnalysisParameters              parameters;
-    const OutputParameters               &output;
-    const GeometryParameters             &geometry;
-    const DiscretizationParameters        discretization_parameters;
-    const LinearSolverParameters          solver;
+    const AnalysisParameters                  parameters;
+    const OutputParameters                   &output;
+    const GeometryParameters                 &geometry;
+    const DiscretizationParameters            discretization_parameters;
+    const LinearSolverParameters              solver;
     dealii::parallel::TriangulationBase<dim> &triangulation;
-    const Discretization<dim>            &discretization;
-    const Model<dim>                     &model;
+    const Discretization<dim>                &discretization;
+    const Model<dim>                         &model;
 
     AnalysisScalars results;
     LA::MPI::Vector density, S, S_H, psi, divergence;

@@ -93,7 +93,8 @@ namespace FokkerPlanck
    */
   template <int dim>
   double
-  assemble_exponentially_fitted(Discretization<dim> &discretization, const Model<dim> &model);
+  assemble_exponentially_fitted(Discretization<dim> &discretization,
+                                const Model<dim>    &model);
 
   /**
    * Compute S on the DoFs of @p fitted, a Q1 discretisation that is set up

@@ -35,7 +35,7 @@ namespace FokkerPlanck
        */
       void
       build(const std::vector<std::vector<unsigned int>> &cells,
-            std::vector<dealii::Point<dim>>              &&positions);
+            std::vector<dealii::Point<dim>>             &&positions);
 
       unsigned int
       size() const
@@ -69,7 +69,7 @@ namespace FokkerPlanck
       std::function<dealii::Tensor<1, dim>(const dealii::Point<dim> &)> drift_function;
       /** D anywhere, with the same floor as at the vertices (segment midpoints). */
       std::function<dealii::SymmetricTensor<2, dim>(const dealii::Point<dim> &)>
-        diffusion_function;
+             diffusion_function;
       double update_radius     = 4.;
       double cutoff            = 0.;
       bool   restrict_to_basin = true;

@@ -18,7 +18,7 @@ namespace FokkerPlanck
   {
   public:
     explicit TemperatureModel(const Model<dim> &base)
-      : base(base)
+        : base(base)
     {
       set_temperature(base.temperature());
     }

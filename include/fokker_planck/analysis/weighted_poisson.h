@@ -32,12 +32,13 @@ namespace FokkerPlanck
   template <int dim>
   void
   solve_weighted_poisson(
-    const Discretization<dim>                                          &discretization,
-    const GeometryParameters                                           &geometry,
-    const LinearSolverParameters                                       &solver,
-    const std::function<dealii::SymmetricTensor<2, dim>(const dealii::Point<dim> &)> &weight,
-    const std::function<void(const dealii::FEValues<dim> &,
-                             std::vector<dealii::Tensor<1, dim>> &)>   &flux,
-    bool                                                                zero_on_boundary,
-    LA::MPI::Vector                                                    &solution);
+      const Discretization<dim>    &discretization,
+      const GeometryParameters     &geometry,
+      const LinearSolverParameters &solver,
+      const std::function<dealii::SymmetricTensor<2, dim>(const dealii::Point<dim> &)>
+                                                                       &weight,
+      const std::function<void(const dealii::FEValues<dim> &,
+                               std::vector<dealii::Tensor<1, dim>> &)> &flux,
+      bool                                                              zero_on_boundary,
+      LA::MPI::Vector                                                  &solution);
 } // namespace FokkerPlanck

@@ -23,10 +23,11 @@ namespace FokkerPlanck
      * @param problem What is wrong and what is allowed.
      */
     InputError(const std::string &entry, const std::string &problem)
-      : std::runtime_error("entry '" + entry + "': " + problem)
-      , entry_name(entry)
-      , problem_text(problem)
-    {}
+        : std::runtime_error("entry '" + entry + "': " + problem)
+        , entry_name(entry)
+        , problem_text(problem)
+    {
+    }
 
     /** The entry that is wrong. */
     const std::string &

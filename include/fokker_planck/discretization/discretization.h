@@ -102,8 +102,8 @@ namespace FokkerPlanck
 
     /** Mean ∫x p / ∫p and covariance of the density p. Collective. */
     void
-    moments(const LA::MPI::Vector        &p,
-            dealii::Tensor<1, dim>        &mean,
+    moments(const LA::MPI::Vector           &p,
+            dealii::Tensor<1, dim>          &mean,
             dealii::SymmetricTensor<2, dim> &covariance) const;
 
     /** Interpolate @p function, apply constraints (owned vector). */

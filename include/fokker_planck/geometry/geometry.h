@@ -57,7 +57,7 @@ namespace FokkerPlanck
     bool                sphere_boundary = false;
     std::vector<double> sphere_center;
 
-    BoundaryType                                  default_boundary;
+    BoundaryType                                       default_boundary;
     std::map<dealii::types::boundary_id, BoundaryType> boundary_types;
 
     static void
@@ -68,8 +68,7 @@ namespace FokkerPlanck
      * @p input_directory, the folder of the parameter file.
      */
     void
-    parse_parameters(dealii::ParameterHandler &prm,
-                     const std::string        &input_directory);
+    parse_parameters(dealii::ParameterHandler &prm, const std::string &input_directory);
 
     /** Checks that involve several entries, for a run in @p dim dimensions. */
     void

@@ -35,7 +35,7 @@ namespace FokkerPlanck
   struct ModelParameters
   {
     std::string         name;
-    double              temperature = 1.;
+    double              temperature          = 1.;
     bool                temperature_from_sgd = false;
     double              learning_rate        = 0.;
     unsigned int        batch_size           = 1;
@@ -122,9 +122,9 @@ namespace FokkerPlanck
 
     /** Set T, the interpretation, and the length scale of difference steps. */
     void
-    set_common(double                 temperature,
-               NoiseInterpretation    interpretation,
-               double                 length_scale);
+    set_common(double              temperature,
+               NoiseInterpretation interpretation,
+               double              length_scale);
 
   protected:
     /** Step of finite differences: 1e-3 of the domain's length scale. */

@@ -136,7 +136,8 @@ namespace FokkerPlanck
      * the noise models that use C, unless there is an isotropic floor.
      */
     void
-    require_noise_at_minimum(double label_noise_variance, const std::string &minimum) const;
+    require_noise_at_minimum(double             label_noise_variance,
+                             const std::string &minimum) const;
 
     /** Called by derived constructors once their parameters are set. */
     void

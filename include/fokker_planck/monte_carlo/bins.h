@@ -18,7 +18,8 @@ namespace FokkerPlanck::MonteCarlo
    * classes are final, so that the particle stepper, which is templated on
    * them, calls their index() and boundary treatment without virtual calls.
    */
-  template <int dim> class Bins
+  template <int dim>
+  class Bins
   {
   public:
     virtual ~Bins() = default;

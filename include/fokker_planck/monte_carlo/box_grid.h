@@ -29,7 +29,8 @@ namespace FokkerPlanck::MonteCarlo
    * cells in direction k, numbered lexicographically (x fastest). Every
    * rank knows all of it, whatever part of the distributed mesh it owns.
    */
-  template <int dim> class BoxGrid final : public Bins<dim>
+  template <int dim>
+  class BoxGrid final : public Bins<dim>
   {
   public:
     explicit BoxGrid(const GeometryParameters &geometry);
@@ -144,31 +145,31 @@ namespace FokkerPlanck::MonteCarlo
           const double wall = is_upper ? upper[k] : lower[k];
           switch (faces[2 * k + (is_upper ? 1 : 0)])
             {
-            case BoundaryType::absorbing:
-              return false;
-            case BoundaryType::periodic:
-              {
-                const double shift = (is_upper ? -1. : 1.) * (upper[k] - lower[k]);
-                y[k] += shift;
-                wrapped[k] += shift;
-                break;
-              }
-            default:
-              {
-                const double overshoot = y[k] - wall;
-                switch (reflection)
-                  {
-                  case MonteCarloParameters::Reflection::conormal:
-                    for (unsigned int i = 0; i < dim; ++i)
-                      y[i] -= 2. * overshoot * D[i][k] / D[k][k];
-                    break;
-                  case MonteCarloParameters::Reflection::normal:
-                    y[k] = wall - overshoot;
-                    break;
-                  default:
-                    y[k] = wall;
-                  }
-              }
+              case BoundaryType::absorbing:
+                return false;
+              case BoundaryType::periodic:
+                {
+                  const double shift = (is_upper ? -1. : 1.) * (upper[k] - lower[k]);
+                  y[k] += shift;
+                  wrapped[k] += shift;
+                  break;
+                }
+              default:
+                {
+                  const double overshoot = y[k] - wall;
+                  switch (reflection)
+                    {
+                      case MonteCarloParameters::Reflection::conormal:
+                        for (unsigned int i = 0; i < dim; ++i)
+                          y[i] -= 2. * overshoot * D[i][k] / D[k][k];
+                        break;
+                      case MonteCarloParameters::Reflection::normal:
+                        y[k] = wall - overshoot;
+                        break;
+                      default:
+                        y[k] = wall;
+                    }
+                }
             }
         }
     }

@@ -71,7 +71,8 @@ namespace FokkerPlanck::MonteCarlo
   };
 
   /** What the ensemble looks like at one time (or over the stationary run). */
-  template <int dim> struct Observation
+  template <int dim>
+  struct Observation
   {
     /** Time t = step · Δt of the particles. */
     double time = 0.;
@@ -138,7 +139,8 @@ namespace FokkerPlanck::MonteCarlo
    * problems call run_stationary() once; transient ones call observe() at
    * increasing times.
    */
-  template <int dim> class Ensemble
+  template <int dim>
+  class Ensemble
   {
   public:
     /**
@@ -233,9 +235,9 @@ namespace FokkerPlanck::MonteCarlo
     std::vector<double>             absorption;
     /** Each trajectory's last increment X_k − X_k−1 (transient runs). */
     std::vector<dealii::Tensor<1, dim>> last_increment;
-    std::uint64_t                   current_step     = 0;
-    double                          local_steps      = 0.;
-    double                          stepping_seconds = 0.;
+    std::uint64_t                       current_step     = 0;
+    double                              local_steps      = 0.;
+    double                              stepping_seconds = 0.;
   };
 
   extern template class Ensemble<1>;

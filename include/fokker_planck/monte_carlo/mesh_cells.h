@@ -41,7 +41,8 @@ namespace FokkerPlanck::MonteCarlo
    * face and lies in Ω is "interior", and a step that ends in one needs no
    * further test.
    */
-  template <int dim> class MeshCells final : public Bins<dim>
+  template <int dim>
+  class MeshCells final : public Bins<dim>
   {
   public:
     explicit MeshCells(const GeometryParameters &geometry);

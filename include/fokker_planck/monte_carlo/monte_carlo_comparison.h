@@ -39,7 +39,8 @@ namespace FokkerPlanck
    * - Ȧ_ij = ½ ∫ ((x_i − m_i) J_j − (x_j − m_j) J_i) dx,
    * with J_h = a p_h − T D ∇p_h.
    */
-  template <int dim> struct FiniteElementReference
+  template <int dim>
+  struct FiniteElementReference
   {
     std::vector<double>                 probabilities;
     std::vector<dealii::Tensor<1, dim>> currents;
@@ -64,7 +65,8 @@ namespace FokkerPlanck
             const LA::MPI::Vector       &p);
   };
 
-  template <int dim> class MonteCarloComparison
+  template <int dim>
+  class MonteCarloComparison
   {
   public:
     /** @param log receives the summary lines and progress (rank 0). */

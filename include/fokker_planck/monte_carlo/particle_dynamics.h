@@ -48,7 +48,8 @@ namespace FokkerPlanck::MonteCarlo
   }
 
   /** Coefficients from any Model<dim>, evaluated where needed. */
-  template <int dim> class GeneralDynamics
+  template <int dim>
+  class GeneralDynamics
   {
   public:
     static constexpr bool constant_noise = false;
@@ -102,7 +103,8 @@ namespace FokkerPlanck::MonteCarlo
   };
 
   /** u = −Hx and a constant D: everything inlines. */
-  template <int dim> class OrnsteinUhlenbeckDynamics
+  template <int dim>
+  class OrnsteinUhlenbeckDynamics
   {
   public:
     static constexpr bool constant_noise = true;

@@ -29,9 +29,9 @@ namespace FokkerPlanck
   {
     /** Where this run writes its files (Output/Directory, or a staging
      *  folder inside it while the run is not finished). */
-    std::string           directory = "results";
+    std::string directory = "results";
     /** Where the results end up, for messages; empty: the same as directory. */
-    std::string           results_directory;
+    std::string results_directory;
 
     /** The folder to name in messages: results_directory, else directory. */
     const std::string &
@@ -108,10 +108,10 @@ namespace FokkerPlanck
     }
 
   private:
-    const OutputParameters                       parameters;
-    const Discretization<dim>                   &discretization;
-    const Model<dim>                            &model;
-    std::vector<std::pair<double, std::string>>  times_and_names;
+    const OutputParameters                      parameters;
+    const Discretization<dim>                  &discretization;
+    const Model<dim>                           &model;
+    std::vector<std::pair<double, std::string>> times_and_names;
   };
 
   extern template class OutputWriter<1>;

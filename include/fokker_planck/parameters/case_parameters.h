@@ -34,17 +34,17 @@ namespace FokkerPlanck
     /** Stationary density or transient evolution (entry "Problem"). */
     bool stationary = true;
 
-    GeometryParameters       geometry;
-    ModelParameters          model;
-    DiscretizationParameters discretization;
-    LinearSolverParameters   linear_solver;
-    TimeSteppingParameters   time_stepping;
-    OutputParameters         output;
-    RelaxationParameters     relaxation;
+    GeometryParameters        geometry;
+    ModelParameters           model;
+    DiscretizationParameters  discretization;
+    LinearSolverParameters    linear_solver;
+    TimeSteppingParameters    time_stepping;
+    OutputParameters          output;
+    RelaxationParameters      relaxation;
     Sgd::SimulationParameters sgd;
-    AnalysisParameters       analysis;
-    QuasiPotentialParameters quasi_potential;
-    MonteCarloParameters     monte_carlo;
+    AnalysisParameters        analysis;
+    QuasiPotentialParameters  quasi_potential;
+    MonteCarloParameters      monte_carlo;
 
     /** Declare every entry of every stage. */
     static void
@@ -52,8 +52,7 @@ namespace FokkerPlanck
 
     /** Read every stage's entries; @p input_directory resolves mesh paths. */
     void
-    parse_parameters(dealii::ParameterHandler &prm,
-                     const std::string        &input_directory);
+    parse_parameters(dealii::ParameterHandler &prm, const std::string &input_directory);
 
     /** Checks involving several entries; throws InputError naming one. */
     void

@@ -84,11 +84,11 @@ namespace FokkerPlanck::Sgd
     }
 
   private:
-    dealii::Point<dim>          lower, upper;
+    dealii::Point<dim>            lower, upper;
     std::array<unsigned int, dim> n_bins;
-    double                      bin_volume = 1.;
-    std::vector<double>         counts;
-    double                      total   = 0.;
-    double                      outside = 0.;
+    double                        bin_volume = 1.;
+    std::vector<double>           counts;
+    double                        total   = 0.;
+    double                        outside = 0.;
   };
 } // namespace FokkerPlanck::Sgd

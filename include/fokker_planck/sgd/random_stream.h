@@ -22,10 +22,13 @@ namespace FokkerPlanck::Sgd
   class NormalStream
   {
   public:
-    NormalStream(const std::uint64_t seed, const std::uint64_t run, const std::uint64_t step)
-      : key{{seed, run}}
-      , counter{{step, 0, 0, 0}}
-    {}
+    NormalStream(const std::uint64_t seed,
+                 const std::uint64_t run,
+                 const std::uint64_t step)
+        : key{{seed, run}}
+        , counter{{step, 0, 0, 0}}
+    {
+    }
 
     /** The next standard normal number. */
     double

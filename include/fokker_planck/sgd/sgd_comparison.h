@@ -30,13 +30,15 @@
 
 namespace FokkerPlanck
 {
-  template <int dim> struct FiniteElementReference;
+  template <int dim>
+  struct FiniteElementReference;
 }
 
 namespace FokkerPlanck::Sgd
 {
   /** Mean and covariance of SGD samples with entrywise standard errors. */
-  template <int dim> struct SampleMoments
+  template <int dim>
+  struct SampleMoments
   {
     dealii::Tensor<1, dim>          mean, mean_error;
     dealii::SymmetricTensor<2, dim> covariance, covariance_error;
@@ -58,7 +60,8 @@ namespace FokkerPlanck::Sgd
    * time), then compares SGD histograms with them. SGD bins are matched
    * to the FE cells through the cell centres.
    */
-  template <int dim> class FiniteElementComparison
+  template <int dim>
+  class FiniteElementComparison
   {
   public:
     /**

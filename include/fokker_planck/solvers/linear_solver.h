@@ -52,13 +52,13 @@ namespace FokkerPlanck
       symmetric_gauss_seidel
     };
 
-    Type         type               = Type::direct;
+    Type type = Type::direct;
     /** 'two-level': coarsen further while the next mesh has this many unknowns. */
     unsigned long geometric_coarsest = 50000;
-    double       relative_tolerance = 1e-12;
-    unsigned int max_iterations     = 1000;
-    unsigned int restart            = 50;
-    std::string  direct_package     = "mumps";
+    double        relative_tolerance = 1e-12;
+    unsigned int  max_iterations     = 1000;
+    unsigned int  restart            = 50;
+    std::string   direct_package     = "mumps";
     // AMG defaults tuned on the 2D Ornstein–Uhlenbeck benchmark
     // (benchmarks/, doc/benchmarks.md): at 1M unknowns they cut the GMRES
     // iterations of one solve from 44 (Chebyshev, 2 sweeps, threshold 1e-4)
@@ -111,8 +111,8 @@ namespace FokkerPlanck
      */
     void
     initialize(
-      const LA::MPI::SparseMatrix                                 &matrix,
-      const std::vector<std::shared_ptr<const Epetra_CrsMatrix>> &coarse_prolongations);
+        const LA::MPI::SparseMatrix                                &matrix,
+        const std::vector<std::shared_ptr<const Epetra_CrsMatrix>> &coarse_prolongations);
 
     /** dst = P⁻¹ src. */
     void
@@ -147,9 +147,9 @@ namespace FokkerPlanck
 
   private:
     struct Implementation;
-    const LinearSolverParameters     parameters;
-    std::unique_ptr<Implementation>  implementation;
-    const LA::MPI::SparseMatrix     *matrix = nullptr;
-    bool                             smoother_replaced = false;
+    const LinearSolverParameters    parameters;
+    std::unique_ptr<Implementation> implementation;
+    const LA::MPI::SparseMatrix    *matrix            = nullptr;
+    bool                            smoother_replaced = false;
   };
 } // namespace FokkerPlanck

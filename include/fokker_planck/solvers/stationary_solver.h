@@ -19,9 +19,9 @@ namespace FokkerPlanck
     /** ||Aπ||₂ / (max_i |A_ii| ||π||₂): scale-free residual. */
     double relative_residual = 0.;
     /** ∫π_h − 1 after the solve. */
-    double mass_error = 0.;
-    double min_density = 0.;
-    double max_density = 0.;
+    double mass_error             = 0.;
+    double min_density            = 0.;
+    double max_density            = 0.;
     double preconditioner_seconds = 0.;
     double solve_seconds          = 0.;
   };

@@ -25,13 +25,13 @@ namespace FokkerPlanck
       crank_nicolson,
       bdf2
     };
-    Scheme       scheme    = Scheme::crank_nicolson;
-    double       end_time  = 1.;
-    double       time_step = 0.01;
-    bool         adaptive  = false;
-    double       tolerance = 1e-4;
-    double       minimum_time_step = 1e-8;
-    double       maximum_time_step = 1.;
+    Scheme scheme            = Scheme::crank_nicolson;
+    double end_time          = 1.;
+    double time_step         = 0.01;
+    bool   adaptive          = false;
+    double tolerance         = 1e-4;
+    double minimum_time_step = 1e-8;
+    double maximum_time_step = 1.;
 
     enum class InitialType
     {
@@ -68,11 +68,11 @@ namespace FokkerPlanck
   /** What happened in one accepted time step. */
   struct StepInfo
   {
-    unsigned int step        = 0;
-    double       time        = 0.;
-    double       time_step   = 0.;
-    unsigned int iterations  = 0;
-    unsigned int rejected    = 0;
+    unsigned int step       = 0;
+    double       time       = 0.;
+    double       time_step  = 0.;
+    unsigned int iterations = 0;
+    unsigned int rejected   = 0;
     /** Estimated local error (adaptive stepping), else 0. */
     double error_estimate = 0.;
   };
@@ -96,8 +96,7 @@ namespace FokkerPlanck
   class TransientSolver
   {
   public:
-    using Observer =
-      std::function<void(const StepInfo &info, const LA::MPI::Vector &p)>;
+    using Observer = std::function<void(const StepInfo &info, const LA::MPI::Vector &p)>;
 
     TransientSolver(const Discretization<dim>    &discretization,
                     const TimeSteppingParameters &parameters,
@@ -135,9 +134,9 @@ namespace FokkerPlanck
     const LinearSolver &
     system_solver(double c);
 
-    const Discretization<dim>    &discretization;
-    const TimeSteppingParameters  parameters;
-    const LinearSolverParameters  solver_parameters;
+    const Discretization<dim>   &discretization;
+    const TimeSteppingParameters parameters;
+    const LinearSolverParameters solver_parameters;
     struct CachedSystem;
     std::map<double, std::unique_ptr<CachedSystem>> cache;
     unsigned int                                    n_created = 0;

@@ -53,7 +53,7 @@ namespace FokkerPlanck
    */
   template <int dim>
   CoarseProlongations
-  make_coarse_prolongations(const Discretization<dim>     &discretization,
+  make_coarse_prolongations(const Discretization<dim>      &discretization,
                             dealii::types::global_dof_index smallest_geometric_level);
 
   /**

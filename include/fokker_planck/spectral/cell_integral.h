@@ -21,8 +21,8 @@ namespace FokkerPlanck
    */
   template <int dim>
   double
-  integrate_fields(const Discretization<dim>                     &discretization,
-                   const std::vector<const LA::MPI::Vector *>    &fields,
+  integrate_fields(const Discretization<dim>                  &discretization,
+                   const std::vector<const LA::MPI::Vector *> &fields,
                    const std::function<double(const dealii::Point<dim> &,
                                               const std::vector<double> &)> &integrand,
                    unsigned int extra_points = 1);
@@ -33,11 +33,11 @@ namespace FokkerPlanck
    */
   template <int dim>
   std::vector<double>
-  integrate_fields(const Discretization<dim>                  &discretization,
-                   const std::vector<const LA::MPI::Vector *> &fields,
-                   unsigned int                                n_integrals,
+  integrate_fields(const Discretization<dim>                        &discretization,
+                   const std::vector<const LA::MPI::Vector *>       &fields,
+                   unsigned int                                      n_integrals,
                    const std::function<void(const dealii::Point<dim> &,
                                             const std::vector<double> &,
                                             std::vector<double> &)> &integrand,
-                   unsigned int extra_points = 1);
+                   unsigned int                                      extra_points = 1);
 } // namespace FokkerPlanck

@@ -152,7 +152,7 @@ namespace FokkerPlanck
     /** 1/Re λ of the slowest mode with weight above 1e-6 of C(0). */
     double slowest_time = 0.;
     /** ρ at the training horizon (NaN without one). */
-    double rho_at_horizon = std::numeric_limits<double>::quiet_NaN();
+    double rho_at_horizon       = std::numeric_limits<double>::quiet_NaN();
     bool   mixes_within_horizon = false;
   };
 

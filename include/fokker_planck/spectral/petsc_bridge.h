@@ -33,7 +33,7 @@ namespace FokkerPlanck
     class OwnedMat
     {
     public:
-      OwnedMat() = default;
+      OwnedMat()                 = default;
       OwnedMat(const OwnedMat &) = delete;
       OwnedMat &
       operator=(const OwnedMat &) = delete;
@@ -49,9 +49,9 @@ namespace FokkerPlanck
      */
     template <int dim>
     void
-    copy_to_petsc(const Discretization<dim>                    &discretization,
-                  const LA::MPI::SparseMatrix                  &source,
-                  dealii::PETScWrappers::MPI::SparseMatrix     &destination);
+    copy_to_petsc(const Discretization<dim>                &discretization,
+                  const LA::MPI::SparseMatrix              &source,
+                  dealii::PETScWrappers::MPI::SparseMatrix &destination);
 
     /** dst = Aᵀ as a new PETSc matrix (rows partitioned like A's). */
     void
@@ -62,12 +62,14 @@ namespace FokkerPlanck
      * PETSc matrix to zero with @p diagonal on the diagonal.
      */
     void
-    zero_rows(Mat matrix, const std::vector<dealii::types::global_dof_index> &rows, double diagonal);
+    zero_rows(Mat                                                 matrix,
+              const std::vector<dealii::types::global_dof_index> &rows,
+              double                                              diagonal);
 
     /** A PETSc vector over the locally owned DoFs of @p discretization. */
     template <int dim>
     void
-    initialize_petsc_vector(const Discretization<dim>         &discretization,
+    initialize_petsc_vector(const Discretization<dim>          &discretization,
                             dealii::PETScWrappers::MPI::Vector &vector);
 
     /**
@@ -89,7 +91,8 @@ namespace FokkerPlanck
      * @p matrix may be a raw Mat of any origin.
      */
     void
-    direct_solve(Mat matrix, dealii::PETScWrappers::MPI::Vector &x,
+    direct_solve(Mat                                       matrix,
+                 dealii::PETScWrappers::MPI::Vector       &x,
                  const dealii::PETScWrappers::MPI::Vector &b);
   } // namespace Spectral
 } // namespace FokkerPlanck

@@ -82,16 +82,16 @@ namespace FokkerPlanck
     finish(nlohmann::json &summary) const;
 
   private:
-    const RelaxationParameters   parameters;
-    const LinearSolverParameters linear_solver;
-    const Discretization<dim>   &discretization;
-    const bool                   transient;
+    const RelaxationParameters      parameters;
+    const LinearSolverParameters    linear_solver;
+    const Discretization<dim>      &discretization;
+    const bool                      transient;
     std::optional<Spectrum>         spectrum;
     std::optional<TransitionResult> transitions;
     /** π for the distance to stationarity (transient runs). */
-    LA::MPI::Vector                 pi;
-    std::unique_ptr<MixingMonitor>  monitor;
-    Distance                        last_distance;
+    LA::MPI::Vector                pi;
+    std::unique_ptr<MixingMonitor> monitor;
+    Distance                       last_distance;
     /** Means of the observables along a transient run. */
     std::vector<ObservableRelaxation> observable_relaxation;
     /** Ghosted copies of the fields of the last write(). */

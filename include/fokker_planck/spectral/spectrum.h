@@ -28,7 +28,7 @@ namespace FokkerPlanck
     /** Shift σ of shift-and-invert (units 1/time), below the spectrum. */
     double shift = -0.01;
     /** Relative residual tolerance of the Krylov–Schur iteration. */
-    double tolerance = 1e-10;
+    double       tolerance      = 1e-10;
     unsigned int max_iterations = 1000;
     /** Also compute left eigenvectors (two-sided Krylov–Schur). */
     bool left_eigenvectors = true;
@@ -63,10 +63,10 @@ namespace FokkerPlanck
     std::vector<LA::MPI::Vector> right_real, right_imag;
     /** Left eigenvectors (empty if not computed). */
     std::vector<LA::MPI::Vector> left_real, left_imag;
-    unsigned int iterations = 0;
+    unsigned int                 iterations = 0;
     /** Whether the operator conserves mass (first mode is π, λ₀ = 0). */
-    bool conserving = true;
-    double seconds = 0.;
+    bool   conserving = true;
+    double seconds    = 0.;
 
     /**
      * Conserving: Re λ₁, the slowest relaxation rate (the spectral gap).
@@ -96,7 +96,7 @@ namespace FokkerPlanck
    */
   template <int dim>
   Spectrum
-  compute_spectrum(const Discretization<dim>                           &discretization,
-                   const SpectrumParameters                            &parameters,
+  compute_spectrum(const Discretization<dim>                          &discretization,
+                   const SpectrumParameters                           &parameters,
                    const std::vector<dealii::types::global_dof_index> &absorbed = {});
 } // namespace FokkerPlanck

@@ -28,7 +28,7 @@ namespace FokkerPlanck
   /** One region: a muparser expression (> 0 inside) or a box. */
   struct RegionParameters
   {
-    std::string         expression;
+    std::string expression;
     /** Lower corner then upper corner, 2·dim numbers; empty if unused. */
     std::vector<double> box;
 
@@ -133,9 +133,9 @@ namespace FokkerPlanck
    */
   template <int dim>
   void
-  solve_backward(const Discretization<dim>                           &discretization,
+  solve_backward(const Discretization<dim>                          &discretization,
                  const std::vector<dealii::types::global_dof_index> &dirichlet,
-                 const std::vector<double>                           &values,
-                 const LA::MPI::Vector                               &b,
-                 LA::MPI::Vector                                     &f);
+                 const std::vector<double>                          &values,
+                 const LA::MPI::Vector                              &b,
+                 LA::MPI::Vector                                    &f);
 } // namespace FokkerPlanck
