@@ -3,6 +3,7 @@
 #include <deal.II/numerics/data_postprocessor.h>
 
 #include <fokker_planck/analysis/analysis.h>
+#include <fokker_planck/base/axes.h>
 #include <fokker_planck/base/input_error.h>
 
 #include <functional>
@@ -13,8 +14,6 @@ namespace FokkerPlanck
 
   namespace
   {
-    const char *axis_name[] = {"x", "y", "z"};
-
     /**
      * Output fields computed pointwise from one scalar finite-element
      * function s: each field maps (x, s(x), ∇s(x)) to 1 or dim values.
@@ -300,8 +299,8 @@ namespace FokkerPlanck
     const auto pairs           = coordinate_pairs(dim);
     for (unsigned int k = 0; k < pairs.size(); ++k)
       {
-        const std::string name = std::string("area_rate_") + axis_name[pairs[k].first] +
-                                 axis_name[pairs[k].second];
+        const std::string name = std::string("area_rate_") + axis_name(pairs[k].first) +
+                                 axis_name(pairs[k].second);
         table.add(name, c.area_rates[k]);
         json["area_rates"][name] = c.area_rates[k];
       }

@@ -10,7 +10,7 @@
 #include <fokker_planck/analysis/quasi_potential_march.h>
 #include <fokker_planck/base/collective.h>
 #include <fokker_planck/base/input_error.h>
-#include <fokker_planck/parameters/parsing.h>
+#include <fokker_planck/base/parsing.h>
 
 #include <algorithm>
 #include <cmath>

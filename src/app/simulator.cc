@@ -6,12 +6,13 @@
 #include <fokker_planck/analysis/analysis.h>
 #include <fokker_planck/analysis/quasi_potential.h>
 #include <fokker_planck/app/simulator.h>
+#include <fokker_planck/base/axes.h>
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/base/statistics.h>
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/monte_carlo/monte_carlo_comparison.h>
 #include <fokker_planck/output/output_writer.h>
-#include <fokker_planck/output/statistics.h>
 #include <fokker_planck/sgd/mode_monitor.h>
 #include <fokker_planck/solvers/stationary_solver.h>
 #include <fokker_planck/solvers/transient_solver.h>
@@ -27,9 +28,6 @@ namespace FokkerPlanck
 
   namespace
   {
-    /** Names of the moment columns: mean_x, cov_xy, ... */
-    const char *axis_name[] = {"x", "y", "z"};
-
     template <int dim>
     void
     add_moments(StatisticsTable           &table,
@@ -42,7 +40,7 @@ namespace FokkerPlanck
       discretization.moments(p, mean, covariance);
       for (unsigned int k = 0; k < dim; ++k)
         {
-          table.add(std::string("mean_") + axis_name[k], mean[k]);
+          table.add(std::string("mean_") + axis_name(k), mean[k]);
           json["mean"].push_back(mean[k]);
         }
       for (unsigned int k = 0; k < dim; ++k)
@@ -51,7 +49,7 @@ namespace FokkerPlanck
           for (unsigned int l = 0; l < dim; ++l)
             {
               if (l >= k)
-                table.add(std::string("cov_") + axis_name[k] + axis_name[l],
+                table.add(std::string("cov_") + axis_name(k) + axis_name(l),
                           covariance[k][l]);
               row.push_back(covariance[k][l]);
             }

@@ -7,8 +7,8 @@
 #include <deal.II/grid/manifold_lib.h>
 
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/base/parsing.h>
 #include <fokker_planck/geometry/geometry.h>
-#include <fokker_planck/parameters/parsing.h>
 
 #include <filesystem>
 #include <fstream>

@@ -1,6 +1,6 @@
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/base/parsing.h>
 #include <fokker_planck/model/deep_linear.h>
-#include <fokker_planck/parameters/parsing.h>
 
 #include <cmath>
 #include <sstream>

@@ -1,8 +1,8 @@
 #include <deal.II/lac/vector.h>
 
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/base/parsing.h>
 #include <fokker_planck/model/parsed_model.h>
-#include <fokker_planck/parameters/parsing.h>
 
 #include <cmath>
 #include <iostream>

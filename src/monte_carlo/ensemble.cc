@@ -2,13 +2,13 @@
 #include <deal.II/base/utilities.h>
 
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/base/parsing.h>
 #include <fokker_planck/monte_carlo/box_grid.h>
 #include <fokker_planck/monte_carlo/ensemble.h>
 #include <fokker_planck/monte_carlo/histogram_tests.h>
 #include <fokker_planck/monte_carlo/mesh_cells.h>
 #include <fokker_planck/monte_carlo/particle_dynamics.h>
 #include <fokker_planck/monte_carlo/random_stream.h>
-#include <fokker_planck/parameters/parsing.h>
 
 #include <atomic>
 #include <chrono>

@@ -4,6 +4,7 @@
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/numerics/data_out.h>
 
+#include <fokker_planck/base/axes.h>
 #include <fokker_planck/monte_carlo/monte_carlo_comparison.h>
 
 #include <cctype>
@@ -19,8 +20,6 @@ namespace FokkerPlanck
 
   namespace
   {
-    const char *axis[] = {"x", "y", "z"};
-
     /** Two-sided 99% normal quantile. */
     constexpr double z99 = 2.5758293035489;
   } // namespace
@@ -178,10 +177,10 @@ namespace FokkerPlanck
     row["tv_inside_band"] = histogram.total_variation <= histogram.band_99;
     for (unsigned int i = 0; i < dim; ++i)
       put_estimate(
-          std::string("mean_") + axis[i], observation.mean(i), reference.mean[i]);
+          std::string("mean_") + axis_name(i), observation.mean(i), reference.mean[i]);
     for (unsigned int i = 0; i < dim; ++i)
       for (unsigned int j = i; j < dim; ++j)
-        put_estimate(std::string("cov_") + axis[i] + axis[j],
+        put_estimate(std::string("cov_") + axis_name(i) + axis_name(j),
                      observation.covariance(i, j),
                      reference.covariance[i][j]);
     const auto L = observation.layout;
@@ -192,7 +191,7 @@ namespace FokkerPlanck
                      reference.entropy_production);
         for (unsigned int i = 0, p = 1; i < dim; ++i)
           for (unsigned int j = i + 1; j < dim; ++j, ++p)
-            put_estimate(std::string("area_rate_") + axis[i] + axis[j],
+            put_estimate(std::string("area_rate_") + axis_name(i) + axis_name(j),
                          observation.controlled(p),
                          reference.area_rate[i][j]);
       }
@@ -210,7 +209,7 @@ namespace FokkerPlanck
         for (unsigned int i = 0, p = 1; i < dim; ++i)
           for (unsigned int j = i + 1; j < dim; ++j, ++p)
             put_estimate(
-                std::string("area_rate_") + axis[i] + axis[j],
+                std::string("area_rate_") + axis_name(i) + axis_name(j),
                 observation.estimate([L, i, j, p](const double *s) {
                   const double n  = s[L.started];
                   const double mi = s[L.first + i] / s[L.weight];
@@ -344,7 +343,7 @@ namespace FokkerPlanck
         std::ofstream out(name.str());
         out << std::setprecision(10);
         for (unsigned int i = 0; i < dim; ++i)
-          out << axis[i] << ",";
+          out << axis_name(i) << ",";
         out << "fe_probability,mc_probability\n";
         double n = 0.;
         for (const double c : cell_counts[k])

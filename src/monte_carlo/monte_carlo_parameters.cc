@@ -1,8 +1,8 @@
 #include <deal.II/base/utilities.h>
 
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/base/parsing.h>
 #include <fokker_planck/monte_carlo/monte_carlo_parameters.h>
-#include <fokker_planck/parameters/parsing.h>
 
 #include <cmath>
 #include <set>

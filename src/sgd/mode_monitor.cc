@@ -1,6 +1,7 @@
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/fe/fe_values.h>
 
+#include <fokker_planck/base/axes.h>
 #include <fokker_planck/sgd/mode_monitor.h>
 
 #include <cmath>
@@ -12,8 +13,6 @@ namespace FokkerPlanck::Sgd
 
   namespace
   {
-    const char *axis_name[] = {"x", "y", "z"};
-
     /**
      * The first time @p values reaches @p level, linearly interpolated
      * between observations (null if never).
@@ -153,7 +152,7 @@ namespace FokkerPlanck::Sgd
         learned[a].push_back(global[a] / mass);
         noise[a].push_back(global[dim + a] / mass);
         gf_noise[a].push_back(gf_C[a][a]);
-        const std::string x = axis_name[a];
+        const std::string x = axis_name(a);
         table.add("learned_" + x, learned[a].back());
         table.add("noise_" + x + x, noise[a].back());
         table.add("gf_" + x, gf_state[a]);

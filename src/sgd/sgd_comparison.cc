@@ -1,6 +1,7 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/timer.h>
 
+#include <fokker_planck/base/axes.h>
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/geometry/geometry.h>
@@ -22,8 +23,6 @@ namespace FokkerPlanck::Sgd
 
   namespace
   {
-    const char *axis[] = {"x", "y", "z"};
-
     /** Two-sided 99% normal quantile. */
     constexpr double z99 = 2.5758293035489;
   } // namespace
@@ -282,13 +281,13 @@ namespace FokkerPlanck::Sgd
     put("outside_fraction", histogram.outside_fraction());
     row["tv_inside_band"] = result.total_variation <= result.band_99;
     for (unsigned int i = 0; i < dim; ++i)
-      put_estimate(std::string("mean_") + axis[i],
+      put_estimate(std::string("mean_") + axis_name(i),
                    moments.mean[i],
                    moments.mean_error[i],
                    reference.mean[i]);
     for (unsigned int i = 0; i < dim; ++i)
       for (unsigned int j = i; j < dim; ++j)
-        put_estimate(std::string("cov_") + axis[i] + axis[j],
+        put_estimate(std::string("cov_") + axis_name(i) + axis_name(j),
                      moments.covariance[i][j],
                      moments.covariance_error[i][j],
                      reference.covariance[i][j]);

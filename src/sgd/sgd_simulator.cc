@@ -2,8 +2,9 @@
 #include <deal.II/base/timer.h>
 #include <deal.II/numerics/data_out.h>
 
+#include <fokker_planck/base/axes.h>
 #include <fokker_planck/base/input_error.h>
-#include <fokker_planck/output/statistics.h>
+#include <fokker_planck/base/statistics.h>
 #include <fokker_planck/sgd/cell_histogram.h>
 #include <fokker_planck/sgd/sgd_comparison.h>
 #include <fokker_planck/sgd/sgd_simulator.h>
@@ -86,8 +87,6 @@ namespace FokkerPlanck::Sgd
 
   namespace
   {
-    const char *axis_name[] = {"x", "y", "z"};
-
     /** Sums over samples of 1, x and x xᵀ. */
     template <int dim>
     struct Moments
@@ -317,13 +316,13 @@ namespace FokkerPlanck::Sgd
         statistics.add("step", static_cast<unsigned int>(step));
         statistics.add("time", time);
         for (unsigned int d = 0; d < dim; ++d)
-          statistics.add(std::string("mean_") + axis_name[d], all.mean()[d]);
+          statistics.add(std::string("mean_") + axis_name(d), all.mean()[d]);
         for (unsigned int d = 0; d < dim; ++d)
           for (unsigned int e = d; e < dim; ++e)
-            statistics.add(std::string("cov_") + axis_name[d] + axis_name[e],
+            statistics.add(std::string("cov_") + axis_name(d) + axis_name(e),
                            all.covariance()[d][e]);
         for (unsigned int a = 0; a < targets.size(); ++a)
-          statistics.add(std::string("learned_") + axis_name[a], learned[a] / all.n);
+          statistics.add(std::string("learned_") + axis_name(a), learned[a] / all.n);
         statistics.add("outside_fraction", histogram.outside_fraction());
         statistics.write(statistics_file, communicator);
         Vector<float> fe_density;

@@ -2,7 +2,7 @@
 #include <deal.II/base/symmetric_tensor.h>
 
 #include <fokker_planck/base/input_error.h>
-#include <fokker_planck/parameters/parsing.h>
+#include <fokker_planck/base/parsing.h>
 #include <fokker_planck/solvers/transient_solver.h>
 
 #include <cmath>

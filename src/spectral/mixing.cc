@@ -1,5 +1,5 @@
 #include <fokker_planck/base/input_error.h>
-#include <fokker_planck/parameters/parsing.h>
+#include <fokker_planck/base/parsing.h>
 #include <fokker_planck/spectral/cell_integral.h>
 #include <fokker_planck/spectral/mixing.h>
 

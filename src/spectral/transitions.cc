@@ -1,7 +1,7 @@
 #include <deal.II/dofs/dof_tools.h>
 
 #include <fokker_planck/base/input_error.h>
-#include <fokker_planck/parameters/parsing.h>
+#include <fokker_planck/base/parsing.h>
 #include <fokker_planck/spectral/cell_integral.h>
 #include <fokker_planck/spectral/petsc_bridge.h>
 #include <fokker_planck/spectral/transitions.h>

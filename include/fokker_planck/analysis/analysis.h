@@ -13,8 +13,8 @@
 #include <fokker_planck/analysis/currents.h>
 #include <fokker_planck/analysis/effective_potential.h>
 #include <fokker_planck/analysis/potentials.h>
+#include <fokker_planck/base/statistics.h>
 #include <fokker_planck/output/output_writer.h>
-#include <fokker_planck/output/statistics.h>
 
 #include <nlohmann/json.hpp>
 

@@ -14,11 +14,11 @@
 #include <deal.II/fe/fe_system.h>
 #include <deal.II/lac/la_parallel_vector.h>
 
+#include <fokker_planck/base/statistics.h>
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/monte_carlo/ensemble.h>
 #include <fokker_planck/monte_carlo/histogram_tests.h>
 #include <fokker_planck/output/output_writer.h>
-#include <fokker_planck/output/statistics.h>
 #include <fokker_planck/parameters/case_parameters.h>
 
 #include <nlohmann/json.hpp>

@@ -7,9 +7,9 @@
  */
 #pragma once
 
+#include <fokker_planck/base/statistics.h>
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/model/sgd_model.h>
-#include <fokker_planck/output/statistics.h>
 
 #include <nlohmann/json.hpp>
 

@@ -15,9 +15,9 @@
 #include <deal.II/distributed/tria_base.h>
 #include <deal.II/lac/vector.h>
 
+#include <fokker_planck/base/statistics.h>
 #include <fokker_planck/monte_carlo/box_grid.h>
 #include <fokker_planck/monte_carlo/histogram_tests.h>
-#include <fokker_planck/output/statistics.h>
 #include <fokker_planck/parameters/case_parameters.h>
 #include <fokker_planck/sgd/cell_histogram.h>
 

@@ -9,9 +9,9 @@
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/parameter_handler.h>
 
+#include <fokker_planck/base/statistics.h>
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/output/output_writer.h>
-#include <fokker_planck/output/statistics.h>
 #include <fokker_planck/solvers/linear_solver.h>
 #include <fokker_planck/spectral/mixing.h>
 #include <fokker_planck/spectral/spectrum.h>

@@ -1,7 +1,7 @@
 #include <deal.II/base/utilities.h>
 
 #include <fokker_planck/base/input_error.h>
-#include <fokker_planck/parameters/parsing.h>
+#include <fokker_planck/base/parsing.h>
 
 #include <deal.II/lac/vector.h>
 

@@ -1,4 +1,4 @@
-#include <fokker_planck/output/statistics.h>
+#include <fokker_planck/base/statistics.h>
 
 #include <fstream>
 
