@@ -15,12 +15,12 @@
 #include <deal.II/base/timer.h>
 #include <deal.II/base/utilities.h>
 
-#include <fokker_planck/discretization/discretization.h>
+#include <fokker_planck/app/case_parameters.h>
+#include <fokker_planck/discretization/problem.h>
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/model/model.h>
 #include <fokker_planck/monte_carlo/ensemble.h>
 #include <fokker_planck/monte_carlo/random_stream.h>
-#include <fokker_planck/parameters/case_parameters.h>
 
 #include <CLI/CLI.hpp>
 
@@ -85,24 +85,19 @@ main(int argc, char **argv)
   CLI11_PARSE(app, argc, argv);
 
   ParameterHandler prm;
-  CaseParameters   parameters;
-  CaseParameters::declare_parameters(prm);
+  CaseParameters   parameters(prm);
   prm.parse_input_from_string(case_text(trajectories, time, dt, threads));
-  parameters.parse_parameters(prm, ".");
-  parameters.check();
-  auto triangulation = make_triangulation<2>(communicator);
-  build_mesh(parameters.geometry, *triangulation);
-  auto              model = create_model<2>(prm, 1.);
-  Discretization<2> discretization(
-      *triangulation, parameters.geometry, parameters.discretization);
-  discretization.setup();
-  discretization.assemble(*model);
+  parameters.parse(prm, ".");
+  const Problem<2> problem(
+      parameters.geometry, parameters.model, parameters.discretization, communicator);
+  const auto &model          = problem.model();
+  const auto &discretization = problem.discretization();
 
   // Particle steps: Ensemble::run_stationary (Euler–Maruyama).
   MonteCarlo::Ensemble<2> ensemble(parameters.monte_carlo,
                                    parameters.geometry,
                                    parameters.time_stepping,
-                                   *model,
+                                   model,
                                    true,
                                    communicator);
   const std::clock_t      cpu_begin   = std::clock();
@@ -154,7 +149,7 @@ main(int argc, char **argv)
     {
       MPI_Barrier(communicator);
       const auto start = std::chrono::steady_clock::now();
-      discretization.operator_matrix.vmult(y, x);
+      discretization.get_operator_matrix().vmult(y, x);
       MPI_Barrier(communicator);
       times.push_back(seconds_since(start));
     }

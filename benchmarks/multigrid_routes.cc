@@ -42,6 +42,7 @@
 #include <deal.II/multigrid/mg_transfer_matrix_free.h>
 
 #include <fokker_planck/discretization/discretization.h>
+#include <fokker_planck/discretization/problem.h>
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/model/ornstein_uhlenbeck.h>
 #include <fokker_planck/solvers/linear_solver.h>
@@ -292,34 +293,21 @@ main(int argc, char **argv)
       return 1;
     }
 
-  const GeometryParameters    geometry = BenchmarkCase::box(coarse, refinements);
-  DiscretizationParameters    discretization_parameters;
-  OrnsteinUhlenbeckModel<dim> model(BenchmarkCase::drift_matrix(),
-                                    BenchmarkCase::diffusion_matrix());
-  model.set_common(temperature, NoiseInterpretation::ito, 2 * half_width);
+  const GeometryParameters geometry = BenchmarkCase::box(coarse, refinements);
+  LinearSolverParameters   solver_parameters;
+  solver_parameters.type = LinearSolverParameters::Type::amg;
 
-  ParameterHandler prm;
-  LinearSolverParameters::declare_parameters(prm);
-  prm.enter_subsection("Linear solver");
-  prm.set("Type", "amg");
-  prm.leave_subsection();
-  LinearSolverParameters solver_parameters;
-  solver_parameters.parse_parameters(prm);
-
-  // 1. The library's path, as in benchmark_stationary_ou.
-  double t0            = synchronized_time(communicator);
-  auto   triangulation = make_triangulation<dim>(communicator);
-  build_mesh<dim>(geometry, *triangulation);
-  const double mesh = synchronized_time(communicator) - t0;
-
-  t0 = synchronized_time(communicator);
-  Discretization<dim> discretization(*triangulation, geometry, discretization_parameters);
-  discretization.setup();
-  const double dofs = synchronized_time(communicator) - t0;
-
-  t0 = synchronized_time(communicator);
-  discretization.assemble(model);
-  const double assembly = synchronized_time(communicator) - t0;
+  // 1. The library's path: the problem as every run builds it.
+  const Problem<dim> problem(geometry,
+                             BenchmarkCase::model_parameters(),
+                             DiscretizationParameters(),
+                             communicator);
+  const auto        &model          = problem.model();
+  const auto        &discretization = problem.discretization();
+  const double       mesh           = problem.timings().mesh;
+  const double       dofs           = problem.timings().setup;
+  const double       assembly       = problem.timings().assembly;
+  double             t0;
 
   LA::MPI::Vector      pi;
   const StationaryInfo info   = solve_stationary(discretization, solver_parameters, pi);
@@ -327,8 +315,10 @@ main(int argc, char **argv)
 
   LA::MPI::Vector Api;
   discretization.initialize_vector(Api);
-  const double matvec = median_seconds(
-      [&]() { discretization.operator_matrix.vmult(Api, pi); }, n_matvecs, communicator);
+  const double matvec =
+      median_seconds([&]() { discretization.get_operator_matrix().vmult(Api, pi); },
+                     n_matvecs,
+                     communicator);
 
   // 3. The same operator matrix-free, compared entry by entry.
   t0 = synchronized_time(communicator);
@@ -347,7 +337,7 @@ main(int argc, char **argv)
       argument[i] = x[i];
     }
   argument.compress(VectorOperation::insert);
-  discretization.operator_matrix.vmult(Api, argument);
+  discretization.get_operator_matrix().vmult(Api, argument);
   const double matrix_free_matvec = median_seconds(
       [&]() { matrix_free_operator.vmult(y, x); }, n_matvecs, communicator);
   double difference = 0., largest = 0.;

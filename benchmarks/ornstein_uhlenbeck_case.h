@@ -9,6 +9,8 @@
 #include <deal.II/base/tensor.h>
 
 #include <fokker_planck/geometry/geometry.h>
+#include <fokker_planck/model/model_parameters.h>
+#include <fokker_planck/model/ornstein_uhlenbeck.h>
 
 namespace BenchmarkCase
 {
@@ -35,6 +37,18 @@ namespace BenchmarkCase
     D[0][1] = 0.3;
     D[1][1] = 0.5;
     return D;
+  }
+
+  /** 'Model' of the case: ornstein-uhlenbeck with H, D and T above. */
+  inline FokkerPlanck::ModelParameters
+  model_parameters()
+  {
+    FokkerPlanck::ModelParameters model;
+    model.name        = "ornstein-uhlenbeck";
+    model.temperature = temperature;
+    model.specific    = FokkerPlanck::OrnsteinUhlenbeckParameters{{1., 0.8, -0.3, 2.},
+                                                               {1., 0.3, 0.3, 0.5}};
+    return model;
   }
 
   /** The box with @p coarse cells per direction, refined @p refinements times. */

@@ -44,12 +44,12 @@ namespace
     discretization.initialize_vector(x);
     discretization.initialize_vector(y);
     x = 1.;
-    discretization.operator_matrix.vmult(y, x); // warm-up
+    discretization.get_operator_matrix().vmult(y, x); // warm-up
     std::vector<double> seconds;
     for (unsigned int k = 0; k < n; ++k)
       {
         const double t0 = synchronized_time(communicator);
-        discretization.operator_matrix.vmult(y, x);
+        discretization.get_operator_matrix().vmult(y, x);
         seconds.push_back(synchronized_time(communicator) - t0);
       }
     std::sort(seconds.begin(), seconds.end());

@@ -206,7 +206,7 @@ namespace
 
     // --- one matrix–vector product with the same operator matrix ---------------
     {
-      const auto     &A = discretization.operator_matrix;
+      const auto     &A = discretization.get_operator_matrix();
       LA::MPI::Vector y;
       discretization.initialize_vector(y);
       A.vmult(y, pi); // warm-up
@@ -524,8 +524,9 @@ main(int argc, char **argv)
 
   try
     {
-      ParameterHandler prm;
-      LinearSolverParameters::declare_parameters(prm);
+      ParameterHandler       prm;
+      LinearSolverParameters solver_parameters;
+      solver_parameters.declare_parameters(prm);
       prm.enter_subsection("Linear solver");
       prm.set("Type", "amg");
       prm.leave_subsection();
@@ -542,8 +543,6 @@ main(int argc, char **argv)
                   Utilities::trim(setting.substr(equal + 1)));
           prm.leave_subsection();
         }
-      LinearSolverParameters solver_parameters;
-      solver_parameters.parse_parameters(prm);
 
       if (root)
         {

@@ -5,179 +5,55 @@
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/lac/solver_control.h>
 
+#include <fokker_planck/app/case_parameters.h>
 #include <fokker_planck/app/simulator.h>
-#include <fokker_planck/base/collective.h>
 #include <fokker_planck/base/input_error.h>
-#include <fokker_planck/parameters/case_parameters.h>
+#include <fokker_planck/output/staged_output.h>
 #include <fokker_planck/sgd/sgd_simulator.h>
 
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <set>
-#include <sstream>
 
 namespace
 {
   using namespace FokkerPlanck;
 
-  /**
-   * A run writes into <directory>/.incomplete. Only when it has finished
-   * are its files moved into <directory>, replacing those of an earlier run;
-   * a run that fails part-way removes its staging folder, so the earlier
-   * results stay exactly as they were. Each finished run lists its files in
-   * <directory>/.fokker-planck-files; the next finished run removes the
-   * listed files it did not write itself (output steps beyond its last, the
-   * pieces of ranks it did not have), and nothing else. Collective.
-   */
-  class StagedOutput
+  /** Dispatch the run of @p parameters to its dimension. */
+  template <int dim>
+  void
+  run_in(const CaseParameters &parameters, const RunContext &context, const bool sgd)
   {
-  public:
-    StagedOutput(const std::string &directory, const MPI_Comm communicator)
-        : final_directory(directory)
-        , staging(std::filesystem::path(directory) / ".incomplete")
-        , communicator(communicator)
-        , root(dealii::Utilities::MPI::this_mpi_process(communicator) == 0)
-    {
-      collectively(
-          [&]() {
-            std::filesystem::remove_all(staging);
-            std::filesystem::create_directories(staging);
-          },
-          "cannot create the folder '" + staging.string() + "'");
-    }
-
-    std::string
-    path() const
-    {
-      return staging.string();
-    }
-
-    /**
-     * Move every file of the finished run into the results folder, after
-     * removing what the previous finished run wrote and this one did not.
-     */
-    void
-    commit()
-    {
-      collectively(
-          [&]() {
-            const std::filesystem::path results(final_directory);
-            std::set<std::string>       written;
-            for (const auto &entry : std::filesystem::directory_iterator(staging))
-              written.insert(entry.path().filename().string());
-            {
-              std::ofstream list(staging / manifest_name);
-              for (const auto &name : written)
-                list << name << '\n';
-              list.close();
-              if (!list)
-                throw std::runtime_error("cannot write " + std::string(manifest_name));
-            }
-            written.insert(manifest_name);
-
-            // Only names that an earlier run of this program listed are removed,
-            // never a file the user put there.
-            std::ifstream earlier(results / manifest_name);
-            for (std::string name; std::getline(earlier, name);)
-              if (!name.empty() && name != "." && name != ".." &&
-                  name.find('/') == std::string::npos && name != staging.filename() &&
-                  written.count(name) == 0)
-                std::filesystem::remove_all(results / name);
-            earlier.close();
-
-            for (const auto &name : written)
-              {
-                const auto source = staging / name;
-                const auto target = results / name;
-                if (std::filesystem::is_directory(target) &&
-                    std::filesystem::is_directory(source))
-                  std::filesystem::remove_all(target);
-                std::filesystem::rename(source, target);
-              }
-            std::filesystem::remove(staging);
-          },
-          "cannot move the results from '" + staging.string() + "' into it");
-      committed = true;
-    }
-
-    /** A run that did not finish leaves nothing behind. Not collective. */
-    ~StagedOutput()
-    {
-      if (!committed && root)
-        {
-          std::error_code ignored;
-          std::filesystem::remove_all(staging, ignored);
-        }
-    }
-
-  private:
-    /** Run @p action on rank 0; every rank throws the same error if it fails. */
-    template <typename Action>
-    void
-    collectively(const Action &action, const std::string &what)
-    {
-      // Every rank has finished writing before rank 0 touches the folder.
-      MPI_Barrier(communicator);
-      run_collectively(communicator, [&]() {
-        if (root)
-          try
-            {
-              action();
-            }
-          catch (const std::exception &e)
-            {
-              throw InputError("Output/Directory", what + " (" + e.what() + ")");
-            }
-      });
-    }
-
-    static constexpr const char *manifest_name = ".fokker-planck-files";
-
-    const std::string           final_directory;
-    const std::filesystem::path staging;
-    const MPI_Comm              communicator;
-    const bool                  root;
-    bool                        committed = false;
-  };
+    if (sgd)
+      Sgd::run_sgd<dim>(parameters, context.parameter_file);
+    else
+      run_case<dim>(parameters, context);
+  }
 
   int
   run(const std::string &file, const std::vector<std::string> &overrides, const bool sgd)
   {
     dealii::ParameterHandler prm;
-    CaseParameters::declare_parameters(prm);
+    CaseParameters           parameters(prm);
     read_parameter_file(prm, file, overrides);
-
-    CaseParameters    parameters;
-    const std::string directory = std::filesystem::absolute(file).parent_path().string();
-    parameters.parse_parameters(prm, directory);
-    parameters.check();
+    parameters.parse(prm, std::filesystem::absolute(file).parent_path().string());
 
     StagedOutput output(parameters.output.directory, MPI_COMM_WORLD);
     parameters.output.results_directory = parameters.output.directory;
     parameters.output.directory         = output.path();
 
+    const RunContext context{file, &prm, true};
     switch (parameters.dim)
       {
         case 1:
-          if (sgd)
-            Sgd::run_sgd<1>(prm, parameters, file);
-          else
-            run_case<1>(prm, parameters, file);
+          run_in<1>(parameters, context, sgd);
           break;
         case 2:
-          if (sgd)
-            Sgd::run_sgd<2>(prm, parameters, file);
-          else
-            run_case<2>(prm, parameters, file);
+          run_in<2>(parameters, context, sgd);
           break;
         case 3:
-          if (sgd)
-            Sgd::run_sgd<3>(prm, parameters, file);
-          else
-            run_case<3>(prm, parameters, file);
+          run_in<3>(parameters, context, sgd);
           break;
         default:
           throw InputError("dim", "must be 1, 2 or 3");
@@ -240,7 +116,7 @@ main(int argc, char **argv)
       if (root)
         {
           dealii::ParameterHandler prm;
-          CaseParameters::declare_parameters(prm);
+          const CaseParameters     parameters(prm);
           if (help)
             {
               std::cout << app.help()

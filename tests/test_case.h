@@ -9,10 +9,11 @@
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/fe/fe_values.h>
 
+#include <fokker_planck/app/case_parameters.h>
 #include <fokker_planck/discretization/discretization.h>
+#include <fokker_planck/discretization/problem.h>
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/model/model.h>
-#include <fokker_planck/parameters/case_parameters.h>
 #include <fokker_planck/solvers/stationary_solver.h>
 #include <fokker_planck/solvers/transient_solver.h>
 
@@ -25,23 +26,36 @@
 
 namespace FokkerPlanck::Testing
 {
-  /** A case built from @p text (a parameter file's contents). */
+  /** The parameters of a case read from @p text (a parameter file's contents). */
+  struct ParsedCase
+  {
+    explicit ParsedCase(const std::string &text)
+        : parameters(prm)
+    {
+      prm.parse_input_from_string(text);
+      parameters.parse(prm, ".");
+    }
+
+    dealii::ParameterHandler prm;
+    CaseParameters           parameters;
+  };
+
+  /**
+   * A case built from @p text, through the same code paths as the program:
+   * its parameters and its Problem (mesh, model, discretisation).
+   */
   template <int dim>
   struct TestCase
   {
     explicit TestCase(const std::string &text)
+        : parsed(text)
+        , parameters(parsed.parameters)
+        , problem(std::make_unique<Problem<dim>>(
+              parameters.geometry, parameters.model, parameters.discretization))
+        , triangulation(&problem->triangulation())
+        , model(&problem->model())
+        , discretization(&problem->discretization())
     {
-      CaseParameters::declare_parameters(prm);
-      prm.parse_input_from_string(text);
-      parameters.parse_parameters(prm, ".");
-      parameters.check();
-      triangulation = make_triangulation<dim>(MPI_COMM_WORLD);
-      build_mesh(parameters.geometry, *triangulation);
-      model          = create_model<dim>(prm, 1.);
-      discretization = std::make_unique<Discretization<dim>>(
-          *triangulation, parameters.geometry, parameters.discretization);
-      discretization->setup();
-      discretization->assemble(*model);
     }
 
     /** The stationary density. */
@@ -123,11 +137,12 @@ namespace FokkerPlanck::Testing
              model->temperature() * (model->diffusion(x) * grad);
     }
 
-    dealii::ParameterHandler                                  prm;
-    CaseParameters                                            parameters;
-    std::unique_ptr<dealii::parallel::TriangulationBase<dim>> triangulation;
-    std::unique_ptr<Model<dim>>                               model;
-    std::unique_ptr<Discretization<dim>>                      discretization;
+    ParsedCase                                parsed;
+    CaseParameters                           &parameters;
+    std::unique_ptr<Problem<dim>>             problem;
+    dealii::parallel::TriangulationBase<dim> *triangulation;
+    const Model<dim>                         *model;
+    const Discretization<dim>                *discretization;
   };
 
   /**

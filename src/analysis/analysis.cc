@@ -6,6 +6,8 @@
 #include <fokker_planck/base/axes.h>
 #include <fokker_planck/base/input_error.h>
 
+#include <nlohmann/json.hpp>
+
 #include <functional>
 
 namespace FokkerPlanck
@@ -102,24 +104,43 @@ namespace FokkerPlanck
     }
   } // namespace
 
-  template <int dim>
-  Analysis<dim>::Analysis(const AnalysisParameters         &parameters,
-                          const OutputParameters           &output,
-                          const GeometryParameters         &geometry,
-                          const DiscretizationParameters   &discretization_parameters,
-                          const LinearSolverParameters     &solver,
-                          parallel::TriangulationBase<dim> &triangulation,
-                          const Discretization<dim>        &discretization,
-                          const Model<dim>                 &model)
-      : parameters(parameters)
-      , output(output)
-      , geometry(geometry)
-      , discretization_parameters(discretization_parameters)
-      , solver(solver)
-      , triangulation(triangulation)
-      , discretization(discretization)
-      , model(model)
+  std::vector<FieldDescription>
+  analysis_field_descriptions()
   {
+    const std::string stationary = " (stationary runs)";
+    return {{"effective_potential", "S = -T log pi, min 0" + stationary},
+            {"helmholtz_potential", "S_H"},
+            {"gradient_drift", "-D grad S_H"},
+            {"solenoidal_drift", "r = a + D grad S_H"},
+            {"current_divergence", "discrete div J = M^-1 A p"},
+            {"probability_velocity", "v = J/pi = a + D grad S" + stationary},
+            {"reversible_velocity", "-D grad S" + stationary},
+            {"stream_function", "psi with J = (d psi/dy, -d psi/dx) (2D)"},
+            {"entropy_production_density", "J^T (T D)^-1 J / p"}};
+  }
+
+  template <int dim>
+  Analysis<dim>::Analysis(const AnalysisParameters     &parameters,
+                          const LinearSolverParameters &solver,
+                          const Problem<dim>           &problem,
+                          const FieldSelection         &fields)
+      : parameters(parameters)
+      , solver(solver)
+      , problem(problem)
+      , discretization(problem.discretization())
+      , model(problem.model())
+      , output(fields)
+  {
+  }
+
+  template <int dim>
+  void
+  Analysis<dim>::observe(const Snapshot &snapshot)
+  {
+    if (snapshot.stationary)
+      stationary(*snapshot.density);
+    else
+      transient(*snapshot.density);
   }
 
   template <int dim>
@@ -146,10 +167,12 @@ namespace FokkerPlanck
     results.current_divergence_l2 = l2(owned);
 
     if (S_H.size() == 0)
-      FokkerPlanck::helmholtz_potential(discretization, geometry, solver, model, S_H);
+      FokkerPlanck::helmholtz_potential(
+          discretization, problem.geometry(), solver, model, S_H);
     if constexpr (dim == 2)
       {
-        FokkerPlanck::stream_function(discretization, geometry, solver, model, p, psi);
+        FokkerPlanck::stream_function(
+            discretization, problem.geometry(), solver, model, p, psi);
         results.circulation = LA::max_entry(psi) - LA::min_entry(psi);
       }
   }
@@ -169,10 +192,10 @@ namespace FokkerPlanck
 
     // S on Q1 with the exponentially fitted operator, then interpolated to
     // the elements of the run (exact for Q1 ⊂ Q_k).
-    DiscretizationParameters q1_parameters = discretization_parameters;
+    DiscretizationParameters q1_parameters = discretization.get_parameters();
     q1_parameters.degree                   = 1;
     q1_parameters.upwind                   = false;
-    Discretization<dim> q1(triangulation, geometry, q1_parameters);
+    Discretization<dim> q1(problem.triangulation(), problem.geometry(), q1_parameters);
     q1.setup();
     LA::MPI::Vector owned, ghosted;
     try
@@ -291,67 +314,71 @@ namespace FokkerPlanck
 
   template <int dim>
   void
-  Analysis<dim>::add_statistics(StatisticsTable &table, nlohmann::json &json) const
+  Analysis<dim>::add_statistics(StatisticsTable &table) const
   {
     const auto &c = results.currents;
     table.add("entropy_production", c.entropy_production);
-    json["entropy_production"] = c.entropy_production;
-    const auto pairs           = coordinate_pairs(dim);
+    const auto pairs = coordinate_pairs(dim);
     for (unsigned int k = 0; k < pairs.size(); ++k)
-      {
-        const std::string name = std::string("area_rate_") + axis_name(pairs[k].first) +
-                                 axis_name(pairs[k].second);
-        table.add(name, c.area_rates[k]);
-        json["area_rates"][name] = c.area_rates[k];
-      }
+      table.add("area_rate_" + axis_name(pairs[k].first) + axis_name(pairs[k].second),
+                c.area_rates[k]);
     if (results.circulation)
-      {
-        table.add("circulation", *results.circulation);
-        json["circulation"] = *results.circulation;
-      }
+      table.add("circulation", *results.circulation);
     table.add("current_l2", c.current_l2);
-    json["current_l2"] = c.current_l2;
     table.add("current_divergence_l2", results.current_divergence_l2);
-    json["current_divergence_l2"] = results.current_divergence_l2;
     if (results.boltzmann)
       {
-        const auto &b = *results.boltzmann;
-        table.add("l1_boltzmann", b.l1);
-        table.add("kl_density_boltzmann", b.kl_density_boltzmann);
-        table.add("kl_boltzmann_density", b.kl_boltzmann_density);
-        json["boltzmann"] = {{"l1", b.l1},
-                             {"kl_density_boltzmann", b.kl_density_boltzmann},
-                             {"kl_boltzmann_density", b.kl_boltzmann_density}};
+        table.add("l1_boltzmann", results.boltzmann->l1);
+        table.add("kl_density_boltzmann", results.boltzmann->kl_density_boltzmann);
+        table.add("kl_boltzmann_density", results.boltzmann->kl_boltzmann_density);
       }
-    if (results.potential)
-      {
-        const auto &p = *results.potential;
-        if (!p.fallback_reason.empty())
-          json["effective_potential_fallback"] = p.fallback_reason;
-        json["effective_potential"] = {{"start_temperature", p.start_temperature},
-                                       {"continuation_stages", p.stages},
-                                       {"newton_steps", p.newton_steps},
-                                       {"scaled_residual", p.residual},
-                                       {"max", LA::max_entry(S)}};
-        if (results.hamilton_jacobi)
-          {
-            const auto &h = *results.hamilton_jacobi;
-            json["effective_potential"]["method"] =
-                h.converged ? "hamilton-jacobi galerkin"
-                            : (p.fallback_reason.empty() ? "exponentially fitted Q1"
-                                                         : "-T log pi (fallback)");
-            json["effective_potential"]["hamilton_jacobi"] = {
-                {"converged", h.converged},
-                {"newton_steps", h.newton_steps},
-                {"start_temperature", h.start_temperature},
-                {"continuation_stages", h.stages},
-                {"relative_residual", h.relative_residual},
-                {"change_from_fitted", h.largest_change}};
-            if (!h.reason.empty())
-              json["effective_potential"]["hamilton_jacobi"]["not_used_because"] =
-                  h.reason;
-          }
-      }
+  }
+
+  template <int dim>
+  void
+  Analysis<dim>::add_summary(nlohmann::json &summary) const
+  {
+    auto       &json           = summary["analysis"];
+    const auto &c              = results.currents;
+    const auto  pairs          = coordinate_pairs(dim);
+    json["entropy_production"] = c.entropy_production;
+    for (unsigned int k = 0; k < pairs.size(); ++k)
+      json["area_rates"]["area_rate_" + axis_name(pairs[k].first) +
+                         axis_name(pairs[k].second)] = c.area_rates[k];
+    if (results.circulation)
+      json["circulation"] = *results.circulation;
+    json["current_l2"]            = c.current_l2;
+    json["current_divergence_l2"] = results.current_divergence_l2;
+    if (results.boltzmann)
+      json["boltzmann"] = {
+          {"l1", results.boltzmann->l1},
+          {"kl_density_boltzmann", results.boltzmann->kl_density_boltzmann},
+          {"kl_boltzmann_density", results.boltzmann->kl_boltzmann_density}};
+    if (!results.potential)
+      return;
+    const auto &p = *results.potential;
+    if (!p.fallback_reason.empty())
+      json["effective_potential_fallback"] = p.fallback_reason;
+    auto &potential = json["effective_potential"];
+    potential       = {{"start_temperature", p.start_temperature},
+                       {"continuation_stages", p.stages},
+                       {"newton_steps", p.newton_steps},
+                       {"scaled_residual", p.residual},
+                       {"max", LA::max_entry(S)}};
+    if (!results.hamilton_jacobi)
+      return;
+    const auto &h                = *results.hamilton_jacobi;
+    potential["method"]          = h.converged ? "hamilton-jacobi galerkin"
+                                   : p.fallback_reason.empty() ? "exponentially fitted Q1"
+                                                               : "-T log pi (fallback)";
+    potential["hamilton_jacobi"] = {{"converged", h.converged},
+                                    {"newton_steps", h.newton_steps},
+                                    {"start_temperature", h.start_temperature},
+                                    {"continuation_stages", h.stages},
+                                    {"relative_residual", h.relative_residual},
+                                    {"change_from_fitted", h.largest_change}};
+    if (!h.reason.empty())
+      potential["hamilton_jacobi"]["not_used_because"] = h.reason;
   }
 
   template class Analysis<1>;

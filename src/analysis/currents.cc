@@ -5,6 +5,7 @@
 
 #include <fokker_planck/analysis/currents.h>
 #include <fokker_planck/analysis/weighted_poisson.h>
+#include <fokker_planck/discretization/probability_current.h>
 
 #include <cmath>
 
@@ -23,17 +24,6 @@ namespace FokkerPlanck
   }
 
   template <int dim>
-  Tensor<1, dim>
-  current(const Model<dim>     &model,
-          const Point<dim>     &x,
-          const double          p,
-          const Tensor<1, dim> &grad_p)
-  {
-    return model.fokker_planck_drift(x) * p -
-           model.temperature() * (model.diffusion(x) * grad_p);
-  }
-
-  template <int dim>
   double
   entropy_production_density(const Model<dim>     &model,
                              const Point<dim>     &x,
@@ -43,7 +33,7 @@ namespace FokkerPlanck
   {
     if (!(p >= floor) || p <= 0.)
       return 0.;
-    const Tensor<1, dim> J = current(model, x, p, grad_p);
+    const Tensor<1, dim> J = probability_current(model, x, p, grad_p);
     return J * (invert(model.temperature() * model.diffusion(x)) * J) / p;
   }
 
@@ -83,7 +73,7 @@ namespace FokkerPlanck
             {
               const Point<dim> &x   = fe_values.quadrature_point(q);
               const double      JxW = fe_values.JxW(q);
-              const auto        J   = current(model, x, values[q], gradients[q]);
+              const auto J = probability_current(model, x, values[q], gradients[q]);
               result.entropy_production +=
                   entropy_production_density(model, x, values[q], gradients[q], floor) *
                   JxW;
@@ -114,7 +104,7 @@ namespace FokkerPlanck
     const auto     &constraints = discretization.get_constraints();
     LA::MPI::Vector x(p), Ap(p);
     constraints.set_zero(x);
-    discretization.operator_matrix.vmult(Ap, x);
+    discretization.get_operator_matrix().vmult(Ap, x);
     constraints.set_zero(Ap);
     discretization.initialize_vector(divergence);
     if (Ap.l2_norm() == 0.)
@@ -169,7 +159,7 @@ namespace FokkerPlanck
               fe_values.get_function_gradients(ghosted, gradients);
               for (unsigned int q = 0; q < f.size(); ++q)
                 {
-                  const auto J = current(
+                  const auto J = probability_current(
                       model, fe_values.quadrature_point(q), values[q], gradients[q]);
                   f[q] = Tensor<1, 2>({-J[1], J[0]});
                 }
@@ -180,8 +170,6 @@ namespace FokkerPlanck
   }
 
 #define FP_INSTANTIATE(dim)                                                              \
-  template Tensor<1, dim> current<dim>(                                                  \
-      const Model<dim> &, const Point<dim> &, double, const Tensor<1, dim> &);           \
   template double entropy_production_density<dim>(                                       \
       const Model<dim> &, const Point<dim> &, double, const Tensor<1, dim> &, double);   \
   template CurrentScalars current_scalars<dim>(                                          \

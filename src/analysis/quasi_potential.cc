@@ -31,9 +31,8 @@ namespace FokkerPlanck
   {
     prm.enter_subsection("Quasi-potential");
     {
-      prm.declare_entry("Enable",
-                        "false",
-                        Patterns::Bool(),
+      prm.add_parameter("Enable",
+                        enable,
                         "Compute the Freidlin-Wentzell quasi-potential S_Q, the "
                         "viscosity solution of grad S_Q^T D grad S_Q + u . grad S_Q "
                         "= 0 with S_Q = 0 at the attractor (units of the loss, "
@@ -50,9 +49,8 @@ namespace FokkerPlanck
                         "given point is polished by Newton's method and must "
                         "lie within one mesh cell of a zero of u whose "
                         "Jacobian has eigenvalues with negative real parts.");
-      prm.declare_entry("Update radius",
-                        "4",
-                        Patterns::Double(1.),
+      prm.add_parameter("Update radius",
+                        update_radius,
                         "K >= 1: each newly accepted vertex updates the "
                         "vertices within K h (h its longest cell diagonal). K must "
                         "exceed about the ratio of rotation to contraction of "
@@ -60,29 +58,29 @@ namespace FokkerPlanck
                         "the normal of the level sets of S_Q); the cost grows "
                         "like K^dim. Longer segments also cost accuracy for a "
                         "nonlinear drift, so K should not be larger than "
-                        "needed.");
-      prm.declare_entry("Cut-off",
-                        "0",
-                        Patterns::Double(0.),
+                        "needed.",
+                        Patterns::Double(1.));
+      prm.add_parameter("Cut-off",
+                        cutoff,
                         "Stop the march at this value of S_Q (units of the "
                         "loss); vertices above it are reported as not reached. "
-                        "0: no cut-off.");
-      prm.declare_entry("Restrict to basin",
-                        "true",
-                        Patterns::Bool(),
+                        "0: no cut-off.",
+                        Patterns::Double(0.));
+      prm.add_parameter("Restrict to basin",
+                        restrict_to_basin,
                         "true: compute S_Q only where the flow dx/dt = u ends "
                         "at the attractor (its basin of attraction); other "
                         "vertices are reported as not reached. false: continue "
                         "the march into other basins (S_Q relative to x* "
                         "there, not the global quasi-potential).");
-      prm.declare_entry("Diffusion floor",
-                        "1e-8",
-                        Patterns::Double(0., 1.),
+      prm.add_parameter("Diffusion floor",
+                        diffusion_floor,
                         "Relative floor eps for a degenerate D: at vertices "
                         "where the smallest eigenvalue of D is below eps times "
                         "the largest eigenvalue of D over the mesh, D is "
                         "replaced by D + (eps lambda_max - lambda_min) I. The "
-                        "number of such vertices is reported.");
+                        "number of such vertices is reported.",
+                        Patterns::Double(0., 1.));
     }
     prm.leave_subsection();
   }
@@ -91,7 +89,6 @@ namespace FokkerPlanck
   QuasiPotentialParameters::parse_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Quasi-potential");
-    enable         = prm.get_bool("Enable");
     find_attractor = Utilities::trim(prm.get("Attractor")) == "auto";
     attractor.clear();
     if (!find_attractor)
@@ -109,10 +106,6 @@ namespace FokkerPlanck
                                  text + "'");
           }
       }
-    update_radius     = prm.get_double("Update radius");
-    cutoff            = prm.get_double("Cut-off");
-    restrict_to_basin = prm.get_bool("Restrict to basin");
-    diffusion_floor   = prm.get_double("Diffusion floor");
     prm.leave_subsection();
   }
 

@@ -8,6 +8,7 @@
 
 #include <fokker_planck/base/collective.h>
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/base/parsing.h>
 #include <fokker_planck/discretization/discretization.h>
 
 #include <cmath>
@@ -22,16 +23,17 @@ namespace FokkerPlanck
   {
     prm.enter_subsection("Discretization");
     {
-      prm.declare_entry("Degree",
-                        "1",
-                        Patterns::Integer(1, 3),
+      prm.add_parameter("Degree",
+                        degree,
                         "Polynomial degree k of the continuous Lagrange "
                         "elements Q_k (1, 2 or 3). Expected L2 order k+1 for "
-                        "smooth densities.");
-      prm.declare_entry(
+                        "smooth densities.",
+                        Patterns::Integer(1, 3));
+      Parsing::add_selection(
+          prm,
           "Stabilization",
-          "none",
-          Patterns::Selection("none|algebraic upwind"),
+          upwind,
+          {{"none", false}, {"algebraic upwind", true}},
           "'none': plain Galerkin, accurate when the mesh Peclet number "
           "|a| h / (2 T lambda_min(D)) is below about 1, otherwise it "
           "oscillates and can go negative. 'algebraic upwind': adds the "
@@ -40,15 +42,6 @@ namespace FokkerPlanck
           "implicit-Euler transients are then positive at any Peclet number, "
           "at the price of first-order accuracy. Use it with Degree = 1.");
     }
-    prm.leave_subsection();
-  }
-
-  void
-  DiscretizationParameters::parse_parameters(ParameterHandler &prm)
-  {
-    prm.enter_subsection("Discretization");
-    degree = prm.get_integer("Degree");
-    upwind = prm.get("Stabilization") == "algebraic upwind";
     prm.leave_subsection();
   }
 

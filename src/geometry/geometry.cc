@@ -18,96 +18,86 @@ namespace FokkerPlanck
 {
   using namespace dealii;
 
+  namespace
+  {
+    /** The names of the boundary conditions in parameter files. */
+    const Parsing::Names<BoundaryType> boundary_names = {
+        {"reflecting", BoundaryType::reflecting},
+        {"absorbing", BoundaryType::absorbing},
+        {"periodic", BoundaryType::periodic}};
+  } // namespace
+
   std::string
   to_string(const BoundaryType type)
   {
-    switch (type)
-      {
-        case BoundaryType::reflecting:
-          return "reflecting";
-        case BoundaryType::absorbing:
-          return "absorbing";
-        default:
-          return "periodic";
-      }
+    return Parsing::name_of(boundary_names, type);
   }
-
-  namespace
-  {
-    BoundaryType
-    boundary_type_from_string(const std::string &name)
-    {
-      if (name == "absorbing")
-        return BoundaryType::absorbing;
-      if (name == "periodic")
-        return BoundaryType::periodic;
-      return BoundaryType::reflecting;
-    }
-  } // namespace
 
   void
   GeometryParameters::declare_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Geometry");
     {
-      prm.declare_entry("Mesh type",
-                        "box",
-                        Patterns::Selection("box|gmsh"),
-                        "Where the coarse mesh comes from: 'box' is the "
-                        "axis-aligned box [Lower corner, Upper corner] "
-                        "(boundary ids 2k and 2k+1 on the lower and upper "
-                        "face in direction k); 'gmsh' reads 'Mesh file'.");
-      prm.declare_entry("Lower corner",
-                        "-1, -1",
-                        Patterns::List(Patterns::Double(), 1, 3),
+      Parsing::add_selection(prm,
+                             "Mesh type",
+                             mesh_type,
+                             {{"box", MeshType::box}, {"gmsh", MeshType::gmsh}},
+                             "Where the coarse mesh comes from: 'box' is the "
+                             "axis-aligned box [Lower corner, Upper corner] "
+                             "(boundary ids 2k and 2k+1 on the lower and upper "
+                             "face in direction k); 'gmsh' reads 'Mesh file'.");
+      prm.add_parameter("Lower corner",
+                        lower_corner,
                         "Lower corner of the box, one coordinate per "
-                        "dimension (units of the state x).");
-      prm.declare_entry("Upper corner",
-                        "1, 1",
-                        Patterns::List(Patterns::Double(), 1, 3),
+                        "dimension (units of the state x).",
+                        Patterns::List(Patterns::Double(), 1, 3));
+      prm.add_parameter("Upper corner",
+                        upper_corner,
                         "Upper corner of the box, one coordinate per "
-                        "dimension; each must exceed the lower corner.");
-      prm.declare_entry("Subdivisions",
-                        "1, 1",
-                        Patterns::List(Patterns::Integer(1, 1024), 1, 3),
+                        "dimension; each must exceed the lower corner.",
+                        Patterns::List(Patterns::Double(), 1, 3));
+      prm.add_parameter("Subdivisions",
+                        subdivisions,
                         "Number of coarse cells of the box per direction, "
-                        "before global refinement.");
-      prm.declare_entry("Mesh file",
-                        "",
-                        Patterns::Anything(),
+                        "before global refinement.",
+                        Patterns::List(Patterns::Integer(1, 1024), 1, 3));
+      prm.add_parameter("Mesh file",
+                        mesh_file,
                         "Gmsh file (.msh, format 2.2 or 4, quadrilateral or "
                         "hexahedral cells) for 'Mesh type = gmsh'. A relative "
                         "path is taken relative to the folder of the "
                         "parameter file. Boundary ids are the physical tags "
-                        "of the boundary curves/surfaces.");
-      prm.declare_entry("Global refinements",
-                        "4",
-                        Patterns::Integer(0, 14),
+                        "of the boundary curves/surfaces.",
+                        Patterns::Anything());
+      prm.add_parameter("Global refinements",
+                        global_refinements,
                         "Number of uniform refinements of the coarse mesh; "
-                        "each halves the mesh size h.");
-      prm.declare_entry("Spherical boundary",
-                        "false",
-                        Patterns::Bool(),
+                        "each halves the mesh size h.",
+                        Patterns::Integer(0, 14));
+      prm.add_parameter("Spherical boundary",
+                        sphere_boundary,
                         "If true, the boundary is a circle/sphere around "
                         "'Sphere center' and refinement places new boundary "
                         "vertices on it (for disk or ball meshes).");
-      prm.declare_entry("Sphere center",
-                        "0, 0",
-                        Patterns::List(Patterns::Double(), 1, 3),
+      prm.add_parameter("Sphere center",
+                        sphere_center,
                         "Centre of the spherical boundary, one coordinate "
-                        "per dimension.");
+                        "per dimension.",
+                        Patterns::List(Patterns::Double(), 1, 3));
     }
     prm.leave_subsection();
 
     prm.enter_subsection("Boundary conditions");
     {
-      prm.declare_entry("Default type",
-                        "reflecting",
-                        Patterns::Selection("reflecting|absorbing"),
-                        "Condition on every boundary id not listed in "
-                        "'Types'. reflecting: zero normal probability flux "
-                        "n·J = 0 (the natural condition of the weak form); "
-                        "absorbing: p = 0.");
+      Parsing::add_selection(prm,
+                             "Default type",
+                             default_boundary,
+                             {{"reflecting", BoundaryType::reflecting},
+                              {"absorbing", BoundaryType::absorbing}},
+                             "Condition on every boundary id not listed in "
+                             "'Types'. reflecting: zero normal probability flux "
+                             "n·J = 0 (the natural condition of the weak form); "
+                             "absorbing: p = 0.");
       prm.declare_entry(
           "Types",
           "",
@@ -124,34 +114,20 @@ namespace FokkerPlanck
   GeometryParameters::parse_parameters(ParameterHandler  &prm,
                                        const std::string &input_directory)
   {
-    prm.enter_subsection("Geometry");
-    {
-      mesh_type    = prm.get("Mesh type") == "gmsh" ? MeshType::gmsh : MeshType::box;
-      lower_corner = Parsing::get_doubles(prm, "Lower corner");
-      upper_corner = Parsing::get_doubles(prm, "Upper corner");
-      subdivisions = Parsing::get_unsigned(prm, "Subdivisions");
-      global_refinements = prm.get_integer("Global refinements");
-      sphere_boundary    = prm.get_bool("Spherical boundary");
-      sphere_center      = Parsing::get_doubles(prm, "Sphere center");
-      mesh_file          = prm.get("Mesh file");
-      if (!mesh_file.empty() && std::filesystem::path(mesh_file).is_relative())
-        mesh_file = (std::filesystem::path(input_directory) / mesh_file)
-                        .lexically_normal()
-                        .string();
-    }
-    prm.leave_subsection();
+    if (!mesh_file.empty() && std::filesystem::path(mesh_file).is_relative())
+      mesh_file = (std::filesystem::path(input_directory) / mesh_file)
+                      .lexically_normal()
+                      .string();
 
     prm.enter_subsection("Boundary conditions");
-    {
-      default_boundary = boundary_type_from_string(prm.get("Default type"));
-      boundary_types.clear();
-      for (const auto &pair : Utilities::split_string_list(prm.get("Types"), ','))
-        {
-          const auto parts = Utilities::split_string_list(pair, ':');
-          boundary_types[Utilities::string_to_int(parts[0])] =
-              boundary_type_from_string(parts[1]);
-        }
-    }
+    boundary_types.clear();
+    for (const auto &pair : Utilities::split_string_list(prm.get("Types"), ','))
+      {
+        const auto parts = Utilities::split_string_list(pair, ':');
+        for (const auto &[name, type] : boundary_names)
+          if (name == parts[1])
+            boundary_types[Utilities::string_to_int(parts[0])] = type;
+      }
     prm.leave_subsection();
   }
 

@@ -101,21 +101,22 @@ namespace FokkerPlanck
   void
   DeepLinearModel<dim>::declare_parameters(ParameterHandler &prm)
   {
-    prm.enter_subsection("Deep linear");
-    DeepLinearParameters::declare_parameters(prm);
-    SgdNoiseParameters::declare_parameters(prm);
-    prm.leave_subsection();
+    declare_sgd_model_parameters<DeepLinearParameters>(prm, "Deep linear");
   }
 
   template <int dim>
-  DeepLinearModel<dim>::DeepLinearModel(ParameterHandler &prm)
-      : SgdModel<dim>(prm, "Deep linear")
+  typename DeepLinearModel<dim>::Parameters
+  DeepLinearModel<dim>::parse_parameters(ParameterHandler &prm)
   {
-    prm.enter_subsection("Deep linear");
-    parameters.parse_parameters(prm, dim);
-    prm.leave_subsection();
-    this->require_noise_at_minimum(parameters.label_noise_variance, "the teacher u = s");
-    this->finish_setup();
+    return parse_sgd_model_parameters<DeepLinearParameters>(prm, "Deep linear", dim);
+  }
+
+  template <int dim>
+  DeepLinearModel<dim>::DeepLinearModel(const Parameters &parameters, const double)
+      : DeepLinearModel(parameters.network, parameters.noise)
+  {
+    this->require_noise_at_minimum(parameters.network.label_noise_variance,
+                                   "the teacher u = s");
   }
 
   template <int dim>

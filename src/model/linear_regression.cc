@@ -74,21 +74,25 @@ namespace FokkerPlanck
   void
   LinearRegressionModel<dim>::declare_parameters(ParameterHandler &prm)
   {
-    prm.enter_subsection("Linear regression");
-    LinearRegressionParameters<dim>::declare_parameters(prm);
-    SgdNoiseParameters::declare_parameters(prm);
-    prm.leave_subsection();
+    declare_sgd_model_parameters<LinearRegressionParameters<dim>>(prm,
+                                                                  "Linear regression");
   }
 
   template <int dim>
-  LinearRegressionModel<dim>::LinearRegressionModel(ParameterHandler &prm)
-      : SgdModel<dim>(prm, "Linear regression")
+  typename LinearRegressionModel<dim>::Parameters
+  LinearRegressionModel<dim>::parse_parameters(ParameterHandler &prm)
   {
-    prm.enter_subsection("Linear regression");
-    parameters.parse_parameters(prm);
-    prm.leave_subsection();
-    this->require_noise_at_minimum(parameters.label_noise_variance, "the teacher w = w*");
-    this->finish_setup();
+    return parse_sgd_model_parameters<LinearRegressionParameters<dim>>(
+        prm, "Linear regression");
+  }
+
+  template <int dim>
+  LinearRegressionModel<dim>::LinearRegressionModel(const Parameters &parameters,
+                                                    const double)
+      : LinearRegressionModel(parameters.network, parameters.noise)
+  {
+    this->require_noise_at_minimum(parameters.network.label_noise_variance,
+                                   "the teacher w = w*");
   }
 
   template <int dim>

@@ -31,12 +31,23 @@ namespace FokkerPlanck
   }
 
   template <int dim>
-  OrnsteinUhlenbeckModel<dim>::OrnsteinUhlenbeckModel(ParameterHandler &prm)
+  typename OrnsteinUhlenbeckModel<dim>::Parameters
+  OrnsteinUhlenbeckModel<dim>::parse_parameters(ParameterHandler &prm)
   {
+    Parameters parameters;
     prm.enter_subsection("Ornstein-Uhlenbeck");
-    const auto h = Parsing::get_doubles(prm, "H");
-    const auto d = Parsing::get_doubles(prm, "D");
+    parameters.H = Parsing::get_doubles(prm, "H");
+    parameters.D = Parsing::get_doubles(prm, "D");
     prm.leave_subsection();
+    return parameters;
+  }
+
+  template <int dim>
+  OrnsteinUhlenbeckModel<dim>::OrnsteinUhlenbeckModel(const Parameters &parameters,
+                                                      const double)
+  {
+    const auto       &h = parameters.H;
+    const auto       &d = parameters.D;
     const std::string n = std::to_string(dim * dim);
     require(h.size() == dim * dim,
             "Model/Ornstein-Uhlenbeck/H",

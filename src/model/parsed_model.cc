@@ -49,14 +49,26 @@ namespace FokkerPlanck
   }
 
   template <int dim>
-  ParsedModel<dim>::ParsedModel(ParameterHandler &prm, const double temperature)
+  typename ParsedModel<dim>::Parameters
+  ParsedModel<dim>::parse_parameters(ParameterHandler &prm)
   {
+    Parameters parameters;
     prm.enter_subsection("Parsed");
-    const std::string drift_text     = prm.get("Drift");
-    const std::string diffusion_text = prm.get("Diffusion");
-    const std::string loss_text      = prm.get("Loss");
-    const std::string constants_text = prm.get("Function constants");
+    parameters.drift     = prm.get("Drift");
+    parameters.diffusion = prm.get("Diffusion");
+    parameters.loss      = prm.get("Loss");
+    parameters.constants = prm.get("Function constants");
     prm.leave_subsection();
+    return parameters;
+  }
+
+  template <int dim>
+  ParsedModel<dim>::ParsedModel(const Parameters &parameters, const double temperature)
+  {
+    const std::string &drift_text     = parameters.drift;
+    const std::string &diffusion_text = parameters.diffusion;
+    const std::string &loss_text      = parameters.loss;
+    const std::string &constants_text = parameters.constants;
 
     auto constants =
         Parsing::parse_constants(constants_text, "Model/Parsed/Function constants");

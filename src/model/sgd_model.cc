@@ -59,21 +59,6 @@ namespace FokkerPlanck
   }
 
   template <int dim>
-  SgdModel<dim>::SgdModel(ParameterHandler &prm, const std::string &subsection)
-      : subsection(subsection)
-  {
-    // The entered subsection is "Model": T must come from eta and B.
-    require(prm.get("Temperature source") == "sgd",
-            "Model/Temperature source",
-            "must be 'sgd' for the model '" + prm.get("Name") +
-                "': its temperature is T = eta/(2B) from 'Learning rate' and "
-                "'Batch size'");
-    prm.enter_subsection(subsection);
-    noise.parse_parameters(prm);
-    prm.leave_subsection();
-  }
-
-  template <int dim>
   SgdModel<dim>::SgdModel(const SgdNoiseParameters &noise, const std::string &subsection)
       : noise(noise)
       , subsection(subsection)

@@ -50,21 +50,21 @@ namespace FokkerPlanck
   void
   TwoLayerScalarModel<dim>::declare_parameters(ParameterHandler &prm)
   {
-    prm.enter_subsection("Two-layer scalar");
-    TwoLayerScalarParameters::declare_parameters(prm);
-    SgdNoiseParameters::declare_parameters(prm);
-    prm.leave_subsection();
+    declare_sgd_model_parameters<TwoLayerScalarParameters>(prm, "Two-layer scalar");
   }
 
   template <int dim>
-  TwoLayerScalarModel<dim>::TwoLayerScalarModel(ParameterHandler &prm)
-      : SgdModel<dim>(prm, "Two-layer scalar")
+  typename TwoLayerScalarModel<dim>::Parameters
+  TwoLayerScalarModel<dim>::parse_parameters(ParameterHandler &prm)
   {
-    prm.enter_subsection("Two-layer scalar");
-    parameters.parse_parameters(prm);
-    prm.leave_subsection();
-    check();
-    this->finish_setup();
+    return parse_sgd_model_parameters<TwoLayerScalarParameters>(prm, "Two-layer scalar");
+  }
+
+  template <int dim>
+  TwoLayerScalarModel<dim>::TwoLayerScalarModel(const Parameters &parameters,
+                                                const double)
+      : TwoLayerScalarModel(parameters.network, parameters.noise)
+  {
   }
 
   template <int dim>

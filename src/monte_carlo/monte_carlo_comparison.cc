@@ -141,7 +141,7 @@ namespace FokkerPlanck
   MonteCarloComparison<dim>::~MonteCarloComparison() = default;
 
   template <int dim>
-  typename OutputWriter<dim>::ExtraFields
+  std::function<void(DataOut<dim, dim> &)>
   MonteCarloComparison<dim>::compare(const double time, const LA::MPI::Vector &p)
   {
     if (!parameters.stationary)

@@ -4,6 +4,8 @@
 #include <fokker_planck/base/axes.h>
 #include <fokker_planck/sgd/mode_monitor.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <limits>
 
@@ -94,11 +96,11 @@ namespace FokkerPlanck::Sgd
 
   template <int dim>
   void
-  ModeMonitor<dim>::observe(const double           time,
-                            const LA::MPI::Vector &p,
-                            StatisticsTable       &table)
+  ModeMonitor<dim>::observe(const Snapshot &snapshot)
   {
-    LA::MPI::Vector ghosted;
+    const double           time = snapshot.time;
+    const LA::MPI::Vector &p    = *snapshot.density;
+    LA::MPI::Vector        ghosted;
     discretization.initialize_ghosted_vector(ghosted);
     ghosted = p;
     const QGauss<dim>   quadrature(discretization.get_fe().degree + 2);
@@ -152,21 +154,31 @@ namespace FokkerPlanck::Sgd
         learned[a].push_back(global[a] / mass);
         noise[a].push_back(global[dim + a] / mass);
         gf_noise[a].push_back(gf_C[a][a]);
-        const std::string x = axis_name(a);
-        table.add("learned_" + x, learned[a].back());
-        table.add("noise_" + x + x, noise[a].back());
-        table.add("gf_" + x, gf_state[a]);
-        table.add("gf_noise_" + x + x, gf_C[a][a]);
       }
   }
 
   template <int dim>
-  nlohmann::json
-  ModeMonitor<dim>::summary() const
+  void
+  ModeMonitor<dim>::add_statistics(StatisticsTable &table) const
   {
-    nlohmann::json modes = nlohmann::json::array();
+    for (unsigned int a = 0; a < dim; ++a)
+      {
+        const std::string x = axis_name(a);
+        table.add("learned_" + x, learned[a].back());
+        table.add("noise_" + x + x, noise[a].back());
+        table.add("gf_" + x, gf_state[a]);
+        table.add("gf_noise_" + x + x, gf_noise[a].back());
+      }
+  }
+
+  template <int dim>
+  void
+  ModeMonitor<dim>::add_summary(nlohmann::json &summary) const
+  {
+    auto &modes = summary["transient"]["modes"];
+    modes       = nlohmann::json::array();
     if (times.empty())
-      return modes;
+      return;
     for (unsigned int a = 0; a < dim; ++a)
       modes.push_back(
           {{"target", targets[a]},
@@ -177,7 +189,6 @@ namespace FokkerPlanck::Sgd
             std::isnan(gf_time_learned[a]) ? nlohmann::json()
                                            : nlohmann::json(gf_time_learned[a])},
            {"gradient_flow_time_max_noise", time_of_maximum(times, gf_noise[a])}});
-    return modes;
   }
 
   template class ModeMonitor<1>;

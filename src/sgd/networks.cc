@@ -414,7 +414,7 @@ namespace FokkerPlanck::Sgd
 
   template <int dim>
   std::unique_ptr<Network<dim>>
-  make_network(ParameterHandler &prm, const CaseParameters &parameters)
+  make_network(const CaseParameters &parameters)
   {
     const auto &model = parameters.model;
     require(model.name == "linear-regression" || model.name == "two-layer-scalar" ||
@@ -429,52 +429,32 @@ namespace FokkerPlanck::Sgd
     const double       eta = model.learning_rate;
     const unsigned int B   = model.batch_size;
 
-    std::unique_ptr<Network<dim>> network;
-    prm.enter_subsection("Model");
-    try
+    if (model.name == "linear-regression")
+      return std::make_unique<LinearRegressionNetwork<dim>>(
+          model.specific_as<typename LinearRegressionModel<dim>::Parameters>().network,
+          GaussianStart<dim>(parameters.time_stepping),
+          eta,
+          B);
+    if (model.name == "two-layer-scalar")
       {
-        if (model.name == "linear-regression")
-          {
-            prm.enter_subsection("Linear regression");
-            LinearRegressionParameters<dim> p;
-            p.parse_parameters(prm);
-            prm.leave_subsection();
-            network = std::make_unique<LinearRegressionNetwork<dim>>(
-                p, GaussianStart<dim>(parameters.time_stepping), eta, B);
-          }
-        else if (model.name == "two-layer-scalar")
-          {
-            require(dim == 2, "dim", "must be 2 for the model 'two-layer-scalar'");
-            prm.enter_subsection("Two-layer scalar");
-            TwoLayerScalarParameters p;
-            p.parse_parameters(prm);
-            prm.leave_subsection();
-            network = std::make_unique<TwoLayerScalarNetwork<dim>>(
-                p, GaussianStart<dim>(parameters.time_stepping), eta, B);
-          }
-        else // deep-linear
-          {
-            prm.enter_subsection("Deep linear");
-            DeepLinearParameters p;
-            p.parse_parameters(prm, dim);
-            prm.leave_subsection();
-            network =
-                std::make_unique<DeepLinearNetwork<dim>>(p, parameters.sgd.seed, eta, B);
-          }
+        require(dim == 2, "dim", "must be 2 for the model 'two-layer-scalar'");
+        return std::make_unique<TwoLayerScalarNetwork<dim>>(
+            model.specific_as<typename TwoLayerScalarModel<dim>::Parameters>().network,
+            GaussianStart<dim>(parameters.time_stepping),
+            eta,
+            B);
       }
-    catch (...)
-      {
-        prm.leave_subsection();
-        throw;
-      }
-    prm.leave_subsection();
-    return network;
+    return std::make_unique<DeepLinearNetwork<dim>>(
+        model.specific_as<typename DeepLinearModel<dim>::Parameters>().network,
+        parameters.sgd.seed,
+        eta,
+        B);
   }
 
   template std::unique_ptr<Network<1>>
-  make_network<1>(ParameterHandler &, const CaseParameters &);
+  make_network<1>(const CaseParameters &);
   template std::unique_ptr<Network<2>>
-  make_network<2>(ParameterHandler &, const CaseParameters &);
+  make_network<2>(const CaseParameters &);
   template std::unique_ptr<Network<3>>
-  make_network<3>(ParameterHandler &, const CaseParameters &);
+  make_network<3>(const CaseParameters &);
 } // namespace FokkerPlanck::Sgd

@@ -110,7 +110,7 @@ namespace FokkerPlanck::Sgd
 
   template <int dim>
   FiniteElementComparison<dim>::FiniteElementComparison(
-      ParameterHandler                 &prm,
+      const ModelParameters            &model_parameters,
       const CaseParameters             &parameters,
       parallel::TriangulationBase<dim> &triangulation,
       const std::vector<double>        &times,
@@ -119,7 +119,7 @@ namespace FokkerPlanck::Sgd
   {
     auto      &self = *implementation;
     Timer      timer(triangulation.get_communicator());
-    const auto model = create_model<dim>(prm, length_scale(triangulation));
+    const auto model = create_model<dim>(model_parameters, length_scale(triangulation));
 
     // Match the SGD bins to the FE cells through the cell centres.
     const CellHistogram<dim> bins(parameters.geometry);

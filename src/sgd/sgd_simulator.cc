@@ -199,12 +199,11 @@ namespace FokkerPlanck::Sgd
 
   template <int dim>
   nlohmann::json
-  run_sgd(ParameterHandler     &prm,
-          const CaseParameters &parameters,
-          const std::string    &parameter_file,
-          const bool            verbose,
-          const MPI_Comm        communicator,
-          ParameterHandler     *finite_element_prm)
+  run_sgd(const CaseParameters  &parameters,
+          const std::string     &parameter_file,
+          const bool             verbose,
+          const MPI_Comm         communicator,
+          const ModelParameters *finite_element_model)
   {
     const unsigned int rank    = Utilities::MPI::this_mpi_process(communicator);
     const unsigned int n_ranks = Utilities::MPI::n_mpi_processes(communicator);
@@ -212,7 +211,7 @@ namespace FokkerPlanck::Sgd
     Timer              timer(communicator);
 
     const auto         &sgd       = parameters.sgd;
-    const auto          prototype = make_network<dim>(prm, parameters);
+    const auto          prototype = make_network<dim>(parameters);
     const double        eta       = parameters.model.learning_rate;
     const auto          targets   = prototype->targets();
     const unsigned long n_steps =
@@ -229,7 +228,7 @@ namespace FokkerPlanck::Sgd
     std::unique_ptr<FiniteElementComparison<dim>> comparison;
     if (sgd.compare_with_fe)
       comparison = std::make_unique<FiniteElementComparison<dim>>(
-          finite_element_prm ? *finite_element_prm : prm,
+          finite_element_model ? *finite_element_model : parameters.model,
           parameters,
           *triangulation,
           output_times,
@@ -485,12 +484,11 @@ namespace FokkerPlanck::Sgd
   }
 
 #define FP_INSTANTIATE(dim)                                                              \
-  template nlohmann::json run_sgd<dim>(ParameterHandler &,                               \
-                                       const CaseParameters &,                           \
+  template nlohmann::json run_sgd<dim>(const CaseParameters &,                           \
                                        const std::string &,                              \
                                        bool,                                             \
                                        MPI_Comm,                                         \
-                                       ParameterHandler *);
+                                       const ModelParameters *);
   FP_INSTANTIATE(1)
   FP_INSTANTIATE(2)
   FP_INSTANTIATE(3)

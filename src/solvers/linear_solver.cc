@@ -12,6 +12,7 @@
 #  include <ml_MultiLevelPreconditioner.h>
 #endif
 
+#include <fokker_planck/base/parsing.h>
 #include <fokker_planck/solvers/linear_solver.h>
 #include <fokker_planck/solvers/two_level.h>
 
@@ -22,97 +23,117 @@ namespace FokkerPlanck
 {
   using namespace dealii;
 
+  namespace
+  {
+    const Parsing::Names<LinearSolverParameters::Type> type_names = {
+        {"direct", LinearSolverParameters::Type::direct},
+        {"amg", LinearSolverParameters::Type::amg},
+        {"two-level", LinearSolverParameters::Type::two_level}};
+  } // namespace
+
+  std::string
+  LinearSolverParameters::type_name(const Type type)
+  {
+    return Parsing::name_of(type_names, type);
+  }
+
   void
   LinearSolverParameters::declare_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Linear solver");
     {
-      prm.declare_entry("Type",
-                        "direct",
-                        Patterns::Selection("direct|amg|two-level"),
-                        "'direct': GMRES preconditioned by a sparse LU "
-                        "factorisation (robust; memory grows faster than "
-                        "the number of unknowns). 'amg': GMRES preconditioned "
-                        "by algebraic multigrid (for large problems). "
-                        "'two-level': for the stationary solve, geometric "
-                        "coarsening (a Gauss-Seidel sweep on the fine mesh "
-                        "before and after a coarse correction on the mesh "
-                        "one refinement coarser, with the operator P^T A P; "
-                        "the same again on coarser meshes of the refinement "
-                        "hierarchy while they have at least 'Geometric "
-                        "coarsest unknowns', and one cycle of the AMG below "
-                        "on the last); cheaper to "
-                        "set up than 'amg' on large meshes. Needs degree 1, "
-                        "'Geometry/Global refinements' >= 1, reflecting "
-                        "boundaries only and the Trilinos build; the other "
-                        "linear systems (transient steps, analysis) use "
-                        "'amg'.");
-      prm.declare_entry("Geometric coarsest unknowns",
-                        "50000",
-                        Patterns::Integer(1),
+      Parsing::add_selection(prm,
+                             "Type",
+                             type,
+                             type_names,
+                             "'direct': GMRES preconditioned by a sparse LU "
+                             "factorisation (robust; memory grows faster than "
+                             "the number of unknowns). 'amg': GMRES preconditioned "
+                             "by algebraic multigrid (for large problems). "
+                             "'two-level': for the stationary solve, geometric "
+                             "coarsening (a Gauss-Seidel sweep on the fine mesh "
+                             "before and after a coarse correction on the mesh "
+                             "one refinement coarser, with the operator P^T A P; "
+                             "the same again on coarser meshes of the refinement "
+                             "hierarchy while they have at least 'Geometric "
+                             "coarsest unknowns', and one cycle of the AMG below "
+                             "on the last); cheaper to "
+                             "set up than 'amg' on large meshes. Needs degree 1, "
+                             "'Geometry/Global refinements' >= 1, reflecting "
+                             "boundaries only and the Trilinos build; the other "
+                             "linear systems (transient steps, analysis) use "
+                             "'amg'.");
+      prm.add_parameter("Geometric coarsest unknowns",
+                        geometric_coarsest,
                         "'two-level' only: the first coarsening is always "
                         "made; a further one only if the mesh it leads to "
                         "has at least this many unknowns (each one divides "
                         "them by about 2^dim). Below, the AMG set-up is "
                         "cheap anyway. On the 2D Ornstein-Uhlenbeck "
                         "benchmark at 1M unknowns the default gives 3 "
-                        "levels above the AMG (doc/benchmarks.md).");
-      prm.declare_entry("Relative tolerance",
-                        "1e-12",
-                        Patterns::Double(1e-16, 1e-2),
+                        "levels above the AMG (doc/benchmarks.md).",
+                        Patterns::Integer(1));
+      prm.add_parameter("Relative tolerance",
+                        relative_tolerance,
                         "GMRES stops when ||b - Bx|| <= tolerance * ||b|| "
-                        "(true residual, right preconditioning).");
-      prm.declare_entry("Maximum iterations",
-                        "1000",
-                        Patterns::Integer(1),
+                        "(true residual, right preconditioning).",
+                        Patterns::Double(1e-16, 1e-2));
+      prm.add_parameter("Maximum iterations",
+                        max_iterations,
                         "Maximum number of GMRES iterations per solve. With "
                         "Type = direct the Newton steps of the Hamilton-"
-                        "Jacobi refinement (Analysis) use at most 50.");
-      prm.declare_entry("Restart length",
-                        "50",
-                        Patterns::Integer(3, 500),
+                        "Jacobi refinement (Analysis) use at most 50.",
+                        Patterns::Integer(1));
+      prm.add_parameter("Restart length",
+                        restart,
                         "Number of GMRES vectors kept before a restart. Each "
                         "iteration orthogonalises against all kept vectors, "
                         "so with many iterations a long restart costs more "
-                        "vector operations than the matrix products do.");
-      prm.declare_entry("Direct package",
-                        "mumps",
-                        Patterns::Selection("mumps|klu"),
+                        "vector operations than the matrix products do.",
+                        Patterns::Integer(3, 500));
+      prm.add_parameter("Direct package",
+                        direct_package,
                         "Sparse direct solver used by 'Type = direct' "
                         "(Trilinos Amesos: MUMPS is parallel, KLU gathers to "
                         "one rank; used instead of MUMPS when MUMPS runs out of "
-                        "workspace). Ignored with PETSc, which uses MUMPS.");
-      prm.declare_entry("AMG variant",
-                        "nonsymmetric",
-                        Patterns::Selection("nonsymmetric|symmetric"),
-                        "Multigrid hierarchy for 'Type = amg' (Trilinos ML). "
-                        "'nonsymmetric': Petrov-Galerkin smoothed aggregation "
-                        "with energy-minimising prolongation and restriction "
-                        "(ML 'NSSA'), for non-symmetric operators such as the "
-                        "Fokker-Planck operator with drift. 'symmetric': "
-                        "classical smoothed aggregation (ML 'SA', cheaper "
-                        "set-up; converges slowly once the drift matters). "
-                        "With PETSc, BoomerAMG is used and this is ignored.");
-      prm.declare_entry("AMG smoother type",
-                        "ILU",
-                        Patterns::Selection("ILU|Chebyshev|symmetric Gauss-Seidel"),
-                        "Smoother on each multigrid level: 'ILU' (incomplete "
-                        "LU(0) of each rank's block; robust for drift-"
-                        "dominated operators; if it breaks down, which "
-                        "3D Q2 operators can make it do, symmetric "
-                        "Gauss-Seidel replaces it with a note), 'Chebyshev' (polynomial; "
-                        "cheapest set-up, best for nearly symmetric "
-                        "operators), 'symmetric Gauss-Seidel' (on each "
-                        "rank's block). Trilinos only; BoomerAMG (PETSc) "
-                        "keeps its own SOR/Jacobi smoother.");
-      prm.declare_entry("AMG smoother sweeps",
-                        "1",
-                        Patterns::Integer(1, 10),
+                        "workspace). Ignored with PETSc, which uses MUMPS.",
+                        Patterns::Selection("mumps|klu"));
+      Parsing::add_selection(prm,
+                             "AMG variant",
+                             amg_variant,
+                             {{"nonsymmetric", AMGVariant::nonsymmetric},
+                              {"symmetric", AMGVariant::symmetric}},
+                             "Multigrid hierarchy for 'Type = amg' (Trilinos ML). "
+                             "'nonsymmetric': Petrov-Galerkin smoothed aggregation "
+                             "with energy-minimising prolongation and restriction "
+                             "(ML 'NSSA'), for non-symmetric operators such as the "
+                             "Fokker-Planck operator with drift. 'symmetric': "
+                             "classical smoothed aggregation (ML 'SA', cheaper "
+                             "set-up; converges slowly once the drift matters). "
+                             "With PETSc, BoomerAMG is used and this is ignored.");
+      Parsing::add_selection(
+          prm,
+          "AMG smoother type",
+          smoother_type,
+          {{"ILU", AMGSmoother::ilu},
+           {"Chebyshev", AMGSmoother::chebyshev},
+           {"symmetric Gauss-Seidel", AMGSmoother::symmetric_gauss_seidel}},
+          "Smoother on each multigrid level: 'ILU' (incomplete "
+          "LU(0) of each rank's block; robust for drift-"
+          "dominated operators; if it breaks down, which "
+          "3D Q2 operators can make it do, symmetric "
+          "Gauss-Seidel replaces it with a note), 'Chebyshev' (polynomial; "
+          "cheapest set-up, best for nearly symmetric "
+          "operators), 'symmetric Gauss-Seidel' (on each "
+          "rank's block). Trilinos only; BoomerAMG (PETSc) "
+          "keeps its own SOR/Jacobi smoother.");
+      prm.add_parameter("AMG smoother sweeps",
+                        smoother_sweeps,
                         "Smoothing steps per multigrid level (the polynomial "
-                        "degree for 'Chebyshev'). Trilinos only.");
-      prm.declare_entry("AMG aggregation threshold",
-                        "0.1",
-                        Patterns::Double(0., 1.),
+                        "degree for 'Chebyshev'). Trilinos only.",
+                        Patterns::Integer(1, 10));
+      prm.add_parameter("AMG aggregation threshold",
+                        aggregation_threshold,
                         "Strength-of-connection threshold of the AMG "
                         "aggregation: couplings weaker than this fraction of "
                         "the diagonal are ignored when aggregates are formed. "
@@ -120,56 +141,16 @@ namespace FokkerPlanck
                         "costlier set-up, usually fewer iterations); on the "
                         "Ornstein-Uhlenbeck benchmark (doc/benchmarks.md) "
                         "0.1 needs 17 GMRES iterations where 1e-4 needs 30 "
-                        "and 0.25 needs 24. Trilinos only.");
-      prm.declare_entry("AMG cycle",
-                        "V",
-                        Patterns::Selection("V|W"),
-                        "Multigrid cycle per preconditioner application: "
-                        "'V', or 'W' (visits coarse levels more often; fewer "
-                        "iterations at a higher cost per iteration).");
+                        "and 0.25 needs 24. Trilinos only.",
+                        Patterns::Double(0., 1.));
+      Parsing::add_selection(prm,
+                             "AMG cycle",
+                             w_cycle,
+                             {{"V", false}, {"W", true}},
+                             "Multigrid cycle per preconditioner application: "
+                             "'V', or 'W' (visits coarse levels more often; fewer "
+                             "iterations at a higher cost per iteration).");
     }
-    prm.leave_subsection();
-  }
-
-  std::string
-  LinearSolverParameters::type_name(const Type type)
-  {
-    switch (type)
-      {
-        case Type::amg:
-          return "amg";
-        case Type::two_level:
-          return "two-level";
-        case Type::direct:
-        default:
-          return "direct";
-      }
-  }
-
-  void
-  LinearSolverParameters::parse_parameters(ParameterHandler &prm)
-  {
-    prm.enter_subsection("Linear solver");
-    const std::string name = prm.get("Type");
-    type                   = Type::direct;
-    for (const Type candidate : {Type::amg, Type::two_level})
-      if (name == type_name(candidate))
-        type = candidate;
-    geometric_coarsest = prm.get_integer("Geometric coarsest unknowns");
-    relative_tolerance = prm.get_double("Relative tolerance");
-    max_iterations     = prm.get_integer("Maximum iterations");
-    restart            = prm.get_integer("Restart length");
-    direct_package     = prm.get("Direct package");
-    amg_variant        = prm.get("AMG variant") == "symmetric" ? AMGVariant::symmetric
-                                                               : AMGVariant::nonsymmetric;
-    const std::string smoother = prm.get("AMG smoother type");
-    smoother_type              = smoother == "Chebyshev" ? AMGSmoother::chebyshev
-                                 : smoother == "symmetric Gauss-Seidel"
-                                     ? AMGSmoother::symmetric_gauss_seidel
-                                     : AMGSmoother::ilu;
-    smoother_sweeps            = prm.get_integer("AMG smoother sweeps");
-    aggregation_threshold      = prm.get_double("AMG aggregation threshold");
-    w_cycle                    = prm.get("AMG cycle") == "W";
     prm.leave_subsection();
   }
 

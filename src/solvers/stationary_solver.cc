@@ -24,8 +24,8 @@ namespace FokkerPlanck
     {
       double largest = 0.;
       for (const auto i : discretization.locally_owned_dofs())
-        largest =
-            std::max(largest, std::abs(discretization.operator_matrix.diag_element(i)));
+        largest = std::max(
+            largest, std::abs(discretization.get_operator_matrix().diag_element(i)));
       return Utilities::MPI::max(largest, discretization.communicator());
     }
   } // namespace
@@ -34,7 +34,7 @@ namespace FokkerPlanck
   std::pair<double, double>
   stationary_residual(const Discretization<dim> &discretization, const LA::MPI::Vector &p)
   {
-    const auto     &A           = discretization.operator_matrix;
+    const auto     &A           = discretization.get_operator_matrix();
     const auto     &constraints = discretization.get_constraints();
     LA::MPI::Vector x(p), r(p);
     constraints.set_zero(x);
@@ -77,8 +77,8 @@ namespace FokkerPlanck
 
     StationaryInfo info;
     Timer          timer(discretization.communicator());
-    const auto    &A = discretization.operator_matrix;
-    const auto    &m = discretization.mass_vector;
+    const auto    &A = discretization.get_operator_matrix();
+    const auto    &m = discretization.get_mass_vector();
 
     // The value put on the pinned row: non-zero even where a strongly
     // upwinded row has a zero diagonal.

@@ -16,101 +16,73 @@ namespace FokkerPlanck
   {
     prm.enter_subsection("Time stepping");
     {
-      prm.declare_entry("Scheme",
-                        "crank-nicolson",
-                        Patterns::Selection("implicit euler|crank-nicolson|bdf2"),
-                        "'implicit euler' (order 1, L-stable, positivity "
-                        "preserving with algebraic upwinding), "
-                        "'crank-nicolson' (order 2, A-stable), 'bdf2' (order "
-                        "2, L-stable, variable step; first step implicit "
-                        "Euler).");
-      prm.declare_entry("End time",
-                        "1",
-                        Patterns::Double(0.),
+      Parsing::add_selection(prm,
+                             "Scheme",
+                             scheme,
+                             {{"implicit euler", Scheme::implicit_euler},
+                              {"crank-nicolson", Scheme::crank_nicolson},
+                              {"bdf2", Scheme::bdf2}},
+                             "'implicit euler' (order 1, L-stable, positivity "
+                             "preserving with algebraic upwinding), "
+                             "'crank-nicolson' (order 2, A-stable), 'bdf2' (order "
+                             "2, L-stable, variable step; first step implicit "
+                             "Euler).");
+      prm.add_parameter("End time",
+                        end_time,
                         "Final time (units of the SDE's time; for SGD t = "
-                        "step * eta).");
-      prm.declare_entry("Time step",
-                        "0.01",
-                        Patterns::Double(0.),
-                        "Fixed step; with 'Adaptive = true' the first step.");
-      prm.declare_entry("Adaptive",
-                        "false",
-                        Patterns::Bool(),
+                        "step * eta).",
+                        Patterns::Double(0.));
+      prm.add_parameter("Time step",
+                        time_step,
+                        "Fixed step; with 'Adaptive = true' the first step.",
+                        Patterns::Double(0.));
+      prm.add_parameter("Adaptive",
+                        adaptive,
                         "Adapt the step by step doubling to keep the "
                         "estimated local error in the M-weighted l1 norm "
                         "below 'Tolerance'.");
-      prm.declare_entry("Tolerance",
-                        "1e-4",
-                        Patterns::Double(0.),
+      prm.add_parameter("Tolerance",
+                        tolerance,
                         "Local error tolerance of adaptive stepping (l1 norm "
-                        "of the density, i.e. probability).");
-      prm.declare_entry("Minimum time step",
-                        "1e-8",
-                        Patterns::Double(0.),
-                        "Smallest step of adaptive stepping.");
-      prm.declare_entry("Maximum time step",
-                        "1",
-                        Patterns::Double(0.),
-                        "Largest step of adaptive stepping.");
+                        "of the density, i.e. probability).",
+                        Patterns::Double(0.));
+      prm.add_parameter("Minimum time step",
+                        minimum_time_step,
+                        "Smallest step of adaptive stepping.",
+                        Patterns::Double(0.));
+      prm.add_parameter("Maximum time step",
+                        maximum_time_step,
+                        "Largest step of adaptive stepping.",
+                        Patterns::Double(0.));
       prm.enter_subsection("Initial condition");
       {
-        prm.declare_entry("Type",
-                          "gaussian",
-                          Patterns::Selection("gaussian|expression"),
-                          "'gaussian': N(Mean, Covariance); 'expression': "
-                          "the muparser expression 'Expression' in x, y, z.");
-        prm.declare_entry("Mean",
-                          "0, 0",
-                          Patterns::List(Patterns::Double(), 1, 3),
-                          "Mean m0 of the Gaussian, dim numbers.");
-        prm.declare_entry("Covariance",
-                          "0.1, 0, 0, 0.1",
-                          Patterns::List(Patterns::Double(), 1, 9),
+        Parsing::add_selection(prm,
+                               "Type",
+                               initial_type,
+                               {{"gaussian", InitialType::gaussian},
+                                {"expression", InitialType::expression}},
+                               "'gaussian': N(Mean, Covariance); 'expression': "
+                               "the muparser expression 'Expression' in x, y, z.");
+        prm.add_parameter("Mean",
+                          initial_mean,
+                          "Mean m0 of the Gaussian, dim numbers.",
+                          Patterns::List(Patterns::Double(), 1, 3));
+        prm.add_parameter("Covariance",
+                          initial_covariance,
                           "Covariance Sigma0 of the Gaussian, dim*dim "
-                          "numbers row-major, symmetric positive definite.");
-        prm.declare_entry("Expression",
-                          "1",
-                          Patterns::Anything(),
+                          "numbers row-major, symmetric positive definite.",
+                          Patterns::List(Patterns::Double(), 1, 9));
+        prm.add_parameter("Expression",
+                          initial_expression,
                           "Initial density for 'Type = expression' (need not "
-                          "be normalised if 'Normalize = true').");
-        prm.declare_entry("Function constants",
-                          "",
-                          Patterns::Anything(),
-                          "Constants for 'Expression', e.g. 'a=1, b=2'.");
-        prm.declare_entry("Normalize",
-                          "true",
-                          Patterns::Bool(),
-                          "Scale the interpolated initial density to mass 1.");
-      }
-      prm.leave_subsection();
-    }
-    prm.leave_subsection();
-  }
-
-  void
-  TimeSteppingParameters::parse_parameters(ParameterHandler &prm)
-  {
-    prm.enter_subsection("Time stepping");
-    {
-      const std::string s = prm.get("Scheme");
-      scheme              = s == "implicit euler" ? Scheme::implicit_euler
-                            : s == "bdf2"         ? Scheme::bdf2
-                                                  : Scheme::crank_nicolson;
-      end_time            = prm.get_double("End time");
-      time_step           = prm.get_double("Time step");
-      adaptive            = prm.get_bool("Adaptive");
-      tolerance           = prm.get_double("Tolerance");
-      minimum_time_step   = prm.get_double("Minimum time step");
-      maximum_time_step   = prm.get_double("Maximum time step");
-      prm.enter_subsection("Initial condition");
-      {
-        initial_type       = prm.get("Type") == "gaussian" ? InitialType::gaussian
-                                                           : InitialType::expression;
-        initial_mean       = Parsing::get_doubles(prm, "Mean");
-        initial_covariance = Parsing::get_doubles(prm, "Covariance");
-        initial_expression = prm.get("Expression");
-        initial_constants  = prm.get("Function constants");
-        normalize          = prm.get_bool("Normalize");
+                          "be normalised if 'Normalize = true').",
+                          Patterns::Anything());
+        prm.add_parameter("Function constants",
+                          initial_constants,
+                          "Constants for 'Expression', e.g. 'a=1, b=2'.",
+                          Patterns::Anything());
+        prm.add_parameter(
+            "Normalize", normalize, "Scale the interpolated initial density to mass 1.");
       }
       prm.leave_subsection();
     }
@@ -256,7 +228,7 @@ namespace FokkerPlanck
         auto system     = std::make_unique<CachedSystem>(solver_parameters);
         system->created = ++n_created;
         LA::copy_matrix(system->matrix, discretization.get_mass_matrix());
-        system->matrix.add(c, discretization.operator_matrix);
+        system->matrix.add(c, discretization.get_operator_matrix());
         system->solver.initialize(system->matrix);
         it = cache.emplace(c, std::move(system)).first;
       }
@@ -268,7 +240,7 @@ namespace FokkerPlanck
   TransientSolver<dim>::step(State &state, const double dt)
   {
     const auto     &M = discretization.get_mass_matrix();
-    const auto     &A = discretization.operator_matrix;
+    const auto     &A = discretization.get_operator_matrix();
     LA::MPI::Vector rhs, tmp;
     discretization.initialize_vector(rhs);
     discretization.initialize_vector(tmp);
@@ -361,7 +333,7 @@ namespace FokkerPlanck
             // M-weighted l1 distance between the two results.
             double local = 0.;
             for (const auto i : discretization.locally_owned_dofs())
-              local += std::abs(discretization.mass_vector[i] *
+              local += std::abs(discretization.get_mass_vector()[i] *
                                 (small.current[i] - big.current[i]));
             const double difference =
                 Utilities::MPI::sum(local, discretization.communicator());

@@ -15,19 +15,18 @@ namespace FokkerPlanck
   {
     prm.enter_subsection("Mixing");
     {
-      prm.declare_entry("Distance to stationarity",
-                        "false",
-                        Patterns::Bool(),
+      prm.add_parameter("Distance to stationarity",
+                        distance,
                         "Transient runs with reflecting/periodic boundaries: "
                         "compute pi first and add l1_distance = ||p - pi||_1 "
                         "and kl_divergence = KL(p || pi) to the statistics "
                         "at every step, next to what the spectral gap "
                         "predicts (with 'Spectrum/Compute = true').");
-      prm.declare_entry("Mixing epsilon",
-                        "0.01",
-                        Patterns::Double(0.),
+      prm.add_parameter("Mixing epsilon",
+                        epsilon,
                         "epsilon of the mixing time t_mix = first t with "
-                        "||p(t) - pi||_1 < epsilon.");
+                        "||p(t) - pi||_1 < epsilon.",
+                        Patterns::Double(0.));
       prm.declare_entry("Observables",
                         "",
                         Patterns::Anything(),
@@ -39,20 +38,20 @@ namespace FokkerPlanck
                         "stationarity': the relaxation of the mean of f from "
                         "the initial density (a narrow Gaussian acts as a "
                         "point mass), as statistics columns.");
-      prm.declare_entry("Training horizon",
-                        "0",
-                        Patterns::Double(0.),
+      prm.add_parameter("Training horizon",
+                        horizon,
                         "Length of training in units of t (steps * learning "
                         "rate); an observable mixes within it if its "
                         "autocorrelation at the horizon is below the "
-                        "threshold. 0: no horizon.");
-      prm.declare_entry("Autocorrelation threshold",
-                        "0.05",
-                        Patterns::Double(0., 1.),
+                        "threshold. 0: no horizon.",
+                        Patterns::Double(0.));
+      prm.add_parameter("Autocorrelation threshold",
+                        threshold,
                         "An observable counts as mixed within the horizon if "
                         "its autocorrelation |rho(horizon)| (spectral route) "
                         "or its relative mean offset (transient route) has "
-                        "fallen below this.");
+                        "fallen below this.",
+                        Patterns::Double(0., 1.));
     }
     prm.leave_subsection();
   }
@@ -61,10 +60,6 @@ namespace FokkerPlanck
   MixingParameters::parse_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Mixing");
-    distance  = prm.get_bool("Distance to stationarity");
-    epsilon   = prm.get_double("Mixing epsilon");
-    horizon   = prm.get_double("Training horizon");
-    threshold = prm.get_double("Autocorrelation threshold");
     observables.clear();
     for (const auto &item : Parsing::split_expressions(prm.get("Observables")))
       {

@@ -76,9 +76,8 @@ namespace FokkerPlanck
   {
     prm.enter_subsection("Transitions");
     {
-      prm.declare_entry("Compute",
-                        "false",
-                        Patterns::Bool(),
+      prm.add_parameter("Compute",
+                        compute,
                         "Compute the mean first-passage time to region B, "
                         "the committor from A to B and (optionally) the "
                         "quasi-stationary distribution and escape rate with "
@@ -86,13 +85,12 @@ namespace FokkerPlanck
                         "a.grad f + T div(D grad f).");
       declare_region(prm, "A", "the start set; committor 0");
       declare_region(prm, "B", "the target set; absorbing, committor 1");
-      prm.declare_entry("Function constants",
-                        "",
-                        Patterns::Anything(),
-                        "Constants for the region expressions, e.g. 'c=0.8'.");
-      prm.declare_entry("Quasi-stationary distribution",
-                        "true",
-                        Patterns::Bool(),
+      prm.add_parameter("Function constants",
+                        constants,
+                        "Constants for the region expressions, e.g. 'c=0.8'.",
+                        Patterns::Anything());
+      prm.add_parameter("Quasi-stationary distribution",
+                        quasi_stationary,
                         "Also solve the eigenproblem with B absorbing: escape "
                         "rate lambda_0 and quasi-stationary distribution (uses "
                         "the Spectrum entries Shift and Tolerance).");
@@ -104,11 +102,8 @@ namespace FokkerPlanck
   TransitionParameters::parse_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Transitions");
-    compute          = prm.get_bool("Compute");
-    region_a         = parse_region(prm, "A");
-    region_b         = parse_region(prm, "B");
-    constants        = prm.get("Function constants");
-    quasi_stationary = prm.get_bool("Quasi-stationary distribution");
+    region_a = parse_region(prm, "A");
+    region_b = parse_region(prm, "B");
     prm.leave_subsection();
   }
 
@@ -172,7 +167,7 @@ namespace FokkerPlanck
   {
     const MPI_Comm                   communicator = discretization.communicator();
     PETScWrappers::MPI::SparseMatrix A;
-    Spectral::copy_to_petsc(discretization, discretization.operator_matrix, A);
+    Spectral::copy_to_petsc(discretization, discretization.get_operator_matrix(), A);
     double diagonal = 0.;
     for (const auto i : discretization.locally_owned_dofs())
       diagonal = std::max(diagonal, std::abs(A.diag_element(i)));
@@ -234,7 +229,7 @@ namespace FokkerPlanck
     solve_backward(discretization,
                    in_b,
                    std::vector<double>(in_b.size(), 0.),
-                   discretization.mass_vector,
+                   discretization.get_mass_vector(),
                    result.mean_first_passage_time);
     result.mfpt_max = LA::max_entry(result.mean_first_passage_time);
 

@@ -124,7 +124,7 @@ TEST(MonteCarloOrnsteinUhlenbeck, ThreeDimensionsAgreesWithFiniteElementsAndExac
       "subsection Linear solver\n  set Type = direct\nend\n" +
       monte_carlo_section(stationary_run));
   // The exact values from the model the case built.
-  const auto *ou = dynamic_cast<const OrnsteinUhlenbeckModel<dim> *>(c.model.get());
+  const auto *ou = dynamic_cast<const OrnsteinUhlenbeckModel<dim> *>(c.model);
   ASSERT_NE(ou, nullptr);
   const double         T = ou->temperature();
   const Tensor<2, dim> H = ou->drift_matrix();

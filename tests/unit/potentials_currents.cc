@@ -13,6 +13,8 @@
 
 #include "test_case.h"
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <iomanip>
 
@@ -27,13 +29,9 @@ namespace
   make_analysis(TestCase<dim> &test)
   {
     return std::make_unique<Analysis<dim>>(test.parameters.analysis,
-                                           test.parameters.output,
-                                           test.parameters.geometry,
-                                           test.parameters.discretization,
                                            test.parameters.linear_solver,
-                                           *test.triangulation,
-                                           *test.discretization,
-                                           *test.model);
+                                           *test.problem,
+                                           test.parameters.output.selection());
   }
 
   /**
@@ -193,13 +191,13 @@ TEST(OrnsteinUhlenbeckAnalysis, EffectivePotentialAtLowTemperature)
   const auto compute = [&](const std::string                             &text,
                            const std::function<double(const Point<2> &)> &exact,
                            const std::function<bool(const Point<2> &)>   &region) {
-    TestCase<2>     test(text);
+    TestCase<2>       test(text);
+    Discretization<2> fitted(
+        *test.triangulation, test.parameters.geometry, test.parameters.discretization);
+    fitted.setup();
     LA::MPI::Vector S, ghosted;
-    const auto      info = compute_effective_potential(*test.discretization,
-                                                  *test.model,
-                                                  test.parameters.linear_solver,
-                                                  test.parameters.analysis,
-                                                  S);
+    const auto      info = compute_effective_potential(
+        fitted, *test.model, test.parameters.linear_solver, test.parameters.analysis, S);
     test.discretization->initialize_ghosted_vector(ghosted);
     ghosted = S;
     EXPECT_LT(info.residual, 1e-9);
@@ -256,10 +254,10 @@ TEST(OrnsteinUhlenbeckAnalysis, HamiltonJacobiRefinementAtLowTemperature)
       test.solve_stationary(pi);
       auto analysis = make_analysis(test);
       analysis->stationary(pi);
-      nlohmann::json  json;
-      StatisticsTable table;
-      analysis->add_statistics(table, json);
-      const auto  &hj = json["effective_potential"]["hamilton_jacobi"];
+      nlohmann::json summary;
+      analysis->add_summary(summary);
+      const auto  &json = summary["analysis"];
+      const auto  &hj   = json["effective_potential"]["hamilton_jacobi"];
       const double e_inner =
           potential_error(test, analysis->effective_potential(), ou_potential, inner);
       const double e_whole =

@@ -64,8 +64,6 @@ namespace
       const MPI_Comm     communicator = MPI_COMM_WORLD,
       const std::string &fe_override  = "")
   {
-    ParameterHandler prm;
-    CaseParameters::declare_parameters(prm);
     const std::string directory =
         "sgd_comparison_" + name + "_" +
         std::to_string(Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD)) + "_" +
@@ -73,22 +71,14 @@ namespace
                        (communicator == MPI_COMM_SELF));
     const std::string output = "subsection Output\n  set Directory = " + directory +
                                "\n  set Write fields = false\nend\n";
-    prm.parse_input_from_string(text + output);
-    CaseParameters parameters;
-    parameters.parse_parameters(prm, ".");
-    parameters.check();
-    ParameterHandler fe_prm;
-    if (!fe_override.empty())
-      {
-        CaseParameters::declare_parameters(fe_prm);
-        fe_prm.parse_input_from_string(text + output + fe_override);
-      }
-    return Sgd::run_sgd<1>(prm,
-                           parameters,
+    const ParsedCase parsed(text + output);
+    const ParsedCase finite_elements(text + output + fe_override);
+    return Sgd::run_sgd<1>(parsed.parameters,
                            "test",
                            false,
                            communicator,
-                           fe_override.empty() ? nullptr : &fe_prm);
+                           fe_override.empty() ? nullptr
+                                               : &finite_elements.parameters.model);
   }
 
   const nlohmann::json &

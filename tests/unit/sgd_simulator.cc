@@ -26,18 +26,13 @@ namespace
   nlohmann::json
   run(const std::string &text, const unsigned int dim, const std::string &name)
   {
-    ParameterHandler prm;
-    CaseParameters::declare_parameters(prm);
     const std::string directory =
         "sgd_simulator_" + name + "_" +
         std::to_string(Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD));
-    prm.parse_input_from_string(text + "subsection Output\n  set Directory = " +
-                                directory + "\n  set Write fields = false\nend\n");
-    CaseParameters parameters;
-    parameters.parse_parameters(prm, ".");
-    parameters.check();
-    return dim == 1 ? Sgd::run_sgd<1>(prm, parameters, "test", false)
-                    : Sgd::run_sgd<2>(prm, parameters, "test", false);
+    const ParsedCase parsed(text + "subsection Output\n  set Directory = " + directory +
+                            "\n  set Write fields = false\nend\n");
+    return dim == 1 ? Sgd::run_sgd<1>(parsed.parameters, "test", false)
+                    : Sgd::run_sgd<2>(parsed.parameters, "test", false);
   }
 } // namespace
 

@@ -322,8 +322,7 @@ TEST(Spectrum, HangingNodes)
     if (cell->is_locally_owned() && cell->center()[0] < 0.)
       cell->set_refine_flag();
   test.triangulation->execute_coarsening_and_refinement();
-  test.discretization->setup();
-  test.discretization->assemble(*test.model);
+  test.problem->refresh();
   ASSERT_GT(test.discretization->get_constraints().n_constraints(), 0U);
 
   SpectrumParameters parameters;

@@ -7,16 +7,12 @@
  */
 #pragma once
 
-#include <deal.II/distributed/tria_base.h>
-
 #include <fokker_planck/analysis/analysis_parameters.h>
 #include <fokker_planck/analysis/currents.h>
 #include <fokker_planck/analysis/effective_potential.h>
 #include <fokker_planck/analysis/potentials.h>
-#include <fokker_planck/base/statistics.h>
-#include <fokker_planck/output/output_writer.h>
-
-#include <nlohmann/json.hpp>
+#include <fokker_planck/base/stage.h>
+#include <fokker_planck/discretization/problem.h>
 
 #include <memory>
 #include <optional>
@@ -47,24 +43,32 @@ namespace FokkerPlanck
     std::optional<HamiltonJacobiInfo> hamilton_jacobi;
   };
 
+  /** The optional fields of the analysis, for 'Output/Fields'. */
+  std::vector<FieldDescription>
+  analysis_field_descriptions();
+
   /**
    * Computes and holds the analysis of one case. All fields live on the DoFs
    * of the run's discretisation (the effective potential is computed on an
    * exponentially fitted Q1 operator and interpolated).
    */
   template <int dim>
-  class Analysis
+  class Analysis : public Stage<dim>
   {
   public:
-    Analysis(const AnalysisParameters                 &parameters,
-             const OutputParameters                   &output,
-             const GeometryParameters                 &geometry,
-             const DiscretizationParameters           &discretization_parameters,
-             const LinearSolverParameters             &solver,
-             dealii::parallel::TriangulationBase<dim> &triangulation,
-             const Discretization<dim>                &discretization,
-             const Model<dim>                         &model);
-    ~Analysis();
+    /**
+     * The analysis of the densities of @p problem, with the linear solver
+     * of @p solver for its own solves; @p fields: the requested fields.
+     */
+    Analysis(const AnalysisParameters     &parameters,
+             const LinearSolverParameters &solver,
+             const Problem<dim>           &problem,
+             const FieldSelection         &fields);
+    ~Analysis() override;
+
+    /** stationary() or transient() of the snapshot's density. */
+    void
+    observe(const Snapshot &snapshot) override;
 
     /**
      * Everything for the stationary density @p pi: S, S_H, the current
@@ -83,11 +87,15 @@ namespace FokkerPlanck
 
     /** Add the requested analysis fields to one output step. */
     void
-    add_fields(dealii::DataOut<dim, dim> &data_out) const;
+    add_fields(dealii::DataOut<dim, dim> &data_out) const override;
 
-    /** Add the scalars as statistics columns and @p json entries. */
+    /** The scalars as statistics columns. */
     void
-    add_statistics(StatisticsTable &table, nlohmann::json &json) const;
+    add_statistics(StatisticsTable &table) const override;
+
+    /** The scalars and how S was computed: section "analysis". */
+    void
+    add_summary(nlohmann::json &summary) const override;
 
     const AnalysisScalars &
     scalars() const
@@ -127,14 +135,12 @@ namespace FokkerPlanck
     void
     currents(const LA::MPI::Vector &p);
 
-    const AnalysisParameters                  parameters;
-    const OutputParameters                   &output;
-    const GeometryParameters                 &geometry;
-    const DiscretizationParameters            discretization_parameters;
-    const LinearSolverParameters              solver;
-    dealii::parallel::TriangulationBase<dim> &triangulation;
-    const Discretization<dim>                &discretization;
-    const Model<dim>                         &model;
+    const AnalysisParameters     parameters;
+    const LinearSolverParameters solver;
+    const Problem<dim>          &problem;
+    const Discretization<dim>   &discretization;
+    const Model<dim>            &model;
+    const FieldSelection         output;
 
     AnalysisScalars results;
     LA::MPI::Vector density, S, S_H, psi, divergence;

@@ -33,10 +33,8 @@ namespace FokkerPlanck
     /** Whether to refine S by a Galerkin–Newton solve of (★). */
     bool hamilton_jacobi = true;
 
-    static void
-    declare_parameters(dealii::ParameterHandler &prm);
-
+    /** Declare the entries; one-to-one entries are bound to the members. */
     void
-    parse_parameters(dealii::ParameterHandler &prm);
+    declare_parameters(dealii::ParameterHandler &prm);
   };
 } // namespace FokkerPlanck

@@ -38,14 +38,6 @@ namespace FokkerPlanck
   std::vector<std::pair<unsigned int, unsigned int>>
   coordinate_pairs(unsigned int dim);
 
-  /** The current J_h = a p − T D ∇p at x from the value and gradient of p. */
-  template <int dim>
-  dealii::Tensor<1, dim>
-  current(const Model<dim>             &model,
-          const dealii::Point<dim>     &x,
-          double                        p,
-          const dealii::Tensor<1, dim> &grad_p);
-
   /**
    * Local entropy-production density Jᵀ(TD)⁻¹J / p (1/(time·volume)), or 0
    * where p < @p floor.

@@ -11,12 +11,59 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace FokkerPlanck
 {
   namespace Parsing
   {
+    /**
+     * The names that a Selection entry gives the values of an enumeration
+     * (or of a bool), in the order the help text lists them.
+     */
+    template <typename Value>
+    using Names = std::vector<std::pair<std::string, Value>>;
+
+    /** The name of @p value in @p names (the first name if it has none). */
+    template <typename Value>
+    const std::string &
+    name_of(const Names<Value> &names, const Value value)
+    {
+      for (const auto &[name, v] : names)
+        if (v == value)
+          return name;
+      return names.front().first;
+    }
+
+    /**
+     * Declare entry @p entry as a Selection of the names in @p names, with
+     * the name of @p member's current value as its default, and bind it to
+     * @p member: parse_input() (and ParameterHandler::set()) store the
+     * value of the name given. The enum counterpart of add_parameter().
+     */
+    template <typename Value>
+    void
+    add_selection(dealii::ParameterHandler &prm,
+                  const std::string        &entry,
+                  Value                    &member,
+                  const Names<Value>       &names,
+                  const std::string        &documentation)
+    {
+      std::string pattern;
+      for (const auto &name : names)
+        pattern += (pattern.empty() ? "" : "|") + name.first;
+      prm.declare_entry(entry,
+                        name_of(names, member),
+                        dealii::Patterns::Selection(pattern),
+                        documentation);
+      prm.add_action(entry, [&member, names](const std::string &value) {
+        for (const auto &[name, v] : names)
+          if (name == value)
+            member = v;
+      });
+    }
+
     /** Comma-separated doubles of entry @p name in the current subsection. */
     std::vector<double>
     get_doubles(const dealii::ParameterHandler &prm, const std::string &name);

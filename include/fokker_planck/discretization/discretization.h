@@ -35,11 +35,9 @@ namespace FokkerPlanck
      */
     bool upwind = false;
 
-    static void
-    declare_parameters(dealii::ParameterHandler &prm);
-
+    /** Declare the entries, bound to the members above. */
     void
-    parse_parameters(dealii::ParameterHandler &prm);
+    declare_parameters(dealii::ParameterHandler &prm);
   };
 
   /**
@@ -75,6 +73,40 @@ namespace FokkerPlanck
      */
     void
     assemble(const Model<dim> &model);
+
+    /**
+     * Replace A by the exponentially fitted (Scharfetter–Gummel,
+     * edge-averaged) operator of @p model; Q1 elements only, after
+     * assemble() (whose mass vector is kept). Every pair of vertices i, j
+     * of a cell whose D-weighted stiffness entry K_ij is negative is an
+     * edge with weight w = −T K_ij and flux w (B(−δ) π_i − B(δ) π_j) from i
+     * to j, where B(z) = z/(e^z − 1) and δ = ∫_{x_i}^{x_j} (TD)⁻¹a·dx
+     * (Simpson's rule). The result is an M-matrix with zero column sums,
+     * exact for exp(−L/T) along an edge when a = −D∇L, and it adds no
+     * artificial diffusion: its accuracy does not degrade as T → 0.
+     * Returns max |δ| over all edges (the largest cell Péclet number).
+     * Defined in fitted_operator.cc.
+     */
+    double
+    assemble_fitted_operator(const Model<dim> &model);
+
+    /**
+     * The operator matrix A_ij = (T D∇φ_j − a φ_j, ∇φ_i) of the last
+     * assembly, so that M dp/dt + A p = 0; with reflecting or periodic
+     * boundaries 1ᵀA = 0 and A is singular with null vector π.
+     */
+    const LA::MPI::SparseMatrix &
+    get_operator_matrix() const
+    {
+      return operator_matrix;
+    }
+
+    /** The mass vector m_i = ∫φ_i, so that ∫p_h = mᵀp. */
+    const LA::MPI::Vector &
+    get_mass_vector() const
+    {
+      return mass_vector;
+    }
 
     /** Non-ghosted vector over the locally owned DoFs. */
     void
@@ -167,10 +199,10 @@ namespace FokkerPlanck
       return parameters;
     }
 
+  private:
     LA::MPI::SparseMatrix operator_matrix;
     LA::MPI::Vector       mass_vector;
 
-  private:
     /** M and the moment vectors, assembled by geometric(). */
     struct Geometric
     {

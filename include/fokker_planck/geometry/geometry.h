@@ -46,26 +46,32 @@ namespace FokkerPlanck
       gmsh
     };
 
-    MeshType                  mesh_type = MeshType::box;
-    std::vector<double>       lower_corner;
-    std::vector<double>       upper_corner;
-    std::vector<unsigned int> subdivisions;
+    MeshType mesh_type = MeshType::box;
+    /** Corners of the box (one coordinate per dimension, units of x). */
+    std::vector<double> lower_corner = {-1., -1.};
+    std::vector<double> upper_corner = {1., 1.};
+    /** Coarse cells of the box per direction. */
+    std::vector<unsigned int> subdivisions = {1, 1};
     /** Absolute path of the Gmsh file (resolved against the parameter file). */
     std::string  mesh_file;
-    unsigned int global_refinements = 0;
+    unsigned int global_refinements = 4;
     /** Attach a spherical manifold to the boundary (for disk/ball meshes). */
     bool                sphere_boundary = false;
-    std::vector<double> sphere_center;
+    std::vector<double> sphere_center   = {0., 0.};
 
-    BoundaryType                                       default_boundary;
+    BoundaryType default_boundary = BoundaryType::reflecting;
     std::map<dealii::types::boundary_id, BoundaryType> boundary_types;
 
-    static void
+    /**
+     * Declare the entries of subsections "Geometry" and "Boundary
+     * conditions"; one-to-one entries are bound to the members above.
+     */
+    void
     declare_parameters(dealii::ParameterHandler &prm);
 
     /**
-     * Read the entries. Relative mesh paths are taken relative to
-     * @p input_directory, the folder of the parameter file.
+     * After the file is parsed: the boundary types, and relative mesh paths
+     * taken relative to @p input_directory, the folder of the parameter file.
      */
     void
     parse_parameters(dealii::ParameterHandler &prm, const std::string &input_directory);

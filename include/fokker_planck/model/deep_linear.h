@@ -53,11 +53,19 @@ namespace FokkerPlanck
   class DeepLinearModel : public SgdModel<dim>
   {
   public:
+    /** The parsed entries of subsection "Model/Deep linear". */
+    using Parameters = SgdModelParameters<DeepLinearParameters>;
+
+    /** Declare subsection "Deep linear" (inside the entered "Model"). */
     static void
     declare_parameters(dealii::ParameterHandler &prm);
 
-    /** Reads subsection "Deep linear" of the entered "Model". */
-    explicit DeepLinearModel(dealii::ParameterHandler &prm);
+    /** Read subsection "Deep linear" (inside the entered "Model"). */
+    static Parameters
+    parse_parameters(dealii::ParameterHandler &prm);
+
+    /** The model of @p parameters (T = η/(2B) is set by create_model()). */
+    DeepLinearModel(const Parameters &parameters, double temperature);
 
     /** Direct construction (tests). */
     DeepLinearModel(const DeepLinearParameters &parameters,

@@ -41,11 +41,19 @@ namespace FokkerPlanck
   class LinearRegressionModel : public SgdModel<dim>
   {
   public:
+    /** The parsed entries of subsection "Model/Linear regression". */
+    using Parameters = SgdModelParameters<LinearRegressionParameters<dim>>;
+
+    /** Declare subsection "Linear regression" (inside the entered "Model"). */
     static void
     declare_parameters(dealii::ParameterHandler &prm);
 
-    /** Reads subsection "Linear regression" of the entered "Model". */
-    explicit LinearRegressionModel(dealii::ParameterHandler &prm);
+    /** Read subsection "Linear regression" (inside the entered "Model"). */
+    static Parameters
+    parse_parameters(dealii::ParameterHandler &prm);
+
+    /** The model of @p parameters (T = η/(2B) is set by create_model()). */
+    LinearRegressionModel(const Parameters &parameters, double temperature);
 
     /** Direct construction (tests). */
     LinearRegressionModel(const LinearRegressionParameters<dim> &parameters,

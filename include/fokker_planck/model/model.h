@@ -5,14 +5,11 @@
  */
 #pragma once
 
-#include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/point.h>
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/base/tensor.h>
 
-#include <memory>
 #include <string>
-#include <vector>
 
 namespace FokkerPlanck
 {
@@ -25,32 +22,6 @@ namespace FokkerPlanck
   {
     ito,
     haenggi_klimontovich
-  };
-
-  /**
-   * Entries of subsection "Model" shared by all models: the model name,
-   * the temperature T (or SGD's learning rate η and batch size B with
-   * T = η/(2B)), and the noise interpretation.
-   */
-  struct ModelParameters
-  {
-    std::string         name;
-    double              temperature          = 1.;
-    bool                temperature_from_sgd = false;
-    double              learning_rate        = 0.;
-    unsigned int        batch_size           = 1;
-    NoiseInterpretation interpretation       = NoiseInterpretation::ito;
-
-    /** Declares the common entries and every registered model's subsection. */
-    static void
-    declare_parameters(dealii::ParameterHandler &prm);
-
-    void
-    parse_parameters(dealii::ParameterHandler &prm);
-
-    /** T, either given or η/(2B). */
-    double
-    effective_temperature() const;
   };
 
   /**
@@ -139,18 +110,6 @@ namespace FokkerPlanck
     NoiseInterpretation noise_interpretation = NoiseInterpretation::ito;
     double              length_scale         = 1.;
   };
-
-  /**
-   * Create the model named in "Model/Name" for @p dim dimensions and check
-   * its entries. @p prm must have been parsed.
-   */
-  template <int dim>
-  std::unique_ptr<Model<dim>>
-  create_model(dealii::ParameterHandler &prm, double length_scale);
-
-  /** The names of all registered models, '|'-separated (for Selection). */
-  std::string
-  model_names();
 
   extern template class Model<1>;
   extern template class Model<2>;

@@ -7,10 +7,23 @@
 
 #include <deal.II/base/tensor.h>
 
+#include <deal.II/base/parameter_handler.h>
+
 #include <fokker_planck/model/model.h>
+
+#include <vector>
 
 namespace FokkerPlanck
 {
+  /** Entries of subsection "Model/Ornstein-Uhlenbeck", row-major. */
+  struct OrnsteinUhlenbeckParameters
+  {
+    /** Entry "H": dim² numbers. */
+    std::vector<double> H;
+    /** Entry "D": dim² numbers. */
+    std::vector<double> D;
+  };
+
   /**
    * u(x) = −H x with a constant symmetric positive definite D. H need not be
    * symmetric (non-equilibrium steady state with circulating current). If H
@@ -20,11 +33,18 @@ namespace FokkerPlanck
   class OrnsteinUhlenbeckModel : public Model<dim>
   {
   public:
+    using Parameters = OrnsteinUhlenbeckParameters;
+
+    /** Declare subsection "Ornstein-Uhlenbeck" (inside the entered "Model"). */
     static void
     declare_parameters(dealii::ParameterHandler &prm);
 
-    /** Reads subsection "Ornstein-Uhlenbeck" of the entered "Model". */
-    explicit OrnsteinUhlenbeckModel(dealii::ParameterHandler &prm);
+    /** Read subsection "Ornstein-Uhlenbeck" (inside the entered "Model"). */
+    static Parameters
+    parse_parameters(dealii::ParameterHandler &prm);
+
+    /** H and D of @p parameters, checked (dim² numbers, D SPD). */
+    OrnsteinUhlenbeckModel(const Parameters &parameters, double temperature);
 
     /** Direct construction (tests, benchmarks). */
     OrnsteinUhlenbeckModel(const dealii::Tensor<2, dim>          &H,

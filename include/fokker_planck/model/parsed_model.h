@@ -11,6 +11,19 @@
 
 namespace FokkerPlanck
 {
+  /** Entries of subsection "Model/Parsed": the expressions as written. */
+  struct ParsedModelParameters
+  {
+    /** Entry "Drift": dim expressions separated by ';', or empty (u = −∇L). */
+    std::string drift;
+    /** Entry "Diffusion": 1, dim or dim² expressions separated by ';'. */
+    std::string diffusion = "1";
+    /** Entry "Loss": one expression, or empty. */
+    std::string loss;
+    /** Entry "Function constants": "a=1, c=0.5". */
+    std::string constants;
+  };
+
   /**
    * Drift u(x), diffusion D(x) and loss L(x) from FunctionParser expressions
    * in the variables x, y, z. The constant T (temperature) is predefined.
@@ -22,11 +35,21 @@ namespace FokkerPlanck
   class ParsedModel : public Model<dim>
   {
   public:
+    using Parameters = ParsedModelParameters;
+
+    /** Declare subsection "Parsed" (inside the entered "Model"). */
     static void
     declare_parameters(dealii::ParameterHandler &prm);
 
-    /** Reads subsection "Parsed" of the entered "Model" subsection. */
-    ParsedModel(dealii::ParameterHandler &prm, double temperature);
+    /** Read subsection "Parsed" (inside the entered "Model"). */
+    static Parameters
+    parse_parameters(dealii::ParameterHandler &prm);
+
+    /**
+     * Parse the expressions of @p parameters; the constant T of the
+     * expressions is @p temperature.
+     */
+    ParsedModel(const Parameters &parameters, double temperature);
 
     dealii::Tensor<1, dim>
     drift(const dealii::Point<dim> &x) const override;

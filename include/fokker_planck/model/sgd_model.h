@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include <deal.II/base/parameter_handler.h>
+
 #include <fokker_planck/model/model.h>
 
 #include <string>
@@ -58,23 +60,61 @@ namespace FokkerPlanck
   };
 
   /**
+   * The parsed entries of an SGD model's subsection: those of its network
+   * (@p Network, e.g. TwoLayerScalarParameters) and the noise switch.
+   */
+  template <class Network>
+  struct SgdModelParameters
+  {
+    Network            network;
+    SgdNoiseParameters noise;
+  };
+
+  /**
+   * Declare subsection @p subsection of an SGD model (inside "Model"): the
+   * network's entries and the noise switch.
+   */
+  template <class Network>
+  void
+  declare_sgd_model_parameters(dealii::ParameterHandler &prm,
+                               const std::string        &subsection)
+  {
+    prm.enter_subsection(subsection);
+    Network::declare_parameters(prm);
+    SgdNoiseParameters::declare_parameters(prm);
+    prm.leave_subsection();
+  }
+
+  /**
+   * Read subsection @p subsection of an SGD model (inside "Model"); @p args
+   * go to the network's parse_parameters().
+   */
+  template <class Network, typename... Args>
+  SgdModelParameters<Network>
+  parse_sgd_model_parameters(dealii::ParameterHandler &prm,
+                             const std::string        &subsection,
+                             const Args &...args)
+  {
+    SgdModelParameters<Network> parameters;
+    prm.enter_subsection(subsection);
+    parameters.network.parse_parameters(prm, args...);
+    parameters.noise.parse_parameters(prm);
+    prm.leave_subsection();
+    return parameters;
+  }
+
+  /**
    * An SDE model of SGD: drift u(x), per-sample gradient covariance C(x),
    * loss L(x) and the noise switch. D(x) is C(x) + δI, I, (tr C(x_ref)/d) I
    * or (tr C(x)/d + δ) I. The temperature is T = η/(2B) from "Model/Learning
-   * rate" and "Model/Batch size": the constructor requires "Temperature
-   * source = sgd".
+   * rate" and "Model/Batch size" (ModelParameters requires "Temperature
+   * source = sgd" for these models).
    */
   template <int dim>
   class SgdModel : public Model<dim>
   {
   public:
-    /**
-     * Reads the noise entries of subsection @p subsection (the model's
-     * own, inside the entered "Model") and requires T = η/(2B).
-     */
-    SgdModel(dealii::ParameterHandler &prm, const std::string &subsection);
-
-    /** Direct construction (tests). */
+    /** @p subsection names the model's subsection in messages. */
     explicit SgdModel(const SgdNoiseParameters &noise, const std::string &subsection);
 
     /** The per-sample gradient covariance C(x) of the model (no floor). */

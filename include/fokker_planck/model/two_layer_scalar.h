@@ -42,11 +42,19 @@ namespace FokkerPlanck
   class TwoLayerScalarModel : public SgdModel<dim>
   {
   public:
+    /** The parsed entries of subsection "Model/Two-layer scalar". */
+    using Parameters = SgdModelParameters<TwoLayerScalarParameters>;
+
+    /** Declare subsection "Two-layer scalar" (inside the entered "Model"). */
     static void
     declare_parameters(dealii::ParameterHandler &prm);
 
-    /** Reads subsection "Two-layer scalar" of the entered "Model". */
-    explicit TwoLayerScalarModel(dealii::ParameterHandler &prm);
+    /** Read subsection "Two-layer scalar" (inside the entered "Model"). */
+    static Parameters
+    parse_parameters(dealii::ParameterHandler &prm);
+
+    /** The model of @p parameters (T = η/(2B) is set by create_model()). */
+    TwoLayerScalarModel(const Parameters &parameters, double temperature);
 
     /** Direct construction (tests). */
     TwoLayerScalarModel(const TwoLayerScalarParameters &parameters,

@@ -14,15 +14,16 @@
 #include <deal.II/fe/fe_system.h>
 #include <deal.II/lac/la_parallel_vector.h>
 
+#include <fokker_planck/app/case_parameters.h>
+#include <fokker_planck/base/stage.h>
 #include <fokker_planck/base/statistics.h>
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/monte_carlo/ensemble.h>
 #include <fokker_planck/monte_carlo/histogram_tests.h>
-#include <fokker_planck/output/output_writer.h>
-#include <fokker_planck/parameters/case_parameters.h>
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -82,7 +83,7 @@ namespace FokkerPlanck
      * table, and return the callback that adds the mc_ fields to this
      * step's output (valid until the next call).
      */
-    typename OutputWriter<dim>::ExtraFields
+    std::function<void(dealii::DataOut<dim, dim> &)>
     compare(double time, const LA::MPI::Vector &p);
 
     /**

@@ -1,17 +1,16 @@
 /**
  * @file
- * ParaView output (DESIGN.md §6): one .pvd per run, a .pvtu and .vtu pieces
- * per output step, fields named in snake_case.
+ * ParaView output (DESIGN.md §6): one .pvd time series per kind of output,
+ * a .pvtu and .vtu pieces per step, with paths relative to the .pvd. The
+ * writer knows no stage: every step writes the fields that the stages it
+ * is given add (Stage::add_fields()).
  */
 #pragma once
 
-#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/mpi.h>
 
-#include <fokker_planck/discretization/discretization.h>
-#include <fokker_planck/model/model.h>
+#include <fokker_planck/base/stage.h>
 
-#include <functional>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,81 +18,56 @@
 namespace dealii
 {
   template <int dim, int spacedim>
-  class DataOut;
-}
+  class DoFHandler;
+  template <int dim, int spacedim>
+  class Mapping;
+  template <int dim, int spacedim>
+  class Triangulation;
+} // namespace dealii
 
 namespace FokkerPlanck
 {
-  /** Entries of subsection "Output". */
-  struct OutputParameters
-  {
-    /** Where this run writes its files (Output/Directory, or a staging
-     *  folder inside it while the run is not finished). */
-    std::string directory = "results";
-    /** Where the results end up, for messages; empty: the same as directory. */
-    std::string results_directory;
-
-    /** The folder to name in messages: results_directory, else directory. */
-    const std::string &
-    results_folder() const
-    {
-      return results_directory.empty() ? directory : results_directory;
-    }
-    std::string           base_name = "solution";
-    std::set<std::string> fields;
-    unsigned int          every_n_steps = 1;
-    bool                  write_fields  = true;
-    unsigned int          n_groups      = 1;
-
-    static void
-    declare_parameters(dealii::ParameterHandler &prm);
-
-    void
-    parse_parameters(dealii::ParameterHandler &prm);
-
-    /** Whether field @p name is requested. */
-    bool
-    wants(const std::string &name) const
-    {
-      return fields.count(name) > 0;
-    }
-  };
+  /** The stages whose fields go into one output step, in this order. */
+  template <int dim>
+  using StageList = std::vector<const Stage<dim> *>;
 
   /**
-   * Writes the density and derived fields:
-   * - density p (or π);
-   * - drift u and probability_current J = a p − T D∇p, as 3-component
-   *   vectors in every dimension;
-   * - loss L where the model has one;
-   * - diffusion D as a tensor;
-   * - subdomain, the MPI rank owning each cell.
-   * The .pvd lists every step written so far with paths relative to itself.
+   * Writes the steps of one time series <directory>/<base>.pvd, rewriting
+   * the .pvd after every step so that it lists every step written so far.
+   * Collective.
    */
   template <int dim>
   class OutputWriter
   {
   public:
-    OutputWriter(const OutputParameters    &parameters,
-                 const Discretization<dim> &discretization,
-                 const Model<dim>          &model);
-
     /**
-     * Adds further data vectors (analysis fields, Monte Carlo estimates) to
-     * the DataOut of one output step. Vectors it adds must stay alive until
-     * write() returns; they may belong to other DoFHandlers on the same
-     * triangulation.
+     * @param n_groups number of .vtu pieces per step (ranks are grouped)
      */
-    using ExtraFields = std::function<void(dealii::DataOut<dim, dim> &)>;
+    OutputWriter(const std::string &directory,
+                 const std::string &base_name,
+                 unsigned int       n_groups,
+                 MPI_Comm           communicator);
 
     /**
-     * Write the fields of density @p p (constraints distributed) at
-     * @p time, plus whatever @p extra adds. Returns the .pvtu file name
-     * relative to the directory.
+     * Write one step at @p time with the fields of @p stages on the DoFs of
+     * @p dof_handler, as patches of the element degree @p degree on
+     * @p mapping (curved cells in the interior too). Returns the .pvtu
+     * name relative to the directory.
      */
     std::string
-    write(double time, const LA::MPI::Vector &p, const ExtraFields &extra = {});
+    write(double                              time,
+          const dealii::DoFHandler<dim, dim> &dof_handler,
+          const dealii::Mapping<dim, dim>    &mapping,
+          unsigned int                        degree,
+          const StageList<dim>               &stages);
 
-    /** Number of output steps written. */
+    /** The same for stages that add cell data of @p triangulation only. */
+    std::string
+    write(double                                 time,
+          const dealii::Triangulation<dim, dim> &triangulation,
+          const StageList<dim>                  &stages);
+
+    /** Number of steps written. */
     unsigned int
     n_written() const
     {
@@ -104,13 +78,18 @@ namespace FokkerPlanck
     std::string
     pvd_name() const
     {
-      return parameters.base_name + ".pvd";
+      return base_name + ".pvd";
     }
 
   private:
-    const OutputParameters                      parameters;
-    const Discretization<dim>                  &discretization;
-    const Model<dim>                           &model;
+    template <class DataOutType>
+    std::string
+    finish_step(double time, DataOutType &data_out);
+
+    const std::string                           directory;
+    const std::string                           base_name;
+    const unsigned int                          n_groups;
+    const MPI_Comm                              communicator;
     std::vector<std::pair<double, std::string>> times_and_names;
   };
 

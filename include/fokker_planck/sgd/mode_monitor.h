@@ -7,11 +7,9 @@
  */
 #pragma once
 
-#include <fokker_planck/base/statistics.h>
+#include <fokker_planck/base/stage.h>
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/model/sgd_model.h>
-
-#include <nlohmann/json.hpp>
 
 #include <memory>
 #include <vector>
@@ -19,19 +17,19 @@
 namespace FokkerPlanck::Sgd
 {
   /**
-   * Observes the density p(t) of a transient run. Each observation adds to
+   * Observes the density p(t) of a transient run. Each observation gives
    * the statistics row, per mode α with target s_α:
    * - learned_α = ∫_{x_α > s_α/2} p dx, the mass that has learned mode α;
    * - noise_αα = E[C_αα] = ∫ C_αα p dx, the mean SGD noise of the mode;
    * - gf_α, the gradient-flow reference x_α(t) from the initial mean;
    * - gf_noise_αα = C_αα(x_gf(t)).
-   * The summary gives per mode the time of maximal E[C_αα], the time the
-   * mode is learned (learned_α first reaches 1/2, interpolated linearly
-   * between observations), and the same two times along the gradient flow
-   * (its crossing of s_α/2 located within the RK4 substeps of 1e-3).
+   * The summary (section "transient", entry "modes") gives per mode the time of maximal
+   * E[C_αα], the time the mode is learned (learned_α first reaches 1/2, interpolated
+   * linearly between observations), and the same two times along the gradient flow (its
+   * crossing of s_α/2 located within the RK4 substeps of 1e-3).
    */
   template <int dim>
-  class ModeMonitor
+  class ModeMonitor : public Stage<dim>
   {
   public:
     /** A monitor if @p model is an SgdModel with mode targets, else null. */
@@ -40,13 +38,16 @@ namespace FokkerPlanck::Sgd
 
     ModeMonitor(const SgdModel<dim> &model, const Discretization<dim> &discretization);
 
-    /** Observe p at @p time (the first call sets the reference's start). */
+    /** Observe p at its time (the first call sets the reference's start). */
     void
-    observe(double time, const LA::MPI::Vector &p, StatisticsTable &table);
+    observe(const Snapshot &snapshot) override;
 
-    /** Per-mode times, as JSON. */
-    nlohmann::json
-    summary() const;
+    void
+    add_statistics(StatisticsTable &table) const override;
+
+    /** Per-mode times. */
+    void
+    add_summary(nlohmann::json &summary) const override;
 
   private:
     /** Advance the gradient-flow reference to @p time (RK4). */

@@ -15,10 +15,10 @@
 #include <deal.II/distributed/tria_base.h>
 #include <deal.II/lac/vector.h>
 
+#include <fokker_planck/app/case_parameters.h>
 #include <fokker_planck/base/statistics.h>
 #include <fokker_planck/monte_carlo/box_grid.h>
 #include <fokker_planck/monte_carlo/histogram_tests.h>
-#include <fokker_planck/parameters/case_parameters.h>
 #include <fokker_planck/sgd/cell_histogram.h>
 
 #include <nlohmann/json.hpp>
@@ -65,12 +65,11 @@ namespace FokkerPlanck::Sgd
   {
   public:
     /**
-     * @param prm the parameter file whose model the FE problem uses (normally
-     *        the SGD run's own)
+     * @param model the model the FE problem uses (normally the SGD run's own)
      * @param times the SGD output times (transient)
      * @param log receives one line per comparison (rank 0), or null
      */
-    FiniteElementComparison(dealii::ParameterHandler                 &prm,
+    FiniteElementComparison(const ModelParameters                    &model,
                             const CaseParameters                     &parameters,
                             dealii::parallel::TriangulationBase<dim> &triangulation,
                             const std::vector<double>                &times,

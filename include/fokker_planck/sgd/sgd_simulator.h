@@ -12,7 +12,7 @@
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/point.h>
 
-#include <fokker_planck/parameters/case_parameters.h>
+#include <fokker_planck/app/case_parameters.h>
 #include <fokker_planck/sgd/random_stream.h>
 
 #include <nlohmann/json.hpp>
@@ -63,17 +63,17 @@ namespace FokkerPlanck::Sgd
 
   /**
    * The network of the model named in "Model/Name" with η, B and the
-   * model's subsection from @p prm (parsed). Linear regression and the
+   * entries of the model's subsection. Linear regression and the
    * two-layer network start from "Time stepping/Initial condition"
    * (a Gaussian); the deep linear network from its own initialisation.
    * Throws InputError for other models.
    */
   template <int dim>
   std::unique_ptr<Network<dim>>
-  make_network(dealii::ParameterHandler &prm, const CaseParameters &parameters);
+  make_network(const CaseParameters &parameters);
 
   /**
-   * Run the SGD ensemble of the case in @p prm and write into the output
+   * Run the SGD ensemble of the case @p parameters and write into the output
    * directory: sgd_statistics.txt (per output time: mean, covariance,
    * fraction learned per mode, fraction outside the box), sgd_histogram.pvd
    * (cell field sgd_density at every output time, and the time-averaged
@@ -84,16 +84,15 @@ namespace FokkerPlanck::Sgd
    * same file is solved on the same mesh and compared with the histograms
    * (FiniteElementComparison): sgd_comparison.txt, the section "comparison"
    * of the summary, and the fields fe_density and sgd_density_difference.
-   * @p finite_element_prm, if given, is the parameter file whose model the
-   * FE problem uses instead of @p prm (tests give it a wrong temperature to
-   * check that the comparison sees the difference).
+   * @p finite_element_model, if given, is the model the FE problem uses
+   * instead of the case's own (tests give it a wrong temperature to check
+   * that the comparison sees the difference).
    */
   template <int dim>
   nlohmann::json
-  run_sgd(dealii::ParameterHandler &prm,
-          const CaseParameters     &parameters,
-          const std::string        &parameter_file,
-          bool                      verbose            = true,
-          MPI_Comm                  communicator       = MPI_COMM_WORLD,
-          dealii::ParameterHandler *finite_element_prm = nullptr);
+  run_sgd(const CaseParameters  &parameters,
+          const std::string     &parameter_file,
+          bool                   verbose              = true,
+          MPI_Comm               communicator         = MPI_COMM_WORLD,
+          const ModelParameters *finite_element_model = nullptr);
 } // namespace FokkerPlanck::Sgd

@@ -73,11 +73,9 @@ namespace FokkerPlanck
     static std::string
     type_name(Type type);
 
-    static void
-    declare_parameters(dealii::ParameterHandler &prm);
-
+    /** Declare the entries of subsection "Linear solver", bound to the members. */
     void
-    parse_parameters(dealii::ParameterHandler &prm);
+    declare_parameters(dealii::ParameterHandler &prm);
   };
 
   /** What one linear solve did. */

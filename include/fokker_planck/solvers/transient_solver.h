@@ -38,18 +38,19 @@ namespace FokkerPlanck
       gaussian,
       expression
     };
-    InitialType         initial_type = InitialType::gaussian;
-    std::vector<double> initial_mean;
-    std::vector<double> initial_covariance;
-    std::string         initial_expression;
+    InitialType         initial_type       = InitialType::gaussian;
+    std::vector<double> initial_mean       = {0., 0.};
+    std::vector<double> initial_covariance = {0.1, 0., 0., 0.1};
+    std::string         initial_expression = "1";
     std::string         initial_constants;
     bool                normalize = true;
 
-    static void
-    declare_parameters(dealii::ParameterHandler &prm);
-
+    /**
+     * Declare the entries of subsection "Time stepping" and its "Initial
+     * condition", bound to the members.
+     */
     void
-    parse_parameters(dealii::ParameterHandler &prm);
+    declare_parameters(dealii::ParameterHandler &prm);
 
     /** Checks that need the dimension. */
     void

@@ -35,9 +35,11 @@ namespace FokkerPlanck
     /** An observable mixes within the horizon if |ρ(horizon)| < this. */
     double threshold = 0.05;
 
-    static void
+    /** Declare the entries; one-to-one entries are bound to the members. */
+    void
     declare_parameters(dealii::ParameterHandler &prm);
 
+    /** After the file is parsed: the entries that are not bound one to one. */
     void
     parse_parameters(dealii::ParameterHandler &prm);
 

@@ -6,21 +6,18 @@
  */
 #pragma once
 
-#include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/parameter_handler.h>
 
-#include <fokker_planck/base/statistics.h>
+#include <fokker_planck/base/stage.h>
 #include <fokker_planck/discretization/discretization.h>
-#include <fokker_planck/output/output_writer.h>
 #include <fokker_planck/solvers/linear_solver.h>
 #include <fokker_planck/spectral/mixing.h>
 #include <fokker_planck/spectral/spectrum.h>
 #include <fokker_planck/spectral/transitions.h>
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
 #include <optional>
+#include <ostream>
 
 namespace FokkerPlanck
 {
@@ -31,9 +28,11 @@ namespace FokkerPlanck
     TransitionParameters transitions;
     MixingParameters     mixing;
 
-    static void
+    /** Declare the entries; one-to-one entries are bound to the members. */
+    void
     declare_parameters(dealii::ParameterHandler &prm);
 
+    /** After the file is parsed: the entries that are not bound one to one. */
     void
     parse_parameters(dealii::ParameterHandler &prm);
 
@@ -46,11 +45,14 @@ namespace FokkerPlanck
   };
 
   /**
-   * Runs what RelaxationParameters ask for on one discretised case and adds
-   * the results to the summary, the statistics and the fields.
+   * Runs what RelaxationParameters ask for on one discretised case: the
+   * spectrum, transitions and autocorrelations once (run()), the distance
+   * to stationarity of every transient density (observe()), and reports
+   * them as fields, statistics columns and the summary sections
+   * "spectrum", "transitions" and "mixing".
    */
   template <int dim>
-  class RelaxationAnalysis
+  class RelaxationAnalysis : public Stage<dim>
   {
   public:
     RelaxationAnalysis(const RelaxationParameters   &parameters,
@@ -60,42 +62,54 @@ namespace FokkerPlanck
 
     /**
      * Spectrum, transitions, autocorrelations, and π for the distance to
-     * stationarity; results go to @p summary and @p log.
+     * stationarity; one line per result to @p log (rank 0), if given.
      */
     void
-    run(nlohmann::json &summary, dealii::ConditionalOStream &log);
+    run(std::ostream *log);
 
-    /** Scalars of run() as columns of the current (stationary) row. */
+    /** Transient runs: the distance of the density to π. */
     void
-    add_statistics(StatisticsTable &statistics) const;
+    observe(const Snapshot &snapshot) override;
 
-    /** The OutputWriter callback that adds eigenfunctions and transition fields. */
-    typename OutputWriter<dim>::ExtraFields
-    fields() const;
-
-    /** Distance to π of the transient density @p p at @p time (statistics columns). */
+    /** Eigenfunctions and transition fields. */
     void
-    add_distance(StatisticsTable &statistics, double time, const LA::MPI::Vector &p);
+    add_fields(dealii::DataOut<dim, dim> &data_out) const override;
 
-    /** Mixing time and last distances into @p summary. */
+    /**
+     * Stationary rows: eigenvalues, gap, transition scalars; transient
+     * rows: the distance to π and the means of the observables.
+     */
     void
-    finish(nlohmann::json &summary) const;
+    add_statistics(StatisticsTable &statistics) const override;
+
+    /** Sections "spectrum", "transitions" and "mixing". */
+    void
+    add_summary(nlohmann::json &summary) const override;
 
   private:
+    void
+    log_spectrum(std::ostream &log) const;
+    void
+    log_transitions(std::ostream &log) const;
+
     const RelaxationParameters      parameters;
     const LinearSolverParameters    linear_solver;
     const Discretization<dim>      &discretization;
     const bool                      transient;
     std::optional<Spectrum>         spectrum;
+    std::vector<Autocorrelation>    correlations;
     std::optional<TransitionResult> transitions;
     /** π for the distance to stationarity (transient runs). */
     LA::MPI::Vector                pi;
     std::unique_ptr<MixingMonitor> monitor;
     Distance                       last_distance;
-    /** Means of the observables along a transient run. */
+    /** The time of the last observed density. */
+    double last_time = 0.;
+    /** Means of the observables along a transient run (last: the current). */
     std::vector<ObservableRelaxation> observable_relaxation;
-    /** Ghosted copies of the fields of the last write(). */
-    mutable std::shared_ptr<std::vector<std::unique_ptr<LA::MPI::Vector>>> kept;
+    std::vector<double>               observable_means;
+    /** Ghosted copies of the fields of the last add_fields(). */
+    mutable std::vector<std::unique_ptr<LA::MPI::Vector>> kept;
   };
 
   extern template class RelaxationAnalysis<1>;

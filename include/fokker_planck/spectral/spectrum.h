@@ -35,11 +35,9 @@ namespace FokkerPlanck
     /** How many eigenfunctions are written as fields. */
     unsigned int n_written = 4;
 
-    static void
-    declare_parameters(dealii::ParameterHandler &prm);
-
+    /** Declare the entries; one-to-one entries are bound to the members. */
     void
-    parse_parameters(dealii::ParameterHandler &prm);
+    declare_parameters(dealii::ParameterHandler &prm);
   };
 
   /**

@@ -49,9 +49,11 @@ namespace FokkerPlanck
     /** Also compute the quasi-stationary distribution with B absorbing. */
     bool quasi_stationary = true;
 
-    static void
+    /** Declare the entries; one-to-one entries are bound to the members. */
+    void
     declare_parameters(dealii::ParameterHandler &prm);
 
+    /** After the file is parsed: the entries that are not bound one to one. */
     void
     parse_parameters(dealii::ParameterHandler &prm);
 

@@ -1,5 +1,8 @@
+#include <fokker_planck/analysis/analysis.h>
+#include <fokker_planck/app/case_parameters.h>
 #include <fokker_planck/base/input_error.h>
-#include <fokker_planck/parameters/case_parameters.h>
+#include <fokker_planck/base/parsing.h>
+#include <fokker_planck/discretization/density_fields.h>
 #include <fokker_planck/solvers/two_level.h>
 
 #include <nlohmann/json.hpp>
@@ -12,51 +15,59 @@ namespace FokkerPlanck
 {
   using namespace dealii;
 
-  void
-  CaseParameters::declare_parameters(ParameterHandler &prm)
+  namespace
   {
-    prm.declare_entry("dim",
-                      "2",
-                      Patterns::Integer(1, 3),
+    /** Every optional field any stage can write, for 'Output/Fields'. */
+    std::vector<FieldDescription>
+    optional_fields()
+    {
+      auto fields = density_field_descriptions();
+      for (auto &field : analysis_field_descriptions())
+        fields.push_back(field);
+      return fields;
+    }
+  } // namespace
+
+  CaseParameters::CaseParameters(ParameterHandler &prm)
+  {
+    prm.add_parameter("dim",
+                      dim,
                       "Dimension d of the state x (1, 2 or 3). Read once; the "
-                      "whole run is compiled for this dimension.");
-    prm.declare_entry("Problem",
-                      "stationary",
-                      Patterns::Selection("stationary|transient"),
-                      "'stationary': the stationary density pi with "
-                      "integral 1 (reflecting/periodic boundaries only). "
-                      "'transient': p(t) from an initial condition up to "
-                      "'Time stepping/End time'.");
-    GeometryParameters::declare_parameters(prm);
-    ModelParameters::declare_parameters(prm);
-    DiscretizationParameters::declare_parameters(prm);
-    LinearSolverParameters::declare_parameters(prm);
-    TimeSteppingParameters::declare_parameters(prm);
-    OutputParameters::declare_parameters(prm);
-    RelaxationParameters::declare_parameters(prm);
-    Sgd::SimulationParameters::declare_parameters(prm);
-    AnalysisParameters::declare_parameters(prm);
-    QuasiPotentialParameters::declare_parameters(prm);
-    MonteCarloParameters::declare_parameters(prm);
+                      "whole run is compiled for this dimension.",
+                      Patterns::Integer(1, 3));
+    Parsing::add_selection(prm,
+                           "Problem",
+                           stationary,
+                           {{"stationary", true}, {"transient", false}},
+                           "'stationary': the stationary density pi with "
+                           "integral 1 (reflecting/periodic boundaries only). "
+                           "'transient': p(t) from an initial condition up to "
+                           "'Time stepping/End time'.");
+    geometry.declare_parameters(prm);
+    model.declare_parameters(prm);
+    discretization.declare_parameters(prm);
+    linear_solver.declare_parameters(prm);
+    time_stepping.declare_parameters(prm);
+    output.declare_parameters(prm, optional_fields());
+    relaxation.declare_parameters(prm);
+    sgd.declare_parameters(prm);
+    analysis.declare_parameters(prm);
+    quasi_potential.declare_parameters(prm);
+    monte_carlo.declare_parameters(prm);
   }
 
   void
-  CaseParameters::parse_parameters(ParameterHandler  &prm,
-                                   const std::string &input_directory)
+  CaseParameters::parse(ParameterHandler &prm, const std::string &input_directory)
   {
-    dim        = prm.get_integer("dim");
-    stationary = prm.get("Problem") == "stationary";
     geometry.parse_parameters(prm, input_directory);
-    model.parse_parameters(prm);
-    discretization.parse_parameters(prm);
-    linear_solver.parse_parameters(prm);
-    time_stepping.parse_parameters(prm);
     output.parse_parameters(prm);
     relaxation.parse_parameters(prm);
     sgd.parse_parameters(prm);
-    analysis.parse_parameters(prm);
     quasi_potential.parse_parameters(prm);
     monte_carlo.parse_parameters(prm);
+    check();
+    // The model's own subsection is read for the dimension checked above.
+    model.parse_parameters(prm, dim);
   }
 
   void

@@ -1,8 +1,9 @@
 /**
  * @file
- * All parameters of one case: each stage declares and parses its own
- * subsection; this struct holds them together and runs the checks that
- * involve several entries.
+ * All parameters of one case, as read from one parameter file: each stage
+ * declares and parses its own subsection; this aggregate holds them, binds
+ * their entries to the ParameterHandler, and runs the checks that involve
+ * several subsections.
  */
 #pragma once
 
@@ -12,9 +13,9 @@
 #include <fokker_planck/analysis/quasi_potential.h>
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/geometry/geometry.h>
-#include <fokker_planck/model/model.h>
+#include <fokker_planck/model/model_parameters.h>
 #include <fokker_planck/monte_carlo/monte_carlo_parameters.h>
-#include <fokker_planck/output/output_writer.h>
+#include <fokker_planck/output/output_parameters.h>
 #include <fokker_planck/sgd/sgd_parameters.h>
 #include <fokker_planck/solvers/linear_solver.h>
 #include <fokker_planck/solvers/transient_solver.h>
@@ -26,9 +27,34 @@
 
 namespace FokkerPlanck
 {
-  /** The parameters of one case, as read from one parameter file. */
-  struct CaseParameters
+  /**
+   * The parameters of one case. Constructing it declares every entry of
+   * every stage in a ParameterHandler, bound to the members here, so the
+   * object must outlive the parsing and is not copied (stages receive
+   * their own subsection by reference).
+   */
+  class CaseParameters
   {
+  public:
+    /** Declare every entry of every stage into @p prm. */
+    explicit CaseParameters(dealii::ParameterHandler &prm);
+
+    CaseParameters(const CaseParameters &) = delete;
+    CaseParameters &
+    operator=(const CaseParameters &) = delete;
+
+    /**
+     * After @p prm has read the file: the entries that are not bound one
+     * to one, with relative mesh paths resolved against
+     * @p input_directory, then check().
+     */
+    void
+    parse(dealii::ParameterHandler &prm, const std::string &input_directory);
+
+    /** Checks involving several entries; throws InputError naming one. */
+    void
+    check() const;
+
     /** Spatial dimension of the state x, read once (entry "dim"). */
     unsigned int dim = 2;
     /** Stationary density or transient evolution (entry "Problem"). */
@@ -45,18 +71,6 @@ namespace FokkerPlanck
     AnalysisParameters        analysis;
     QuasiPotentialParameters  quasi_potential;
     MonteCarloParameters      monte_carlo;
-
-    /** Declare every entry of every stage. */
-    static void
-    declare_parameters(dealii::ParameterHandler &prm);
-
-    /** Read every stage's entries; @p input_directory resolves mesh paths. */
-    void
-    parse_parameters(dealii::ParameterHandler &prm, const std::string &input_directory);
-
-    /** Checks involving several entries; throws InputError naming one. */
-    void
-    check() const;
   };
 
   /**
