@@ -48,6 +48,114 @@ namespace FokkerPlanck
             "nodes; use 'amg'");
   }
 
+#ifndef FP_USE_PETSC
+  namespace
+  {
+    using GlobalIndex = int;
+
+    /**
+     * The rows of one prolongation on this rank: row i (an owned fine DoF)
+     * has weights on at most 2^dim coarse nodes, and the flags say which
+     * owned DoFs are rows and which are coarse nodes.
+     */
+    template <int dim>
+    struct ProlongationRows
+    {
+      static constexpr unsigned int n_vertices = GeometryInfo<dim>::vertices_per_cell;
+      struct Row
+      {
+        GlobalIndex row;
+        int         n;
+        GlobalIndex columns[n_vertices];
+        double      weights[n_vertices];
+      };
+      std::vector<Row>  rows;
+      std::vector<char> is_row, is_coarse;
+    };
+
+    /** The fine DoF on vertex v of a cell of any level (invalid off this rank). */
+    template <class Cell>
+    types::global_dof_index
+    corner_dof(Cell cell, const unsigned int v)
+    {
+      while (cell->has_children())
+        cell = cell->child(v);
+      return cell->is_artificial() ? numbers::invalid_dof_index
+                                   : cell->vertex_dof_index(v, 0);
+    }
+
+    /**
+     * Visit each cell of the level @p generation refinements above the
+     * active cells once and record the rows of its vertices. Returns false
+     * if a coarse node or a fine DoF of such a cell is not on this rank.
+     */
+    template <int dim>
+    bool
+    collect_rows(const Discretization<dim> &discretization,
+                 const unsigned int         generation,
+                 ProlongationRows<dim>     &p)
+    {
+      constexpr unsigned int n_vertices  = ProlongationRows<dim>::n_vertices;
+      const auto            &dof_handler = discretization.get_dof_handler();
+      const IndexSet        &owned       = discretization.locally_owned_dofs();
+      const auto            &fe          = discretization.get_fe();
+      p.is_row.assign(owned.n_elements(), 0);
+      p.is_coarse.assign(owned.n_elements(), 0);
+      p.rows.reserve(owned.n_elements());
+      std::vector<std::vector<char>> visited(dof_handler.get_triangulation().n_levels());
+      std::vector<types::global_dof_index> fine(n_vertices), coarse(n_vertices);
+      for (const auto &active : dof_handler.active_cell_iterators())
+        if (active->is_locally_owned())
+          {
+            typename DoFHandler<dim>::cell_iterator cell = active;
+            for (unsigned int g = 0; g < generation; ++g)
+              cell = cell->parent();
+            auto &seen = visited[cell->level()];
+            if (seen.empty())
+              seen.assign(dof_handler.get_triangulation().n_raw_cells(cell->level()), 0);
+            if (seen[cell->index()])
+              continue;
+            seen[cell->index()] = 1;
+
+            const auto         parent = cell->parent();
+            const unsigned int child  = parent->child_iterator_to_index(cell);
+            // Corner v of the child is corner v of the parent, so the fine
+            // DoF there names the coarse node.
+            for (unsigned int v = 0; v < n_vertices; ++v)
+              {
+                coarse[v] = corner_dof(parent, v);
+                fine[v]   = corner_dof(cell, v);
+                if (coarse[v] == numbers::invalid_dof_index ||
+                    fine[v] == numbers::invalid_dof_index)
+                  return false;
+              }
+            for (unsigned int v = 0; v < n_vertices; ++v)
+              if (owned.is_element(coarse[v]))
+                p.is_coarse[owned.index_within_set(coarse[v])] = 1;
+            const FullMatrix<double> &weight = fe.get_prolongation_matrix(
+                child, RefinementCase<dim>::isotropic_refinement);
+            for (unsigned int i = 0; i < n_vertices; ++i)
+              if (owned.is_element(fine[i]) && !p.is_row[owned.index_within_set(fine[i])])
+                {
+                  p.is_row[owned.index_within_set(fine[i])] = 1;
+                  typename ProlongationRows<dim>::Row r;
+                  r.row = GlobalIndex(fine[i]);
+                  r.n   = 0;
+                  for (unsigned int j = 0; j < n_vertices; ++j)
+                    if (weight(i, j) != 0.)
+                      {
+                        r.columns[r.n] = GlobalIndex(coarse[j]);
+                        r.weights[r.n] = weight(i, j);
+                        ++r.n;
+                      }
+                  p.rows.push_back(r);
+                }
+          }
+      return true;
+    }
+  } // namespace
+#endif
+
   template <int dim>
   std::shared_ptr<const Epetra_CrsMatrix>
   make_coarse_prolongation(const Discretization<dim> &discretization,
@@ -60,106 +168,23 @@ namespace FokkerPlanck
                      "'two-level' needs the Trilinos build of the program "
                      "(FP_LINEAR_ALGEBRA=Trilinos, the default); use 'amg'");
 #else
-    const MPI_Comm  communicator = discretization.communicator();
-    const auto     &dof_handler  = discretization.get_dof_handler();
-    const IndexSet &owned        = discretization.locally_owned_dofs();
-    const auto     &fe           = discretization.get_fe();
-    int             levels_above = std::numeric_limits<int>::max();
-    for (const auto &cell : dof_handler.active_cell_iterators())
+    const MPI_Comm communicator = discretization.communicator();
+    int            levels_above = std::numeric_limits<int>::max();
+    for (const auto &cell : discretization.get_dof_handler().active_cell_iterators())
       if (cell->is_locally_owned())
         levels_above = std::min(levels_above, cell->level());
     levels_above = Utilities::MPI::min(levels_above, communicator);
     if (generation == 0)
       require_two_level_applies(
-          fe.degree,
+          discretization.get_fe().degree,
           levels_above >= 1,
           Utilities::MPI::sum(discretization.get_constraints().n_constraints(),
                               communicator) == 0);
     else if (levels_above < int(generation) + 1)
       return nullptr;
 
-    // The fine DoF on vertex v of a cell of any level: the DoF of the active
-    // descendant in corner v, or invalid where that descendant is not on
-    // this rank.
-    const auto corner_dof = [](auto cell, const unsigned int v) {
-      while (cell->has_children())
-        cell = cell->child(v);
-      return cell->is_artificial() ? numbers::invalid_dof_index
-                                   : cell->vertex_dof_index(v, 0);
-    };
-
-    using GlobalIndex              = int;
-    const unsigned int     n_local = owned.n_elements();
-    std::vector<char>      is_row(n_local, 0);
-    std::vector<char>      is_coarse(n_local, 0);
-    constexpr unsigned int n_vertices = GeometryInfo<dim>::vertices_per_cell;
-    struct Row
-    {
-      GlobalIndex row;
-      int         n;
-      GlobalIndex columns[n_vertices];
-      double      weights[n_vertices];
-    };
-    std::vector<Row> rows;
-    rows.reserve(n_local);
-
-    // Each cell of the level 'generation' refinements above the active
-    // cells (the "fine" cell of this transfer) is visited once.
-    std::vector<std::vector<char>> visited(dof_handler.get_triangulation().n_levels());
-    bool                           available = true;
-    std::vector<types::global_dof_index> fine(n_vertices), coarse(n_vertices);
-    for (const auto &active : dof_handler.active_cell_iterators())
-      if (active->is_locally_owned())
-        {
-          typename DoFHandler<dim>::cell_iterator cell = active;
-          for (unsigned int g = 0; g < generation; ++g)
-            cell = cell->parent();
-          auto &seen = visited[cell->level()];
-          if (seen.empty())
-            seen.assign(dof_handler.get_triangulation().n_raw_cells(cell->level()), 0);
-          if (seen[cell->index()])
-            continue;
-          seen[cell->index()] = 1;
-
-          const auto         parent = cell->parent();
-          const unsigned int child  = parent->child_iterator_to_index(cell);
-          // Corner v of the child is corner v of the parent, so the fine
-          // DoF there names the coarse node.
-          for (unsigned int v = 0; v < n_vertices; ++v)
-            {
-              coarse[v] = corner_dof(parent, v);
-              fine[v]   = corner_dof(cell, v);
-              if (coarse[v] == numbers::invalid_dof_index ||
-                  fine[v] == numbers::invalid_dof_index)
-                available = false;
-            }
-          if (!available)
-            break;
-          for (unsigned int v = 0; v < n_vertices; ++v)
-            if (owned.is_element(coarse[v]))
-              is_coarse[owned.index_within_set(coarse[v])] = 1;
-          const FullMatrix<double> &weight = fe.get_prolongation_matrix(
-              child, RefinementCase<dim>::isotropic_refinement);
-          for (unsigned int i = 0; i < n_vertices; ++i)
-            if (owned.is_element(fine[i]))
-              {
-                const auto local = owned.index_within_set(fine[i]);
-                if (is_row[local])
-                  continue;
-                is_row[local] = 1;
-                Row r;
-                r.row = GlobalIndex(fine[i]);
-                r.n   = 0;
-                for (unsigned int j = 0; j < n_vertices; ++j)
-                  if (weight(i, j) != 0.)
-                    {
-                      r.columns[r.n] = GlobalIndex(coarse[j]);
-                      r.weights[r.n] = weight(i, j);
-                      ++r.n;
-                    }
-                rows.push_back(r);
-              }
-        }
+    ProlongationRows<dim> p;
+    const bool            available = collect_rows(discretization, generation, p);
     // p4est keeps the children of one parent on one rank, so the first
     // coarsening always finds its nodes; further ones may not, where a
     // coarser family is split between ranks.
@@ -170,23 +195,25 @@ namespace FokkerPlanck
                                  "is not available on this rank");
         return nullptr;
       }
-    if (generation == 0 && std::find(is_row.begin(), is_row.end(), 0) != is_row.end())
+    if (generation == 0 &&
+        std::find(p.is_row.begin(), p.is_row.end(), 0) != p.is_row.end())
       throw std::logic_error("two-level prolongation: an owned DoF lies on no "
                              "owned cell");
 
-    const auto map_of = [&](const std::vector<char> &flags) {
+    const IndexSet &owned  = discretization.locally_owned_dofs();
+    const auto      map_of = [&](const std::vector<char> &flags) {
       std::vector<GlobalIndex> indices;
-      for (unsigned int i = 0; i < n_local; ++i)
+      for (unsigned int i = 0; i < flags.size(); ++i)
         if (flags[i])
           indices.push_back(GlobalIndex(owned.nth_index_in_set(i)));
       return Epetra_Map(
           -1, int(indices.size()), indices.data(), 0, Epetra_MpiComm(communicator));
     };
-    const Epetra_Map row_map    = map_of(is_row);
-    const Epetra_Map domain_map = map_of(is_coarse);
+    const Epetra_Map row_map    = map_of(p.is_row);
+    const Epetra_Map domain_map = map_of(p.is_coarse);
     auto             prolongation =
-        std::make_shared<Epetra_CrsMatrix>(Copy, row_map, int(n_vertices), true);
-    for (Row &r : rows)
+        std::make_shared<Epetra_CrsMatrix>(Copy, row_map, int(p.n_vertices), true);
+    for (auto &r : p.rows)
       prolongation->InsertGlobalValues(r.row, r.n, r.weights, r.columns);
     prolongation->FillComplete(domain_map, row_map);
     return prolongation;
