@@ -98,20 +98,6 @@ namespace FokkerPlanck
   }
 
   template <int dim>
-  void
-  DeepLinearModel<dim>::declare_parameters(ParameterHandler &prm)
-  {
-    declare_sgd_model_parameters<DeepLinearParameters>(prm, "Deep linear");
-  }
-
-  template <int dim>
-  typename DeepLinearModel<dim>::Parameters
-  DeepLinearModel<dim>::parse_parameters(ParameterHandler &prm)
-  {
-    return parse_sgd_model_parameters<DeepLinearParameters>(prm, "Deep linear", dim);
-  }
-
-  template <int dim>
   DeepLinearModel<dim>::DeepLinearModel(const Parameters &parameters, const double)
       : DeepLinearModel(parameters.network, parameters.noise)
   {
@@ -122,7 +108,7 @@ namespace FokkerPlanck
   template <int dim>
   DeepLinearModel<dim>::DeepLinearModel(const DeepLinearParameters &parameters,
                                         const SgdNoiseParameters   &noise)
-      : SgdModel<dim>(noise, "Deep linear")
+      : SgdModelOf<dim, DeepLinearParameters>(noise)
       , parameters(parameters)
   {
     this->finish_setup();

@@ -71,22 +71,6 @@ namespace FokkerPlanck
   }
 
   template <int dim>
-  void
-  LinearRegressionModel<dim>::declare_parameters(ParameterHandler &prm)
-  {
-    declare_sgd_model_parameters<LinearRegressionParameters<dim>>(prm,
-                                                                  "Linear regression");
-  }
-
-  template <int dim>
-  typename LinearRegressionModel<dim>::Parameters
-  LinearRegressionModel<dim>::parse_parameters(ParameterHandler &prm)
-  {
-    return parse_sgd_model_parameters<LinearRegressionParameters<dim>>(
-        prm, "Linear regression");
-  }
-
-  template <int dim>
   LinearRegressionModel<dim>::LinearRegressionModel(const Parameters &parameters,
                                                     const double)
       : LinearRegressionModel(parameters.network, parameters.noise)
@@ -98,7 +82,7 @@ namespace FokkerPlanck
   template <int dim>
   LinearRegressionModel<dim>::LinearRegressionModel(
       const LinearRegressionParameters<dim> &parameters, const SgdNoiseParameters &noise)
-      : SgdModel<dim>(noise, "Linear regression")
+      : SgdModelOf<dim, LinearRegressionParameters<dim>>(noise)
       , parameters(parameters)
   {
     this->finish_setup();

@@ -47,20 +47,6 @@ namespace FokkerPlanck
   }
 
   template <int dim>
-  void
-  TwoLayerScalarModel<dim>::declare_parameters(ParameterHandler &prm)
-  {
-    declare_sgd_model_parameters<TwoLayerScalarParameters>(prm, "Two-layer scalar");
-  }
-
-  template <int dim>
-  typename TwoLayerScalarModel<dim>::Parameters
-  TwoLayerScalarModel<dim>::parse_parameters(ParameterHandler &prm)
-  {
-    return parse_sgd_model_parameters<TwoLayerScalarParameters>(prm, "Two-layer scalar");
-  }
-
-  template <int dim>
   TwoLayerScalarModel<dim>::TwoLayerScalarModel(const Parameters &parameters,
                                                 const double)
       : TwoLayerScalarModel(parameters.network, parameters.noise)
@@ -70,7 +56,7 @@ namespace FokkerPlanck
   template <int dim>
   TwoLayerScalarModel<dim>::TwoLayerScalarModel(
       const TwoLayerScalarParameters &parameters, const SgdNoiseParameters &noise)
-      : SgdModel<dim>(noise, "Two-layer scalar")
+      : SgdModelOf<dim, TwoLayerScalarParameters>(noise)
       , parameters(parameters)
   {
     check();

@@ -19,6 +19,9 @@ namespace FokkerPlanck
    */
   struct DeepLinearParameters
   {
+    /** The model's subsection of "Model". */
+    static constexpr const char *subsection = "Deep linear";
+
     /** Depth L ≥ 1 (number of weight matrices). */
     unsigned int depth = 2;
     /** Teacher singular values s_α > 0, α = 1..dim. */
@@ -50,19 +53,10 @@ namespace FokkerPlanck
    * of the weights, seen in the end-to-end coordinates.
    */
   template <int dim>
-  class DeepLinearModel : public SgdModel<dim>
+  class DeepLinearModel : public SgdModelOf<dim, DeepLinearParameters>
   {
   public:
-    /** The parsed entries of subsection "Model/Deep linear". */
-    using Parameters = SgdModelParameters<DeepLinearParameters>;
-
-    /** Declare subsection "Deep linear" (inside the entered "Model"). */
-    static void
-    declare_parameters(dealii::ParameterHandler &prm);
-
-    /** Read subsection "Deep linear" (inside the entered "Model"). */
-    static Parameters
-    parse_parameters(dealii::ParameterHandler &prm);
+    using Parameters = typename SgdModelOf<dim, DeepLinearParameters>::Parameters;
 
     /** The model of @p parameters (T = η/(2B) is set by create_model()). */
     DeepLinearModel(const Parameters &parameters, double temperature);

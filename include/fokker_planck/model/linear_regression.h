@@ -16,6 +16,9 @@ namespace FokkerPlanck
   template <int dim>
   struct LinearRegressionParameters
   {
+    /** The model's subsection of "Model". */
+    static constexpr const char *subsection = "Linear regression";
+
     /** Input covariance H of x ~ N(0, H), symmetric positive definite. */
     dealii::SymmetricTensor<2, dim> H;
     /** Teacher weights w*: labels y = w*ᵀx + σε. */
@@ -38,19 +41,11 @@ namespace FokkerPlanck
    * π ∝ (2h e² + σ²)^(−(1 + B/(2ηh))) (doc/sgd_models.md).
    */
   template <int dim>
-  class LinearRegressionModel : public SgdModel<dim>
+  class LinearRegressionModel : public SgdModelOf<dim, LinearRegressionParameters<dim>>
   {
   public:
-    /** The parsed entries of subsection "Model/Linear regression". */
-    using Parameters = SgdModelParameters<LinearRegressionParameters<dim>>;
-
-    /** Declare subsection "Linear regression" (inside the entered "Model"). */
-    static void
-    declare_parameters(dealii::ParameterHandler &prm);
-
-    /** Read subsection "Linear regression" (inside the entered "Model"). */
-    static Parameters
-    parse_parameters(dealii::ParameterHandler &prm);
+    using Parameters =
+        typename SgdModelOf<dim, LinearRegressionParameters<dim>>::Parameters;
 
     /** The model of @p parameters (T = η/(2B) is set by create_model()). */
     LinearRegressionModel(const Parameters &parameters, double temperature);

@@ -11,6 +11,7 @@
 #include <fokker_planck/model/model.h>
 
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace FokkerPlanck
@@ -69,39 +70,6 @@ namespace FokkerPlanck
     Network            network;
     SgdNoiseParameters noise;
   };
-
-  /**
-   * Declare subsection @p subsection of an SGD model (inside "Model"): the
-   * network's entries and the noise switch.
-   */
-  template <class Network>
-  void
-  declare_sgd_model_parameters(dealii::ParameterHandler &prm,
-                               const std::string        &subsection)
-  {
-    prm.enter_subsection(subsection);
-    Network::declare_parameters(prm);
-    SgdNoiseParameters::declare_parameters(prm);
-    prm.leave_subsection();
-  }
-
-  /**
-   * Read subsection @p subsection of an SGD model (inside "Model"); @p args
-   * go to the network's parse_parameters().
-   */
-  template <class Network, typename... Args>
-  SgdModelParameters<Network>
-  parse_sgd_model_parameters(dealii::ParameterHandler &prm,
-                             const std::string        &subsection,
-                             const Args &...args)
-  {
-    SgdModelParameters<Network> parameters;
-    prm.enter_subsection(subsection);
-    parameters.network.parse_parameters(prm, args...);
-    parameters.noise.parse_parameters(prm);
-    prm.leave_subsection();
-    return parameters;
-  }
 
   /**
    * An SDE model of SGD: drift u(x), per-sample gradient covariance C(x),
@@ -189,6 +157,58 @@ namespace FokkerPlanck
   private:
     /** c of the constant trace-matched twin, set by finish_setup(). */
     double trace_matched_scale = 1.;
+  };
+
+  /**
+   * An SGD model whose network is described by @p Network (a parameter
+   * struct with a static `subsection`, the name of the model's subsection
+   * of "Model"): the Parameters type of the model registry, and the
+   * declaration and parsing of that subsection (the network's entries and
+   * the noise switch).
+   */
+  template <int dim, class Network>
+  class SgdModelOf : public SgdModel<dim>
+  {
+  public:
+    /** The parsed entries of the model's subsection. */
+    using Parameters = SgdModelParameters<Network>;
+
+    /** Declare the model's subsection (inside the entered "Model"). */
+    static void
+    declare_parameters(dealii::ParameterHandler &prm)
+    {
+      prm.enter_subsection(Network::subsection);
+      Network::declare_parameters(prm);
+      SgdNoiseParameters::declare_parameters(prm);
+      prm.leave_subsection();
+    }
+
+    /**
+     * Read the model's subsection (inside the entered "Model"); a network
+     * whose entries depend on the number of modes gets dim.
+     */
+    static Parameters
+    parse_parameters(dealii::ParameterHandler &prm)
+    {
+      Parameters parameters;
+      prm.enter_subsection(Network::subsection);
+      if constexpr (std::is_invocable_v<decltype(&Network::parse_parameters),
+                                        Network &,
+                                        const dealii::ParameterHandler &,
+                                        unsigned int>)
+        parameters.network.parse_parameters(prm, dim);
+      else
+        parameters.network.parse_parameters(prm);
+      parameters.noise.parse_parameters(prm);
+      prm.leave_subsection();
+      return parameters;
+    }
+
+  protected:
+    explicit SgdModelOf(const SgdNoiseParameters &noise)
+        : SgdModel<dim>(noise, Network::subsection)
+    {
+    }
   };
 
   extern template class SgdModel<1>;

@@ -15,6 +15,9 @@ namespace FokkerPlanck
    */
   struct TwoLayerScalarParameters
   {
+    /** The model's subsection of "Model". */
+    static constexpr const char *subsection = "Two-layer scalar";
+
     /** Variance a > 0 of the scalar input x ~ N(0, a). */
     double input_variance = 1.;
     /** Teacher v: labels y = v x + σε. */
@@ -39,19 +42,10 @@ namespace FokkerPlanck
    * it; a floor δ > 0 (or a Langevin twin) is required. Only dim = 2.
    */
   template <int dim>
-  class TwoLayerScalarModel : public SgdModel<dim>
+  class TwoLayerScalarModel : public SgdModelOf<dim, TwoLayerScalarParameters>
   {
   public:
-    /** The parsed entries of subsection "Model/Two-layer scalar". */
-    using Parameters = SgdModelParameters<TwoLayerScalarParameters>;
-
-    /** Declare subsection "Two-layer scalar" (inside the entered "Model"). */
-    static void
-    declare_parameters(dealii::ParameterHandler &prm);
-
-    /** Read subsection "Two-layer scalar" (inside the entered "Model"). */
-    static Parameters
-    parse_parameters(dealii::ParameterHandler &prm);
+    using Parameters = typename SgdModelOf<dim, TwoLayerScalarParameters>::Parameters;
 
     /** The model of @p parameters (T = η/(2B) is set by create_model()). */
     TwoLayerScalarModel(const Parameters &parameters, double temperature);
