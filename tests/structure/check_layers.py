@@ -12,6 +12,8 @@ import pathlib
 import re
 import sys
 
+from command_line import report_self_test, run
+
 # Data flows one way: a stage may include the stages of lower levels.
 LEVELS = {
     "base": 0,
@@ -55,15 +57,7 @@ def self_test() -> int:
         (root / "include/fokker_planck/model/model.h").write_text(
             "#include <fokker_planck/app/run.h>\n")
         broken = check(root)
-    ok = clean == 0 and broken == 1
-    print("self-test:", "passed" if ok else "FAILED", f"(clean tree {clean}, upstream include {broken})")
-    return 0 if ok else 1
-
-
-def main() -> int:
-    if sys.argv[1] == "--self-test":
-        return self_test()
-    return check(pathlib.Path(sys.argv[1]).resolve())
+    return report_self_test((0, 1), (clean, broken), ("clean tree", "upstream include"))
 
 
 def check(root: pathlib.Path) -> int:
@@ -99,4 +93,4 @@ def check(root: pathlib.Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(check, self_test))

@@ -15,6 +15,8 @@ import shutil
 import subprocess
 import sys
 
+from command_line import report_self_test, run
+
 MAX_FILE_LINES = 600
 MAX_FUNCTION_LINES = 120
 MARK = "Long by design:"
@@ -38,16 +40,8 @@ def self_test() -> int:
         marked = check(root)
         (root / "src/long.cc").write_text("\n" * 601)
         long_file = check(root)
-    ok = (clean, long_function, marked, long_file) == (0, 1, 0, 1)
-    print("self-test:", "passed" if ok else "FAILED",
-          f"(clean {clean}, long function {long_function}, marked {marked}, long file {long_file})")
-    return 0 if ok else 1
-
-
-def main() -> int:
-    if sys.argv[1] == "--self-test":
-        return self_test()
-    return check(pathlib.Path(sys.argv[1]).resolve())
+    return report_self_test((0, 1, 0, 1), (clean, long_function, marked, long_file),
+                            ("clean", "long function", "marked", "long file"))
 
 
 def check(root: pathlib.Path) -> int:
@@ -92,4 +86,4 @@ def check(root: pathlib.Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(check, self_test))
