@@ -67,6 +67,7 @@ namespace FokkerPlanck
     monte_carlo.parse_parameters(prm);
     check();
     // The model's own subsection is read for the dimension checked above.
+    model.input_directory = input_directory;
     model.parse_parameters(prm, dim);
   }
 

@@ -6,6 +6,7 @@
 #include <fokker_planck/model/model_parameters.h>
 #include <fokker_planck/model/ornstein_uhlenbeck.h>
 #include <fokker_planck/model/parsed_model.h>
+#include <fokker_planck/model/tabulated.h>
 #include <fokker_planck/model/two_layer_scalar.h>
 
 #include <functional>
@@ -21,15 +22,17 @@ namespace FokkerPlanck
      * One row of the model registry. Every model class M<dim> offers
      * - a type M<dim>::Parameters with the entries of its own subsection,
      * - static declare_parameters(prm) and parse_parameters(prm), called
-     *   inside the entered subsection "Model",
+     *   inside the entered subsection "Model" (a model that reads files
+     *   takes parse_parameters(prm, input_directory) instead),
      * - a constructor M(const Parameters &, double temperature).
      * A new model adds one row to registry().
      */
     struct ModelEntry
     {
-      std::string                                                   name;
-      std::function<void(ParameterHandler &)>                       declare;
-      std::function<std::any(ParameterHandler &, unsigned int dim)> parse;
+      std::string                             name;
+      std::function<void(ParameterHandler &)> declare;
+      std::function<std::any(ParameterHandler &, unsigned int dim, const std::string &)>
+          parse;
       /** Whether the model takes T = η/(2B) ('Temperature source = sgd'). */
       bool                                                               sgd;
       std::function<std::unique_ptr<Model<1>>(const std::any &, double)> create1;
@@ -49,6 +52,41 @@ namespace FokkerPlanck
       }
     };
 
+    /** Whether M::parse_parameters takes the parameter file's folder. */
+    template <class M, class = void>
+    struct ReadsFiles : std::false_type
+    {
+    };
+    template <class M>
+    struct ReadsFiles<
+        M,
+        std::void_t<decltype(M::parse_parameters(std::declval<ParameterHandler &>(),
+                                                 std::declval<std::string>()))>>
+        : std::true_type
+    {
+    };
+
+    template <class M>
+    std::any
+    parse_model(ParameterHandler &prm, const std::string &input_directory)
+    {
+      if constexpr (ReadsFiles<M>::value)
+        return M::parse_parameters(prm, input_directory);
+      else
+        return M::parse_parameters(prm);
+    }
+
+    /** SGD models take T = η/(2B) only, unless they say otherwise. */
+    template <class M>
+    constexpr bool
+    requires_sgd_temperature()
+    {
+      if constexpr (std::is_base_of_v<SgdModel<2>, M>)
+        return M::requires_sgd_temperature;
+      else
+        return false;
+    }
+
     template <template <int> class M, int dim>
     std::unique_ptr<Model<dim>>
     construct(const std::any &parameters, const double temperature)
@@ -61,19 +99,20 @@ namespace FokkerPlanck
     ModelEntry
     make_entry(const std::string &name)
     {
-      return {name,
-              &M<2>::declare_parameters,
-              [](ParameterHandler &prm, const unsigned int dim) -> std::any {
-                if (dim == 1)
-                  return M<1>::parse_parameters(prm);
-                if (dim == 2)
-                  return M<2>::parse_parameters(prm);
-                return M<3>::parse_parameters(prm);
-              },
-              std::is_base_of_v<SgdModel<2>, M<2>>,
-              &construct<M, 1>,
-              &construct<M, 2>,
-              &construct<M, 3>};
+      return {
+          name,
+          &M<2>::declare_parameters,
+          [](ParameterHandler &prm, const unsigned int dim, const std::string &folder) {
+            if (dim == 1)
+              return parse_model<M<1>>(prm, folder);
+            if (dim == 2)
+              return parse_model<M<2>>(prm, folder);
+            return parse_model<M<3>>(prm, folder);
+          },
+          requires_sgd_temperature<M<2>>(),
+          &construct<M, 1>,
+          &construct<M, 2>,
+          &construct<M, 3>};
     }
 
     const std::vector<ModelEntry> &
@@ -84,7 +123,8 @@ namespace FokkerPlanck
           make_entry<OrnsteinUhlenbeckModel>("ornstein-uhlenbeck"),
           make_entry<LinearRegressionModel>("linear-regression"),
           make_entry<TwoLayerScalarModel>("two-layer-scalar"),
-          make_entry<DeepLinearModel>("deep-linear")};
+          make_entry<DeepLinearModel>("deep-linear"),
+          make_entry<TabulatedModel>("tabulated")};
       return entries;
     }
 
@@ -120,7 +160,9 @@ namespace FokkerPlanck
                         "subsection Ornstein-Uhlenbeck. SGD models of linear "
                         "networks (T = eta/(2B), doc/sgd_models.md): "
                         "'linear-regression', 'two-layer-scalar', "
-                        "'deep-linear', each with its own subsection.",
+                        "'deep-linear', each with its own subsection. "
+                        "'tabulated': u, D and L on a grid from an HDF5 file "
+                        "(subsection Tabulated, doc/tabulated_models.md).",
                         Patterns::Selection(model_names()));
       prm.add_parameter("Temperature source",
                         temperature_source,
@@ -180,7 +222,7 @@ namespace FokkerPlanck
         interpretation = prm.get("Noise interpretation") == "ito"
                              ? NoiseInterpretation::ito
                              : NoiseInterpretation::haenggi_klimontovich;
-        specific       = entry.parse(prm, dim);
+        specific       = entry.parse(prm, dim, input_directory);
       }
     catch (...)
       {

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <deal.II/base/bounding_box.h>
 #include <deal.II/base/point.h>
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/base/tensor.h>
@@ -64,6 +65,17 @@ namespace FokkerPlanck
     diffusion_entry() const
     {
       return "Model";
+    }
+
+    /**
+     * Refuse a mesh that reaches where the model is not defined (a model
+     * given on a grid, say): throw InputError. @p mesh_box bounds the whole
+     * mesh. Default: defined everywhere.
+     */
+    virtual void
+    check_domain(const dealii::BoundingBox<dim> &mesh_box) const
+    {
+      (void)mesh_box;
     }
 
     /** One line describing the model, for the summary. */

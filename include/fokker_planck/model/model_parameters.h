@@ -33,6 +33,8 @@ namespace FokkerPlanck
     double              learning_rate        = 0.01;
     unsigned int        batch_size           = 1;
     NoiseInterpretation interpretation       = NoiseInterpretation::ito;
+    /** The parameter file's folder: relative file names are taken from it. */
+    std::string input_directory = ".";
     /**
      * The entries of the model's own subsection, parsed by the model for
      * the run's dimension (its type is the model's Parameters type; see

@@ -82,6 +82,9 @@ namespace FokkerPlanck
   class SgdModel : public Model<dim>
   {
   public:
+    /** Whether the model needs 'Temperature source = sgd' (T = η/(2B)). */
+    static constexpr bool requires_sgd_temperature = true;
+
     /** @p subsection names the model's subsection in messages. */
     explicit SgdModel(const SgdNoiseParameters &noise, const std::string &subsection);
 
