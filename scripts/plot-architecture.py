@@ -41,7 +41,7 @@ def arrow(a, b, text="", side="right"):
 box(0.3, 6.0, 3.0, 1.0, "case.prm", ["one parameter file, -s overrides"], "input")
 box(0.3, 4.3, 3.0, 1.3, "CaseParameters  (app/)",
     ["every stage's own subsection,", "bound to members, checked once"], "input")
-box(4.2, 4.1, 3.3, 2.9, "Problem  (discretization/)",
+box(4.2, 5.0, 3.3, 2.0, "Problem  (discretization/)",
     ["mesh of Ω  (geometry/)", "model u, D, L, T  (model/)", "DoFs, constraints,",
      "operator A, mass vector m", "(Discretization)"], "problem")
 box(8.3, 4.6, 2.4, 2.0, "solvers/",
@@ -60,15 +60,21 @@ for k, (name, lines) in enumerate(stages):
                                 facecolor="white", edgecolor="#777777", linewidth=0.8))
     ax.text(x + 0.775, 2.85, name, ha="center", va="top", fontsize=7.6, fontweight="bold")
     ax.text(x + 0.775, 2.5, "\n".join(lines), ha="center", va="top", fontsize=7.2)
-box(2.2, 0.1, 6.6, 1.05, "output/  (knows no stage)",
+box(0.3, 0.1, 6.6, 1.05, "output/  (knows no stage)",
     ["solution.pvd + .pvtu/.vtu per step, statistics.txt, summary.json,",
      "input.prm, parameters.prm, in a staged results folder"], "output")
 
 arrow((1.8, 6.0), (1.8, 5.6), "parse, check")
-arrow((3.3, 4.95), (4.2, 5.3), "subsections")
-arrow((7.5, 5.6), (8.3, 5.6), "A, m")
+arrow((3.3, 4.95), (4.2, 5.5), "subsections")
+arrow((7.5, 5.6), (8.3, 5.6))
+ax.text(7.9, 5.75, "A, m", fontsize=8, ha="center", va="bottom", style="italic")
 arrow((9.5, 4.6), (9.5, 3.6), "snapshots of p (or π)")
-arrow((5.5, 1.6), (5.5, 1.15), "fields, columns, sections")
+arrow((3.6, 1.6), (3.6, 1.15), "fields, columns, sections")
+box(7.7, 0.1, 3.0, 1.05, "--sgd  (app/ + sgd/)",
+    ["SGD on the network itself, binned", "beside the FE density of its Problem"],
+    "solve")
+arrow((7.7, 0.62), (6.9, 0.62))
+ax.text(7.3, 0.75, "sgd_ files", fontsize=8, ha="center", va="bottom", style="italic")
 fig.tight_layout()
 fig.savefig(output, dpi=110)
 print("wrote", output)
