@@ -20,7 +20,7 @@
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/model/model.h>
 #include <fokker_planck/monte_carlo/ensemble.h>
-#include <fokker_planck/monte_carlo/random_stream.h>
+#include <fokker_planck/sampling/random_stream.h>
 
 #include <CLI/CLI.hpp>
 
@@ -120,11 +120,11 @@ main(int argc, char **argv)
       std::max<std::uint64_t>(1, std::llround(time / dt));
   for (std::uint64_t t = 0; t < n_local / per_trajectory; ++t)
     {
-      const MonteCarlo::RandomStream rng(1, t);
+      const Sampling::RandomStream rng(1, t);
       for (std::uint64_t s = 0; s < per_trajectory; ++s)
         {
           double z[4];
-          rng.normals(s, MonteCarlo::Purpose::step_noise, z, 0, 1);
+          rng.normals(s, Sampling::Purpose::step_noise, z, 0, 1);
           sink += z[0] + z[1];
         }
     }

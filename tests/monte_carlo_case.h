@@ -5,10 +5,10 @@
  */
 #pragma once
 
-#include <fokker_planck/monte_carlo/box_grid.h>
 #include <fokker_planck/monte_carlo/ensemble.h>
-#include <fokker_planck/monte_carlo/mesh_cells.h>
 #include <fokker_planck/monte_carlo/monte_carlo_comparison.h>
+#include <fokker_planck/sampling/box_grid.h>
+#include <fokker_planck/sampling/mesh_cells.h>
 
 #include "test_case.h"
 
@@ -54,7 +54,7 @@ namespace FokkerPlanck::Testing
    * sqrt(φ f (1 − f) / n), φ the between-batch dispersion.
    */
   template <int dim>
-  MonteCarlo::Estimate
+  Sampling::Estimate
   cell_fraction(const MonteCarlo::Observation<dim> &observation, const unsigned int c)
   {
     const double f = observation.counts[c] / observation.n_samples;

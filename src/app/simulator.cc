@@ -109,30 +109,8 @@ namespace FokkerPlanck
       std::unique_ptr<Analysis<dim>>             analysis;
       std::unique_ptr<QuasiPotentialStage<dim>>  quasi_potential;
       std::unique_ptr<MonteCarloComparison<dim>> monte_carlo;
-      std::function<void(DataOut<dim, dim> &)>   monte_carlo_fields;
       /** The stages after the density, in the order of their columns. */
       std::vector<Stage<dim> *> stages;
-    };
-
-    /** Adds the fields of the Monte Carlo comparison's last compare(). */
-    template <int dim>
-    class CallbackFields : public Stage<dim>
-    {
-    public:
-      explicit CallbackFields(const std::function<void(DataOut<dim, dim> &)> &callback)
-          : callback(callback)
-      {
-      }
-
-      void
-      add_fields(DataOut<dim, dim> &data_out) const override
-      {
-        if (callback)
-          callback(data_out);
-      }
-
-    private:
-      const std::function<void(DataOut<dim, dim> &)> &callback;
     };
 
     template <int dim>
@@ -170,9 +148,15 @@ namespace FokkerPlanck
     {
       const auto &discretization = problem.discretization();
       const auto  fields         = parameters.output.selection();
+      // Made first, so that its input errors come before the relaxation
+      // run; its place among the stages is the last.
       if (parameters.monte_carlo.enabled)
-        monte_carlo = std::make_unique<MonteCarloComparison<dim>>(
-            parameters, discretization, problem.model(), log);
+        monte_carlo =
+            std::make_unique<MonteCarloComparison<dim>>(parameters.monte_carlo,
+                                                        parameters.time_stepping,
+                                                        parameters.stationary,
+                                                        problem,
+                                                        log);
       relaxation = std::make_unique<RelaxationAnalysis<dim>>(parameters.relaxation,
                                                              parameters.linear_solver,
                                                              discretization,
@@ -194,6 +178,8 @@ namespace FokkerPlanck
               parameters.quasi_potential, discretization, problem.model(), log);
           stages.push_back(quasi_potential.get());
         }
+      if (monte_carlo)
+        stages.push_back(monte_carlo.get());
     }
 
     template <int dim>
@@ -215,8 +201,6 @@ namespace FokkerPlanck
                      << potential->fallback_reason << "\n";
             }
         }
-      if (monte_carlo && snapshot.output_step)
-        monte_carlo_fields = monte_carlo->compare(snapshot.time, *snapshot.density);
 
       statistics.add("step", snapshot.step);
       if (!snapshot.stationary)
@@ -227,10 +211,8 @@ namespace FokkerPlanck
 
       if (parameters.output.write_fields && snapshot.output_step)
         {
-          const CallbackFields<dim> monte_carlo_stage(monte_carlo_fields);
-          StageList<dim>            written = {&density};
+          StageList<dim> written = {&density};
           written.insert(written.end(), stages.begin(), stages.end());
-          written.push_back(&monte_carlo_stage);
           const auto &discretization = problem.discretization();
           writer.write(snapshot.time,
                        discretization.get_dof_handler(),
@@ -352,8 +334,6 @@ namespace FokkerPlanck
           stage->add_summary(summary);
           stage->write_files(directory);
         }
-      if (monte_carlo)
-        monte_carlo->finish(directory, summary);
       const auto &timings            = problem.timings();
       summary["seconds"]["mesh"]     = timings.mesh;
       summary["seconds"]["setup"]    = timings.setup;

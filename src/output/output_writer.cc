@@ -5,8 +5,6 @@
 
 #include <fokker_planck/output/output_writer.h>
 
-#include <fstream>
-
 namespace FokkerPlanck
 {
   using namespace dealii;
@@ -16,10 +14,7 @@ namespace FokkerPlanck
                                   const std::string &base_name,
                                   const unsigned int n_groups,
                                   const MPI_Comm     communicator)
-      : directory(directory)
-      , base_name(base_name)
-      , n_groups(n_groups)
-      , communicator(communicator)
+      : series(directory, base_name, n_groups, communicator)
   {
   }
 
@@ -36,7 +31,7 @@ namespace FokkerPlanck
     for (const auto *stage : stages)
       stage->add_fields(data_out);
     data_out.build_patches(mapping, degree, DataOut<dim>::curved_inner_cells);
-    return finish_step(time, data_out);
+    return series.write_step(time, data_out);
   }
 
   template <int dim>
@@ -50,26 +45,7 @@ namespace FokkerPlanck
     for (const auto *stage : stages)
       stage->add_fields(data_out);
     data_out.build_patches();
-    return finish_step(time, data_out);
-  }
-
-  template <int dim>
-  template <class DataOutType>
-  std::string
-  OutputWriter<dim>::finish_step(const double time, DataOutType &data_out)
-  {
-    const unsigned int step = times_and_names.size();
-    data_out.set_flags(
-        DataOutBase::VtkFlags(time, step, false, DataOutBase::VtkFlags::best_speed));
-    const std::string pvtu = data_out.write_vtu_with_pvtu_record(
-        directory + "/", base_name, step, communicator, 4, n_groups);
-    times_and_names.emplace_back(time, pvtu);
-    if (Utilities::MPI::this_mpi_process(communicator) == 0)
-      {
-        std::ofstream pvd(directory + "/" + pvd_name());
-        DataOutBase::write_pvd_record(pvd, times_and_names);
-      }
-    return pvtu;
+    return series.write_step(time, data_out);
   }
 
   template class OutputWriter<1>;

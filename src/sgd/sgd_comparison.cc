@@ -6,7 +6,7 @@
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/model/model.h>
-#include <fokker_planck/monte_carlo/monte_carlo_comparison.h>
+#include <fokker_planck/sampling/finite_element_reference.h>
 #include <fokker_planck/sgd/sgd_comparison.h>
 #include <fokker_planck/solvers/stationary_solver.h>
 #include <fokker_planck/solvers/transient_solver.h>
@@ -28,61 +28,14 @@ namespace FokkerPlanck::Sgd
   } // namespace
 
   template <int dim>
-  SampleMoments<dim>
-  SampleMoments<dim>::independent(const std::vector<Point<dim>> &points,
-                                  const MPI_Comm                 communicator)
-  {
-    SampleMoments result;
-    const double  n =
-        Utilities::MPI::sum(static_cast<double>(points.size()), communicator);
-    Tensor<1, dim> sum;
-    for (const auto &x : points)
-      sum += x;
-    result.mean = Utilities::MPI::sum(sum, communicator) / n;
-    // Per entry: Σ y and Σ y² of y = x_i − m_i and y = (x_i − m_i)(x_j − m_j).
-    std::vector<double> sums(2 * (dim + dim * dim), 0.);
-    for (const auto &x : points)
-      {
-        const Tensor<1, dim> y = x - Point<dim>(result.mean);
-        for (unsigned int i = 0; i < dim; ++i)
-          {
-            sums[2 * i] += y[i];
-            sums[2 * i + 1] += y[i] * y[i];
-            for (unsigned int j = 0; j < dim; ++j)
-              {
-                const unsigned int k = 2 * (dim + i * dim + j);
-                sums[k] += y[i] * y[j];
-                sums[k + 1] += y[i] * y[j] * y[i] * y[j];
-              }
-          }
-      }
-    Utilities::MPI::sum(sums, communicator, sums);
-    const auto error = [n](const double s, const double s2) {
-      return n > 1. ? std::sqrt(std::max(0., s2 / n - (s / n) * (s / n)) / (n - 1.))
-                    : std::numeric_limits<double>::quiet_NaN();
-    };
-    for (unsigned int i = 0; i < dim; ++i)
-      {
-        result.mean_error[i] = error(sums[2 * i], sums[2 * i + 1]);
-        for (unsigned int j = i; j < dim; ++j)
-          {
-            const unsigned int k          = 2 * (dim + i * dim + j);
-            result.covariance[i][j]       = sums[k] / n;
-            result.covariance_error[i][j] = error(sums[k], sums[k + 1]);
-          }
-      }
-    return result;
-  }
-
-  template <int dim>
   struct FiniteElementComparison<dim>::Implementation
   {
     /** FE quantities for one SGD output time (stationary: one entry). */
     struct Entry
     {
-      bool                        valid   = false;
-      double                      fe_time = -1.;
-      FiniteElementReference<dim> reference;
+      bool                                  valid   = false;
+      double                                fe_time = -1.;
+      Sampling::FiniteElementReference<dim> reference;
     };
 
     Implementation(const CaseParameters                     &parameters,
@@ -97,15 +50,15 @@ namespace FokkerPlanck::Sgd
 
     const CaseParameters                     &parameters;
     dealii::parallel::TriangulationBase<dim> &triangulation;
-    MonteCarlo::BoxGrid<dim>                  grid;
+    Sampling::BoxGrid<dim>                    grid;
     std::ostream                             *log;
     /** SGD histogram bin of every grid cell (through the cell centres). */
-    std::vector<long>               bin_of_cell;
-    std::vector<Entry>              entries;
-    const Entry                    *last = nullptr;
-    MonteCarlo::HistogramComparison result;
-    StatisticsTable                 table;
-    nlohmann::json                  json;
+    std::vector<long>             bin_of_cell;
+    std::vector<Entry>            entries;
+    const Entry                  *last = nullptr;
+    Sampling::HistogramComparison result;
+    StatisticsTable               table;
+    nlohmann::json                json;
   };
 
   template <int dim>
@@ -122,7 +75,7 @@ namespace FokkerPlanck::Sgd
     const auto model = create_model<dim>(model_parameters, length_scale(triangulation));
 
     // Match the SGD bins to the FE cells through the cell centres.
-    const CellHistogram<dim> bins(parameters.geometry);
+    const Sampling::BoxHistogram<dim> bins(parameters.geometry);
     self.bin_of_cell.resize(self.grid.size());
     for (unsigned int c = 0; c < self.grid.size(); ++c)
       {
@@ -237,12 +190,12 @@ namespace FokkerPlanck::Sgd
   }
 
   template <int dim>
-  const MonteCarlo::HistogramComparison &
-  FiniteElementComparison<dim>::compare(const unsigned int        output,
-                                        const double              time,
-                                        const CellHistogram<dim> &histogram,
-                                        const double              dispersion,
-                                        const SampleMoments<dim> &moments)
+  const Sampling::HistogramComparison &
+  FiniteElementComparison<dim>::compare(const unsigned int                  output,
+                                        const double                        time,
+                                        const Sampling::BoxHistogram<dim>  &histogram,
+                                        const double                        dispersion,
+                                        const Sampling::SampleMoments<dim> &moments)
   {
     auto &self = *implementation;
     AssertThrow(covers(output), ExcMessage("no finite-element density for this output"));
@@ -254,11 +207,11 @@ namespace FokkerPlanck::Sgd
     for (unsigned int c = 0; c < self.grid.size(); ++c)
       counts[c] = histogram.bin_counts()[self.bin_of_cell[c]];
     auto &result = self.result;
-    result       = MonteCarlo::compare_histogram(reference.probabilities,
-                                           counts,
-                                           dispersion,
-                                           self.parameters.monte_carlo.band_draws,
-                                           dim == 1);
+    result       = Sampling::compare_histogram(reference.probabilities,
+                                         counts,
+                                         dispersion,
+                                         self.parameters.monte_carlo.band_draws,
+                                         dim == 1);
 
     nlohmann::json row;
     const auto     put = [&](const std::string &name, const double value) {
@@ -340,9 +293,6 @@ namespace FokkerPlanck::Sgd
     summary["comparison"]["files"]["table"] = "sgd_comparison.txt";
   }
 
-  template struct SampleMoments<1>;
-  template struct SampleMoments<2>;
-  template struct SampleMoments<3>;
   template class FiniteElementComparison<1>;
   template class FiniteElementComparison<2>;
   template class FiniteElementComparison<3>;

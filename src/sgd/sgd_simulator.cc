@@ -1,11 +1,12 @@
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/timer.h>
-#include <deal.II/numerics/data_out.h>
 
 #include <fokker_planck/base/axes.h>
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/base/statistics.h>
-#include <fokker_planck/sgd/cell_histogram.h>
+#include <fokker_planck/sampling/box_histogram.h>
+#include <fokker_planck/sampling/histogram_output.h>
+#include <fokker_planck/sampling/moments.h>
 #include <fokker_planck/sgd/sgd_comparison.h>
 #include <fokker_planck/sgd/sgd_simulator.h>
 
@@ -87,104 +88,6 @@ namespace FokkerPlanck::Sgd
 
   namespace
   {
-    /** Sums over samples of 1, x and x xᵀ. */
-    template <int dim>
-    struct Moments
-    {
-      double                  n = 0.;
-      Tensor<1, dim>          first;
-      SymmetricTensor<2, dim> second;
-
-      void
-      add(const Point<dim> &x)
-      {
-        n += 1.;
-        first += x;
-        second += symmetrize(outer_product(Tensor<1, dim>(x), Tensor<1, dim>(x)));
-      }
-
-      /** The same moments summed over all ranks. */
-      Moments
-      sum(const MPI_Comm communicator) const
-      {
-        Moments all;
-        all.n      = Utilities::MPI::sum(n, communicator);
-        all.first  = Utilities::MPI::sum(first, communicator);
-        all.second = Utilities::MPI::sum(second, communicator);
-        return all;
-      }
-
-      Tensor<1, dim>
-      mean() const
-      {
-        return first / n;
-      }
-
-      SymmetricTensor<2, dim>
-      covariance() const
-      {
-        const auto m = mean();
-        return second / n - symmetrize(outer_product(m, m));
-      }
-    };
-
-    /** Writes histograms as cell field sgd_density into sgd_histogram.pvd. */
-    template <int dim>
-    class HistogramWriter
-    {
-    public:
-      HistogramWriter(const Triangulation<dim> &triangulation,
-                      const std::string        &directory)
-          : triangulation(triangulation)
-          , directory(directory)
-      {
-      }
-
-      /**
-       * With @p fe_density (the FE cell averages): also the cell fields
-       * fe_density and sgd_density_difference = sgd_density − fe_density.
-       */
-      void
-      write(const double              time,
-            const CellHistogram<dim> &histogram,
-            const Vector<float>      *fe_density = nullptr)
-      {
-        const Vector<float> density = histogram.density(triangulation);
-        DataOut<dim>        data_out;
-        data_out.attach_triangulation(triangulation);
-        data_out.add_data_vector(density, "sgd_density", DataOut<dim>::type_cell_data);
-        Vector<float> difference(density);
-        if (fe_density)
-          {
-            difference -= *fe_density;
-            data_out.add_data_vector(
-                *fe_density, "fe_density", DataOut<dim>::type_cell_data);
-            data_out.add_data_vector(
-                difference, "sgd_density_difference", DataOut<dim>::type_cell_data);
-          }
-        data_out.build_patches();
-        DataOutBase::VtkFlags flags(time, entries.size());
-        data_out.set_flags(flags);
-        const std::string name =
-            data_out.write_vtu_with_pvtu_record(directory + "/",
-                                                "sgd_histogram",
-                                                entries.size(),
-                                                triangulation.get_communicator(),
-                                                4);
-        entries.emplace_back(time, name);
-        if (Utilities::MPI::this_mpi_process(triangulation.get_communicator()) == 0)
-          {
-            std::ofstream pvd(directory + "/sgd_histogram.pvd");
-            DataOutBase::write_pvd_record(pvd, entries);
-          }
-      }
-
-    private:
-      const Triangulation<dim>                   &triangulation;
-      const std::string                           directory;
-      std::vector<std::pair<double, std::string>> entries;
-    };
-
     /** The median of @p values (empty: NaN). */
     double
     median(std::vector<double> values)
@@ -216,8 +119,9 @@ namespace FokkerPlanck::Sgd
     const auto          targets   = prototype->targets();
     const unsigned long n_steps =
         std::max<unsigned long>(1, std::lround(sgd.end_time / eta));
-    CellHistogram<dim> histogram(parameters.geometry), averaged(parameters.geometry);
-    auto               triangulation = make_triangulation<dim>(communicator);
+    Sampling::BoxHistogram<dim> histogram(parameters.geometry),
+        averaged(parameters.geometry);
+    auto triangulation = make_triangulation<dim>(communicator);
     build_mesh(parameters.geometry, *triangulation);
 
     // Output k at step (n_steps k) / n_outputs. The FE side of the
@@ -235,16 +139,16 @@ namespace FokkerPlanck::Sgd
           rank == 0 && verbose ? &std::cout : nullptr);
     // Stationary: the time-averaged samples of run r also go into batch
     // r mod B, whose spread gives the dispersion of the correlated samples.
-    const unsigned int              n_batches = std::min(20U, sgd.n_runs);
-    std::vector<CellHistogram<dim>> batches;
+    const unsigned int                       n_batches = std::min(20U, sgd.n_runs);
+    std::vector<Sampling::BoxHistogram<dim>> batches;
     if (comparison && parameters.stationary)
-      batches.assign(n_batches, CellHistogram<dim>(parameters.geometry));
+      batches.assign(n_batches, Sampling::BoxHistogram<dim>(parameters.geometry));
 
     const std::string directory = parameters.output.directory;
     if (rank == 0)
       std::filesystem::create_directories(directory);
     MPI_Barrier(communicator);
-    HistogramWriter<dim> writer(*triangulation, directory);
+    Sampling::HistogramWriter<dim> writer(*triangulation, directory, "sgd");
 
     // This rank's runs: r = rank, rank + n_ranks, ...
     std::vector<unsigned int>                  runs;
@@ -260,7 +164,7 @@ namespace FokkerPlanck::Sgd
     std::vector<std::vector<double>> learned_time(
         runs.size(),
         std::vector<double>(targets.size(), std::numeric_limits<double>::infinity()));
-    std::vector<Moments<dim>> run_average(runs.size());
+    std::vector<Sampling::Moments<dim>> run_average(runs.size());
 
     StatisticsTable   statistics;
     nlohmann::json    summary;
@@ -289,8 +193,8 @@ namespace FokkerPlanck::Sgd
         step = target_step;
 
         histogram.clear();
-        Moments<dim>        moments;
-        std::vector<double> learned(targets.size(), 0.);
+        Sampling::Moments<dim> moments;
+        std::vector<double>    learned(targets.size(), 0.);
         for (const auto &network : networks)
           {
             const Point<dim> x = network->coordinates();
@@ -330,11 +234,12 @@ namespace FokkerPlanck::Sgd
             std::vector<Point<dim>> points;
             for (const auto &network : networks)
               points.push_back(network->coordinates());
-            comparison->compare(output,
-                                time,
-                                histogram,
-                                1.,
-                                SampleMoments<dim>::independent(points, communicator));
+            comparison->compare(
+                output,
+                time,
+                histogram,
+                1.,
+                Sampling::SampleMoments<dim>::independent(points, communicator));
             fe_density = comparison->fe_density();
           }
         if (parameters.output.write_fields)
@@ -344,7 +249,7 @@ namespace FokkerPlanck::Sgd
     // Time-averaged ("stationary") estimate, with standard errors from the
     // spread of the per-run averages (runs are independent).
     averaged.sum(communicator);
-    Moments<dim> pooled;
+    Sampling::Moments<dim> pooled;
     for (const auto &m : run_average)
       {
         pooled.n += m.n;
@@ -377,7 +282,7 @@ namespace FokkerPlanck::Sgd
           return sgd.n_runs > 1 ? std::sqrt(square_sum / (sgd.n_runs * (sgd.n_runs - 1.)))
                                 : std::numeric_limits<double>::quiet_NaN();
         };
-        SampleMoments<dim> moments;
+        Sampling::SampleMoments<dim> moments;
         moments.mean       = mean;
         moments.covariance = cov;
         nlohmann::json jm, jme, jc, je;
@@ -419,7 +324,7 @@ namespace FokkerPlanck::Sgd
               }
             for (const double c : averaged.bin_counts())
               n_inside += c;
-            const double dispersion = MonteCarlo::batch_dispersion(
+            const double dispersion = Sampling::batch_dispersion(
                 averaged.bin_counts(), n_inside, batch_counts, batch_n, n_batches);
             comparison->compare(0, from_time, averaged, dispersion, moments);
             fe_density = comparison->fe_density();

@@ -55,8 +55,11 @@ namespace
     MonteCarloCase<1> c(wall_case(reflection));
     LA::MPI::Vector   pi;
     c.solve_stationary(pi);
-    MonteCarloComparison<1> comparison(
-        c.parameters, *c.discretization, *c.model, nullptr);
+    MonteCarloComparison<1> comparison(c.parameters.monte_carlo,
+                                       c.parameters.time_stepping,
+                                       c.parameters.stationary,
+                                       *c.problem,
+                                       nullptr);
     comparison.compare(0., pi);
     const auto  &o     = comparison.last_observation();
     const auto  &fe    = comparison.last_reference();
@@ -186,7 +189,11 @@ TEST(MonteCarloBoundaries, TransientComparisonAtEveryOutputTime)
                           "  set Time step = 0.001\n"));
   LA::MPI::Vector p;
   c.initial_density(p);
-  MonteCarloComparison<1> comparison(c.parameters, *c.discretization, *c.model, nullptr);
+  MonteCarloComparison<1> comparison(c.parameters.monte_carlo,
+                                     c.parameters.time_stepping,
+                                     c.parameters.stationary,
+                                     *c.problem,
+                                     nullptr);
   TransientSolver<1>      solver(
       *c.discretization, c.parameters.time_stepping, c.parameters.linear_solver);
   unsigned int n_compared = 0;

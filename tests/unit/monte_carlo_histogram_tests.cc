@@ -5,13 +5,13 @@
 
 #include <gtest/gtest.h>
 
-#include <fokker_planck/monte_carlo/histogram_tests.h>
+#include <fokker_planck/sampling/histogram_tests.h>
 
 #include <cmath>
 #include <random>
 #include <vector>
 
-using namespace FokkerPlanck::MonteCarlo;
+using namespace FokkerPlanck::Sampling;
 
 namespace
 {

@@ -52,7 +52,7 @@ namespace
    * cells with straight edges, i.e. the domain the particles move in).
    */
   std::vector<double>
-  exact_probabilities(const MonteCarlo::MeshCells<2>                &bins,
+  exact_probabilities(const Sampling::MeshCells<2>                  &bins,
                       const std::function<double(const Point<2> &)> &rho)
   {
     const MappingQ1<2> mapping;
@@ -74,10 +74,10 @@ namespace
     return P;
   }
 
-  const MonteCarlo::MeshCells<2> &
+  const Sampling::MeshCells<2> &
   mesh_bins(const MonteCarlo::Ensemble<2> &ensemble)
   {
-    return dynamic_cast<const MonteCarlo::MeshCells<2> &>(ensemble.grid());
+    return dynamic_cast<const Sampling::MeshCells<2> &>(ensemble.grid());
   }
 } // namespace
 
@@ -99,7 +99,11 @@ TEST(MonteCarloMesh, DiskRotationalMatchesFiniteElementsAndExactDensity)
                 "  set Sampling interval = 10\n"));
   LA::MPI::Vector pi;
   c.solve_stationary(pi);
-  MonteCarloComparison<2> comparison(c.parameters, *c.discretization, *c.model, nullptr);
+  MonteCarloComparison<2> comparison(c.parameters.monte_carlo,
+                                     c.parameters.time_stepping,
+                                     c.parameters.stationary,
+                                     *c.problem,
+                                     nullptr);
   comparison.compare(0., pi);
   const auto &o  = comparison.last_observation();
   const auto &fe = comparison.last_histogram();
@@ -118,7 +122,7 @@ TEST(MonteCarloMesh, DiskRotationalMatchesFiniteElementsAndExactDensity)
   const auto exact = exact_probabilities(mesh_bins(ensemble), [](const Point<2> &x) {
     return std::exp(-10. * x.norm_square());
   });
-  const auto h     = MonteCarlo::compare_histogram(
+  const auto h     = Sampling::compare_histogram(
       exact, o.counts, o.dispersion, c.parameters.monte_carlo.band_draws, false);
   root_log() << "  TV(MC, exact) = " << h.total_variation << " (99% band " << h.band_99
              << "), chi2 p = " << h.chi_square_p << "\n";

@@ -46,7 +46,11 @@ TEST(MonteCarloOrnsteinUhlenbeck, AgreesWithFiniteElementsAndExactValues)
   MonteCarloCase<2> c(ou_case(stationary_run));
   LA::MPI::Vector   pi;
   c.solve_stationary(pi);
-  MonteCarloComparison<2> comparison(c.parameters, *c.discretization, *c.model, nullptr);
+  MonteCarloComparison<2> comparison(c.parameters.monte_carlo,
+                                     c.parameters.time_stepping,
+                                     c.parameters.stationary,
+                                     *c.problem,
+                                     nullptr);
   comparison.compare(0., pi);
   const auto &h = comparison.last_histogram();
   const auto &o = comparison.last_observation();
@@ -84,9 +88,9 @@ TEST(MonteCarloOrnsteinUhlenbeck, AgreesWithFiniteElementsAndExactValues)
   // single sample of (X_k+1 − X_k−1)/2Δt has standard deviation
   // sqrt(T D/Δt) ≈ 17 here, so the circulation of ~5·10⁵ correlated
   // samples is known to about 10%; cell by cell the estimate is noisy.
-  const auto                  &fe = comparison.last_reference();
-  const MonteCarlo::BoxGrid<2> grid(c.parameters.geometry);
-  double                       mc_circulation = 0., fe_circulation = 0.;
+  const auto                &fe = comparison.last_reference();
+  const Sampling::BoxGrid<2> grid(c.parameters.geometry);
+  double                     mc_circulation = 0., fe_circulation = 0.;
   for (unsigned int k = 0; k < grid.size(); ++k)
     {
       const auto x = grid.center(k);
@@ -141,8 +145,11 @@ TEST(MonteCarloOrnsteinUhlenbeck, ThreeDimensionsAgreesWithFiniteElementsAndExac
 
   LA::MPI::Vector pi;
   c.solve_stationary(pi);
-  MonteCarloComparison<dim> comparison(
-      c.parameters, *c.discretization, *c.model, nullptr);
+  MonteCarloComparison<dim> comparison(c.parameters.monte_carlo,
+                                       c.parameters.time_stepping,
+                                       c.parameters.stationary,
+                                       *c.problem,
+                                       nullptr);
   comparison.compare(0., pi);
   const auto &histogram = comparison.last_histogram();
   const auto &o         = comparison.last_observation();
@@ -198,7 +205,11 @@ TEST(MonteCarloOrnsteinUhlenbeck, StudentTNoiseIsOutsideTheBand)
                               "  set Degrees of freedom = 2.5\n"));
   LA::MPI::Vector   pi;
   c.solve_stationary(pi);
-  MonteCarloComparison<2> comparison(c.parameters, *c.discretization, *c.model, nullptr);
+  MonteCarloComparison<2> comparison(c.parameters.monte_carlo,
+                                     c.parameters.time_stepping,
+                                     c.parameters.stationary,
+                                     *c.problem,
+                                     nullptr);
   comparison.compare(0., pi);
   const auto &h = comparison.last_histogram();
   root_log() << "  Student-t (nu = 2.5): TV " << h.total_variation << ", 99% band "
@@ -254,7 +265,11 @@ TEST(MonteCarloOrnsteinUhlenbeck, TransientPairEstimatorsAtEachOutputTime)
           "\n  set Time step = " + std::to_string(mc_dt) + "\n"));
   const Tensor<2, 2>      H({{1., 0.8}, {-0.3, 2.}}), D({{1., 0.3}, {0.3, 0.5}});
   const double            T = 0.7;
-  MonteCarloComparison<2> comparison(c.parameters, *c.discretization, *c.model, nullptr);
+  MonteCarloComparison<2> comparison(c.parameters.monte_carlo,
+                                     c.parameters.time_stepping,
+                                     c.parameters.stationary,
+                                     *c.problem,
+                                     nullptr);
   unsigned int            n_compared = 0;
 
   const auto check = [&](const double time, const LA::MPI::Vector &p) {
@@ -273,8 +288,8 @@ TEST(MonteCarloOrnsteinUhlenbeck, TransientPairEstimatorsAtEachOutputTime)
     // The comparison's own row (the estimators of monte_carlo_comparison.cc).
     const auto &row   = comparison.results()["comparisons"].back();
     const auto  value = [&](const std::string &name) {
-      return MonteCarlo::Estimate{row["mc_" + name].get<double>(),
-                                  row["mc_" + name + "_error"].get<double>()};
+      return Sampling::Estimate{row["mc_" + name].get<double>(),
+                                row["mc_" + name + "_error"].get<double>()};
     };
     const auto mc_flow = value("medium_entropy_production");
     const auto mc_area = value("area_rate_xy");
@@ -293,7 +308,7 @@ TEST(MonteCarloOrnsteinUhlenbeck, TransientPairEstimatorsAtEachOutputTime)
 
     // The current: none at t = 0 (no X_k−1); later its integral is m' = −Hm,
     // each particle contributing (X_k+1 − X_k−1)/2Δt with variance T D_ii/Δt.
-    const MonteCarlo::BoxGrid<2> grid(c.parameters.geometry);
+    const Sampling::BoxGrid<2> grid(c.parameters.geometry);
     if (time == 0.)
       {
         EXPECT_TRUE(o.current.empty());

@@ -37,7 +37,7 @@ namespace
    * Errors of E[f(X_1)] for each Δt, f = x (moment 1) or x² (moment 2), with
    * their standard errors.
    */
-  std::vector<MonteCarlo::Estimate>
+  std::vector<Sampling::Estimate>
   errors(const std::string         &model,
          const std::string         &scheme,
          const std::string         &start,
@@ -46,7 +46,7 @@ namespace
          const unsigned int         moment,
          const double               exact)
   {
-    std::vector<MonteCarlo::Estimate> result;
+    std::vector<Sampling::Estimate> result;
     for (const double dt : steps)
       {
         MonteCarloCase<1> c(
@@ -87,7 +87,7 @@ namespace
       "  end\nend\n";
 
   double
-  order(const std::vector<double> &steps, const std::vector<MonteCarlo::Estimate> &e)
+  order(const std::vector<double> &steps, const std::vector<Sampling::Estimate> &e)
   {
     std::vector<double> values;
     for (const auto &x : e)

@@ -22,7 +22,7 @@
 
 #include <gtest/gtest.h>
 
-#include <fokker_planck/sgd/cell_histogram.h>
+#include <fokker_planck/sampling/box_histogram.h>
 #include <fokker_planck/sgd/sgd_simulator.h>
 
 #include "test_case.h"

@@ -11,7 +11,7 @@
 #include <fokker_planck/model/deep_linear.h>
 #include <fokker_planck/model/linear_regression.h>
 #include <fokker_planck/model/two_layer_scalar.h>
-#include <fokker_planck/sgd/random_stream.h>
+#include <fokker_planck/sampling/random_stream.h>
 
 #include "test_case.h"
 
@@ -56,11 +56,11 @@ namespace
   template <int dim>
   void
   expect_sample_covariance(
-      const SymmetricTensor<2, dim>                            &C,
-      const std::function<Tensor<1, dim>(Sgd::NormalStream &)> &gradient,
-      const std::string                                        &what)
+      const SymmetricTensor<2, dim>                                 &C,
+      const std::function<Tensor<1, dim>(Sampling::NormalStream &)> &gradient,
+      const std::string                                             &what)
   {
-    Sgd::NormalStream           random(2024, 7, 0);
+    Sampling::NormalStream      random(2024, 7, 0);
     std::vector<Tensor<1, dim>> g(n_samples);
     Tensor<1, dim>              mean;
     for (auto &v : g)
@@ -110,7 +110,7 @@ TEST(SgdModels, LinearRegressionDriftAndCovariance3d)
         EXPECT_NEAR(u[d], g[d], 1e-8);
       expect_sample_covariance<3>(
           model.gradient_covariance(w),
-          [&](Sgd::NormalStream &random) {
+          [&](Sampling::NormalStream &random) {
             Tensor<1, 3> z;
             for (unsigned int d = 0; d < 3; ++d)
               z[d] = random.normal();
@@ -165,7 +165,7 @@ TEST(SgdModels, TwoLayerScalarDriftAndCovariance)
           model.diffusion(w)[0][0], model.gradient_covariance(w)[0][0] + 1e-3, 1e-15);
       expect_sample_covariance<2>(
           model.gradient_covariance(w),
-          [&](Sgd::NormalStream &random) {
+          [&](Sampling::NormalStream &random) {
             const double x = std::sqrt(p.input_variance) * random.normal();
             const double y =
                 p.target * x + std::sqrt(p.label_noise_variance) * random.normal();
@@ -197,7 +197,7 @@ namespace
   layer_gradients(const std::vector<double> &w,
                   const double               s,
                   const double               sigma,
-                  Sgd::NormalStream         &random)
+                  Sampling::NormalStream    &random)
   {
     const double        x = random.normal();
     const double        y = s * x + sigma * random.normal();
@@ -240,7 +240,7 @@ TEST(SgdModels, DeepLinearPerModeReduction)
       Ca[0][0] = C[a][a];
       expect_sample_covariance<1>(
           Ca,
-          [&](Sgd::NormalStream &random) {
+          [&](Sampling::NormalStream &random) {
             const auto gl = layer_gradients(w, s, sigma, random);
             double     du = 0.;
             for (unsigned int l = 0; l < L; ++l)
@@ -250,7 +250,7 @@ TEST(SgdModels, DeepLinearPerModeReduction)
           "deep linear, mode " + std::to_string(a));
 
       // Itô drift from sampled per-layer moments.
-      Sgd::NormalStream                random(99, a, 0);
+      Sampling::NormalStream           random(99, a, 0);
       std::vector<double>              mean(L, 0.);
       std::vector<std::vector<double>> second(L, std::vector<double>(L, 0.));
       for (unsigned int k = 0; k < n_samples; ++k)

@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-#include <fokker_planck/sgd/cell_histogram.h>
+#include <fokker_planck/sampling/box_histogram.h>
 #include <fokker_planck/sgd/sgd_simulator.h>
 
 #include "test_case.h"
@@ -115,10 +115,10 @@ TEST(SgdSimulator, CellHistogramIsADensityOnTheMesh)
       "  set Upper corner = 2, 1\n  set Subdivisions = 3, 2\n"
       "  set Global refinements = 2\nend\n"
       "subsection Model\n  subsection Parsed\n    set Loss = x^2 + y^2\n  end\nend\n");
-  Sgd::CellHistogram<2> histogram(test.parameters.geometry);
-  const unsigned int    rank    = Utilities::MPI::this_mpi_process(MPI_COMM_WORLD);
-  const unsigned int    n_ranks = Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD);
-  unsigned int          k       = 0;
+  Sampling::BoxHistogram<2> histogram(test.parameters.geometry);
+  const unsigned int        rank    = Utilities::MPI::this_mpi_process(MPI_COMM_WORLD);
+  const unsigned int        n_ranks = Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD);
+  unsigned int              k       = 0;
   for (unsigned int i = 0; i < 24; ++i)
     for (unsigned int j = 0; j < 16; ++j, ++k)
       if (k % n_ranks == rank) // each rank adds its share

@@ -1,9 +1,9 @@
 /**
  * @file
- * The Monte Carlo check of one case (doc/monte_carlo.md): an Ensemble of
- * the same model in the same domain, compared with the finite-element density
- * at every output time. Writes the fields mc_density,
- * mc_density_difference, mc_probability_current and
+ * The Monte Carlo check of one case (doc/monte_carlo.md), a stage of the
+ * run: an Ensemble of the same model in the same domain, compared with the
+ * finite-element density at every output time. Writes the fields
+ * mc_density, mc_density_difference, mc_probability_current and
  * mc_probability_current_difference into the run's .pvd, the table
  * monte_carlo.txt, the cell probabilities monte_carlo_cells_NNNN.csv (1D,
  * 2D) and a "monte_carlo" section of summary.json.
@@ -14,84 +14,72 @@
 #include <deal.II/fe/fe_system.h>
 #include <deal.II/lac/la_parallel_vector.h>
 
-#include <fokker_planck/app/case_parameters.h>
 #include <fokker_planck/base/stage.h>
 #include <fokker_planck/base/statistics.h>
-#include <fokker_planck/discretization/discretization.h>
+#include <fokker_planck/discretization/problem.h>
 #include <fokker_planck/monte_carlo/ensemble.h>
-#include <fokker_planck/monte_carlo/histogram_tests.h>
+#include <fokker_planck/monte_carlo/monte_carlo_parameters.h>
+#include <fokker_planck/sampling/finite_element_reference.h>
+#include <fokker_planck/sampling/histogram_tests.h>
+#include <fokker_planck/solvers/transient_solver.h>
 
 #include <nlohmann/json.hpp>
 
-#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace FokkerPlanck
 {
   /**
-   * Finite-element quantities on the Monte Carlo bins, for one density p_h:
-   * cell probabilities, cell-averaged currents, moments, and the scalars
-   * (the analysis stage's integrals, here per Monte Carlo grid):
-   * - e_p = ∫ J_hᵀ (T D)⁻¹ a dx, which equals ∫ Jᵀ (T D)⁻¹ J / π dx for
-   *   a stationary density with n·J = 0 (the difference is
-   *   ∫ J·∇log π = −∫ log π ∇·J = 0) and needs no division by π_h;
-   * - Ȧ_ij = ½ ∫ ((x_i − m_i) J_j − (x_j − m_j) J_i) dx,
-   * with J_h = a p_h − T D ∇p_h.
+   * The Monte Carlo comparison as a stage: observe() simulates up to the
+   * time of each output snapshot and compares; add_fields() adds the mc_
+   * fields of the last comparison; add_summary() and write_files() report
+   * at the end. It adds no columns to statistics.txt (its table is
+   * monte_carlo.txt).
    */
   template <int dim>
-  struct FiniteElementReference
-  {
-    std::vector<double>                 probabilities;
-    std::vector<dealii::Tensor<1, dim>> currents;
-    double                              mass = 0.;
-    dealii::Tensor<1, dim>              mean;
-    dealii::SymmetricTensor<2, dim>     covariance;
-    double                              entropy_production = 0.;
-    dealii::Tensor<2, dim>              area_rate;
-
-    /**
-     * Integrate over the locally owned cells and sum over ranks. Each FE
-     * cell goes to the bin that contains the average of its vertices;
-     * throws unless every bin gets exactly one cell. On a curved mesh the
-     * integrals are over the FE cells (with the FE mapping), the bins are
-     * their straight-edged versions: they differ by the thin slivers between
-     * the boundary faces and their chords (doc/monte_carlo.md).
-     */
-    void
-    compute(const Discretization<dim>   &discretization,
-            const Model<dim>            &model,
-            const MonteCarlo::Bins<dim> &grid,
-            const LA::MPI::Vector       &p);
-  };
-
-  template <int dim>
-  class MonteCarloComparison
+  class MonteCarloComparison : public Stage<dim>
   {
   public:
-    /** @param log receives the summary lines and progress (rank 0). */
-    MonteCarloComparison(const CaseParameters      &parameters,
-                         const Discretization<dim> &discretization,
-                         const Model<dim>          &model,
-                         std::ostream              *log);
+    /**
+     * @param initial    'Time stepping' (its initial condition starts the
+     *                   particles of a transient run)
+     * @param stationary whether 'Problem = stationary'
+     * @param problem    the mesh, model and discretisation of the case
+     * @param log        receives the summary lines and progress (rank 0)
+     */
+    MonteCarloComparison(const MonteCarloParameters   &parameters,
+                         const TimeSteppingParameters &initial,
+                         bool                          stationary,
+                         const Problem<dim>           &problem,
+                         std::ostream                 *log);
     ~MonteCarloComparison();
+
+    /** compare() at every output snapshot. */
+    void
+    observe(const Snapshot &snapshot) override;
+
+    /** The mc_ fields of the last compare(). */
+    void
+    add_fields(dealii::DataOut<dim, dim> &data_out) const override;
+
+    /** The "monte_carlo" section (with the particle steps and seconds). */
+    void
+    add_summary(nlohmann::json &summary) const override;
+
+    /** monte_carlo.txt and the cell files. */
+    void
+    write_files(const std::string &directory) const override;
 
     /**
      * Simulate up to @p time (stationary: the whole run, once), compare
-     * with the finite-element density @p p at that time, add a row to the
-     * table, and return the callback that adds the mc_ fields to this
-     * step's output (valid until the next call).
-     */
-    std::function<void(dealii::DataOut<dim, dim> &)>
-    compare(double time, const LA::MPI::Vector &p);
-
-    /**
-     * Write monte_carlo.txt and add the "monte_carlo" section to
-     * @p summary.
+     * with the finite-element density @p p at that time and add a row to
+     * the table.
      */
     void
-    finish(const std::string &directory, nlohmann::json &summary);
+    compare(double time, const LA::MPI::Vector &p);
 
     /** Results of the last compare(). */
     const MonteCarlo::Observation<dim> &
@@ -99,12 +87,12 @@ namespace FokkerPlanck
     {
       return observation;
     }
-    const MonteCarlo::HistogramComparison &
+    const Sampling::HistogramComparison &
     last_histogram() const
     {
       return histogram;
     }
-    const FiniteElementReference<dim> &
+    const Sampling::FiniteElementReference<dim> &
     last_reference() const
     {
       return reference;
@@ -116,19 +104,33 @@ namespace FokkerPlanck
     }
 
   private:
+    /** The row of the table and of the JSON report of the last compare(). */
+    nlohmann::json
+    add_row(double time);
+    /** The time-dependent pair estimators and survival (transient runs). */
+    void
+    add_transient_estimates(
+        const std::function<void(const std::string &, const Sampling::Estimate &, double)>
+            &put_estimate) const;
+    /** The first-passage columns of the regions. */
+    void
+    add_regions(const std::function<void(const std::string &, double)> &put) const;
+    void
+    log_comparison(const nlohmann::json &row) const;
     void
     fill_fields();
     void
     write_cells(const std::string &directory) const;
 
-    const CaseParameters                              &parameters;
+    const MonteCarloParameters                         parameters;
+    const bool                                         stationary;
     const Discretization<dim>                         &discretization;
     const Model<dim>                                  &model;
     std::ostream                                      *log;
     MonteCarlo::Ensemble<dim>                          ensemble;
     MonteCarlo::Observation<dim>                       observation;
-    MonteCarlo::HistogramComparison                    histogram;
-    FiniteElementReference<dim>                        reference;
+    Sampling::HistogramComparison                      histogram;
+    Sampling::FiniteElementReference<dim>              reference;
     bool                                               simulated = false;
     dealii::FESystem<dim>                              field_fe;
     dealii::DoFHandler<dim>                            field_dofs;

@@ -9,6 +9,7 @@
 #include <deal.II/base/parameter_handler.h>
 
 #include <fokker_planck/geometry/geometry.h>
+#include <fokker_planck/sampling/bins.h>
 
 #include <string>
 #include <utility>
@@ -35,15 +36,7 @@ namespace FokkerPlanck
       student_t
     };
     /** What happens to a particle that leaves through a reflecting face. */
-    enum class Reflection
-    {
-      /** Mirror along the conormal D·n: the correct one (n·J = 0). */
-      conormal,
-      /** Mirror along the normal n: wrong unless D·n ∥ n (for demonstrations). */
-      normal,
-      /** Clip to the face: wrong, kept to show the error (doc/monte_carlo.md). */
-      clip
-    };
+    using Reflection = Sampling::Reflection;
 
     bool         enabled            = false;
     unsigned int n_trajectories     = 10000;

@@ -9,10 +9,10 @@
 
 #include <deal.II/base/mpi.h>
 
+#include <fokker_planck/base/pvd_series.h>
 #include <fokker_planck/base/stage.h>
 
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace dealii
@@ -71,26 +71,18 @@ namespace FokkerPlanck
     unsigned int
     n_written() const
     {
-      return times_and_names.size();
+      return series.n_written();
     }
 
     /** The .pvd file name relative to the directory. */
     std::string
     pvd_name() const
     {
-      return base_name + ".pvd";
+      return series.pvd_name();
     }
 
   private:
-    template <class DataOutType>
-    std::string
-    finish_step(double time, DataOutType &data_out);
-
-    const std::string                           directory;
-    const std::string                           base_name;
-    const unsigned int                          n_groups;
-    const MPI_Comm                              communicator;
-    std::vector<std::pair<double, std::string>> times_and_names;
+    PvdSeries series;
   };
 
   extern template class OutputWriter<1>;

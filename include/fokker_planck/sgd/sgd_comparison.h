@@ -17,9 +17,9 @@
 
 #include <fokker_planck/app/case_parameters.h>
 #include <fokker_planck/base/statistics.h>
-#include <fokker_planck/monte_carlo/box_grid.h>
-#include <fokker_planck/monte_carlo/histogram_tests.h>
-#include <fokker_planck/sgd/cell_histogram.h>
+#include <fokker_planck/sampling/box_histogram.h>
+#include <fokker_planck/sampling/histogram_tests.h>
+#include <fokker_planck/sampling/moments.h>
 
 #include <nlohmann/json.hpp>
 
@@ -28,29 +28,8 @@
 #include <string>
 #include <vector>
 
-namespace FokkerPlanck
-{
-  template <int dim>
-  struct FiniteElementReference;
-}
-
 namespace FokkerPlanck::Sgd
 {
-  /** Mean and covariance of SGD samples with entrywise standard errors. */
-  template <int dim>
-  struct SampleMoments
-  {
-    dealii::Tensor<1, dim>          mean, mean_error;
-    dealii::SymmetricTensor<2, dim> covariance, covariance_error;
-
-    /**
-     * Moments of independent @p points (each rank passes its own), with
-     * standard errors sqrt(var/n) of x_i and of (x_i − m_i)(x_j − m_j).
-     */
-    static SampleMoments
-    independent(const std::vector<dealii::Point<dim>> &points, MPI_Comm communicator);
-  };
-
   /**
    * The finite-element side of 'fokker-planck --sgd' with 'Compare with
    * finite elements': solves the problem of the parameter file on the SGD
@@ -86,12 +65,12 @@ namespace FokkerPlanck::Sgd
      * density of SGD output @p output (stationary: the stationary density).
      * Adds a row to the table and the JSON report, and logs one line.
      */
-    const MonteCarlo::HistogramComparison &
-    compare(unsigned int              output,
-            double                    time,
-            const CellHistogram<dim> &histogram,
-            double                    dispersion,
-            const SampleMoments<dim> &moments);
+    const Sampling::HistogramComparison &
+    compare(unsigned int                        output,
+            double                              time,
+            const Sampling::BoxHistogram<dim>  &histogram,
+            double                              dispersion,
+            const Sampling::SampleMoments<dim> &moments);
 
     /** FE cell average of the density of the last compare(), per active cell. */
     dealii::Vector<float>

@@ -13,7 +13,7 @@
 #include <deal.II/base/point.h>
 
 #include <fokker_planck/app/case_parameters.h>
-#include <fokker_planck/sgd/random_stream.h>
+#include <fokker_planck/sampling/random_stream.h>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +24,9 @@
 
 namespace FokkerPlanck::Sgd
 {
+  /** The normals of an SGD run come from the sampling layer's stream. */
+  using Sampling::NormalStream;
+
   /**
    * One SGD run of a network: its weights, a step on a fresh minibatch,
    * and its point in the model's coordinates.

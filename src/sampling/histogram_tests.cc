@@ -1,4 +1,4 @@
-#include <fokker_planck/monte_carlo/histogram_tests.h>
+#include <fokker_planck/sampling/histogram_tests.h>
 
 #include <boost/math/special_functions/gamma.hpp>
 
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <random>
 
-namespace FokkerPlanck::MonteCarlo
+namespace FokkerPlanck::Sampling
 {
   double
   kolmogorov_q(const double lambda)
@@ -137,4 +137,4 @@ namespace FokkerPlanck::MonteCarlo
       }
     return result;
   }
-} // namespace FokkerPlanck::MonteCarlo
+} // namespace FokkerPlanck::Sampling

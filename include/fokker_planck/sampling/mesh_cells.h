@@ -15,16 +15,16 @@
 #include <deal.II/grid/tria.h>
 
 #include <fokker_planck/geometry/geometry.h>
-#include <fokker_planck/monte_carlo/bins.h>
-#include <fokker_planck/monte_carlo/monte_carlo_parameters.h>
-#include <fokker_planck/monte_carlo/random_stream.h>
+#include <fokker_planck/sampling/bins.h>
+#include <fokker_planck/sampling/random_stream.h>
 
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
-namespace FokkerPlanck::MonteCarlo
+namespace FokkerPlanck::Sampling
 {
   /**
    * Bins = the active cells of the mesh, bin c being the active cell with
@@ -106,7 +106,7 @@ namespace FokkerPlanck::MonteCarlo
     bool
     bring_inside(const dealii::Point<dim>              &x,
                  const dealii::SymmetricTensor<2, dim> &D,
-                 MonteCarloParameters::Reflection       reflection,
+                 Reflection                             reflection,
                  dealii::Point<dim>                    &y,
                  dealii::Tensor<1, dim>                &wrapped,
                  double                                &n_clamped) const
@@ -194,6 +194,17 @@ namespace FokkerPlanck::MonteCarlo
     std::pair<unsigned int, double>
     locate(const dealii::Point<dim> &x) const;
 
+    /**
+     * The background grid over the bounding boxes of the cells and the
+     * boundary faces, and its interior cells (the second half of the
+     * constructor).
+     */
+    void
+    build_background(
+        const std::vector<std::pair<dealii::Point<dim>, dealii::Point<dim>>> &cell_boxes,
+        const std::vector<std::pair<dealii::Point<dim>, dealii::Point<dim>>> &face_boxes,
+        double total_volume);
+
     /** Background cells that the box [a, b] (a ≤ b componentwise) overlaps. */
     template <class F>
     void
@@ -218,7 +229,7 @@ namespace FokkerPlanck::MonteCarlo
     bool
     reflect(const dealii::Point<dim>              &x,
             const dealii::SymmetricTensor<2, dim> &D,
-            MonteCarloParameters::Reflection       reflection,
+            Reflection                             reflection,
             dealii::Point<dim>                    &y,
             double                                &n_clamped) const;
 
@@ -243,4 +254,4 @@ namespace FokkerPlanck::MonteCarlo
 
   extern template class MeshCells<2>;
   extern template class MeshCells<3>;
-} // namespace FokkerPlanck::MonteCarlo
+} // namespace FokkerPlanck::Sampling

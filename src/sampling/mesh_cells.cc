@@ -1,11 +1,11 @@
 #include <deal.II/grid/grid_tools.h>
 
-#include <fokker_planck/monte_carlo/mesh_cells.h>
+#include <fokker_planck/sampling/mesh_cells.h>
 
 #include <algorithm>
 #include <limits>
 
-namespace FokkerPlanck::MonteCarlo
+namespace FokkerPlanck::Sampling
 {
   using namespace dealii;
 
@@ -101,6 +101,16 @@ namespace FokkerPlanck::MonteCarlo
           }
       }
 
+    build_background(cell_boxes, face_boxes, total_volume);
+  }
+
+  template <int dim>
+  void
+  MeshCells<dim>::build_background(
+      const std::vector<std::pair<Point<dim>, Point<dim>>> &cell_boxes,
+      const std::vector<std::pair<Point<dim>, Point<dim>>> &face_boxes,
+      const double                                          total_volume)
+  {
     // Background grid: about one mesh cell per background cell.
     const double h = std::pow(total_volume / n_cells, 1. / dim);
     for (unsigned int k = 0; k < dim; ++k)
@@ -301,11 +311,11 @@ namespace FokkerPlanck::MonteCarlo
 
   template <int dim>
   bool
-  MeshCells<dim>::reflect(const Point<dim>                      &x,
-                          const SymmetricTensor<2, dim>         &D,
-                          const MonteCarloParameters::Reflection reflection,
-                          Point<dim>                            &y,
-                          double                                &n_clamped) const
+  MeshCells<dim>::reflect(const Point<dim>              &x,
+                          const SymmetricTensor<2, dim> &D,
+                          const Reflection               reflection,
+                          Point<dim>                    &y,
+                          double                        &n_clamped) const
   {
     Point<dim>   start = x;
     unsigned int skip  = invalid;
@@ -335,13 +345,13 @@ namespace FokkerPlanck::MonteCarlo
         const Point<dim>      crossing  = start + t * (y - start);
         switch (reflection)
           {
-            case MonteCarloParameters::Reflection::conormal:
+            case Reflection::conormal:
               {
                 const Tensor<1, dim> Dn = D * n;
                 y -= (2. * overshoot / (n * Dn)) * Dn;
                 break;
               }
-            case MonteCarloParameters::Reflection::normal:
+            case Reflection::normal:
               y -= (2. * overshoot) * n;
               break;
             default:
@@ -392,4 +402,4 @@ namespace FokkerPlanck::MonteCarlo
 
   template class MeshCells<2>;
   template class MeshCells<3>;
-} // namespace FokkerPlanck::MonteCarlo
+} // namespace FokkerPlanck::Sampling

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace FokkerPlanck::MonteCarlo
+namespace FokkerPlanck::Sampling
 {
   /** The result of compare_histogram(). */
   struct HistogramComparison
@@ -102,4 +102,4 @@ namespace FokkerPlanck::MonteCarlo
   /** Kolmogorov's Q(λ) = 2 Σ_k (−1)^{k−1} exp(−2k²λ²), the KS p-value. */
   double
   kolmogorov_q(double lambda);
-} // namespace FokkerPlanck::MonteCarlo
+} // namespace FokkerPlanck::Sampling

@@ -1,6 +1,6 @@
-#include <fokker_planck/monte_carlo/box_grid.h>
+#include <fokker_planck/sampling/box_grid.h>
 
-namespace FokkerPlanck::MonteCarlo
+namespace FokkerPlanck::Sampling
 {
   template <int dim>
   BoxGrid<dim>::BoxGrid(const GeometryParameters &geometry)
@@ -44,8 +44,8 @@ namespace FokkerPlanck::MonteCarlo
   bool
   BoxGrid<dim>::contains(const dealii::Point<dim> &x) const
   {
-    for (unsigned int k = 0; k < dim; ++k)
-      if (x[k] < this->lower[k] || x[k] > this->upper[k])
+    for (unsigned int k = 0; k < dim; ++k) // (a NaN is outside)
+      if (!(x[k] >= this->lower[k] && x[k] <= this->upper[k]))
         return false;
     return true;
   }
@@ -63,4 +63,4 @@ namespace FokkerPlanck::MonteCarlo
   template class BoxGrid<1>;
   template class BoxGrid<2>;
   template class BoxGrid<3>;
-} // namespace FokkerPlanck::MonteCarlo
+} // namespace FokkerPlanck::Sampling

@@ -1,7 +1,7 @@
 /**
  * @file
- * Histograms of samples on the cells of a box mesh, for comparing SGD or
- * Monte Carlo ensembles with finite-element densities cell by cell.
+ * Histograms of samples on the bins of a box (BoxGrid), for comparing SGD
+ * ensembles with finite-element densities cell by cell.
  */
 #pragma once
 
@@ -11,26 +11,28 @@
 #include <deal.II/lac/vector.h>
 
 #include <fokker_planck/geometry/geometry.h>
+#include <fokker_planck/sampling/box_grid.h>
 
 #include <array>
 #include <vector>
 
-namespace FokkerPlanck::Sgd
+namespace FokkerPlanck::Sampling
 {
   /**
-   * Counts of samples per active cell of the globally refined box of
-   * "Geometry" (n_i = subdivisions_i · 2^refinements cells per direction).
+   * Counts of samples per bin of the BoxGrid of "Geometry" (the active
+   * cells of the globally refined box, n_i = subdivisions_i · 2^refinements
+   * per direction).
    * Samples are added on any rank; sum() adds the counts of all ranks, and
    * density() turns them into a cell field on the triangulation:
    * count / (number of samples · cell volume), so that it integrates to the
    * fraction of samples inside the box.
    */
   template <int dim>
-  class CellHistogram
+  class BoxHistogram
   {
   public:
     /** Throws InputError unless the geometry is a box. */
-    explicit CellHistogram(const GeometryParameters &geometry);
+    explicit BoxHistogram(const GeometryParameters &geometry);
 
     /** Count @p x (or only the sample total if x is outside the box). */
     void
@@ -70,8 +72,8 @@ namespace FokkerPlanck::Sgd
     density_at(const dealii::Point<dim> &x) const;
 
     /**
-     * The bin of @p x, or -1 outside the box. Bins are numbered
-     * lexicographically with x fastest, like MonteCarlo::BoxGrid.
+     * The bin of @p x, or -1 outside the box: BoxGrid::index() (bins
+     * numbered lexicographically with x fastest).
      */
     long
     bin(const dealii::Point<dim> &x) const;
@@ -83,12 +85,21 @@ namespace FokkerPlanck::Sgd
       return counts;
     }
 
+    /** The bins. */
+    const BoxGrid<dim> &
+    grid() const
+    {
+      return bins;
+    }
+
   private:
-    dealii::Point<dim>            lower, upper;
-    std::array<unsigned int, dim> n_bins;
-    double                        bin_volume = 1.;
-    std::vector<double>           counts;
-    double                        total   = 0.;
-    double                        outside = 0.;
+    BoxGrid<dim>        bins;
+    std::vector<double> counts;
+    double              total   = 0.;
+    double              outside = 0.;
   };
-} // namespace FokkerPlanck::Sgd
+
+  extern template class BoxHistogram<1>;
+  extern template class BoxHistogram<2>;
+  extern template class BoxHistogram<3>;
+} // namespace FokkerPlanck::Sampling

@@ -12,9 +12,8 @@
 #include <deal.II/base/tensor.h>
 
 #include <fokker_planck/geometry/geometry.h>
-#include <fokker_planck/monte_carlo/bins.h>
-#include <fokker_planck/monte_carlo/monte_carlo_parameters.h>
-#include <fokker_planck/monte_carlo/random_stream.h>
+#include <fokker_planck/sampling/bins.h>
+#include <fokker_planck/sampling/random_stream.h>
 
 #include <algorithm>
 #include <array>
@@ -22,7 +21,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace FokkerPlanck::MonteCarlo
+namespace FokkerPlanck::Sampling
 {
   /**
    * The uniform grid of the box mesh: n_k = subdivisions_k · 2^refinements
@@ -116,7 +115,7 @@ namespace FokkerPlanck::MonteCarlo
     bool
     bring_inside(const dealii::Point<dim>              &x,
                  const dealii::SymmetricTensor<2, dim> &D,
-                 MonteCarloParameters::Reflection       reflection,
+                 Reflection                             reflection,
                  dealii::Point<dim>                    &y,
                  dealii::Tensor<1, dim>                &wrapped,
                  double                                &n_clamped) const
@@ -159,11 +158,11 @@ namespace FokkerPlanck::MonteCarlo
                   const double overshoot = y[k] - wall;
                   switch (reflection)
                     {
-                      case MonteCarloParameters::Reflection::conormal:
+                      case Reflection::conormal:
                         for (unsigned int i = 0; i < dim; ++i)
                           y[i] -= 2. * overshoot * D[i][k] / D[k][k];
                         break;
-                      case MonteCarloParameters::Reflection::normal:
+                      case Reflection::normal:
                         y[k] = wall - overshoot;
                         break;
                       default:
@@ -214,4 +213,4 @@ namespace FokkerPlanck::MonteCarlo
   extern template class BoxGrid<1>;
   extern template class BoxGrid<2>;
   extern template class BoxGrid<3>;
-} // namespace FokkerPlanck::MonteCarlo
+} // namespace FokkerPlanck::Sampling

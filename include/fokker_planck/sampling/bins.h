@@ -1,19 +1,30 @@
 /**
  * @file
- * The cells on which the Monte Carlo particles are binned and the domain Ω
- * they move in, as every rank sees it: the uniform grid of a box
- * (BoxGrid) or the active cells of a Gmsh mesh (MeshCells). The histogram,
- * the cell currents and the finite-element cell probabilities they are
- * compared with all live on these bins.
+ * The cells on which samples (Monte Carlo particles, SGD runs) are binned
+ * and the domain Ω they move in, as every rank sees it: the uniform grid of
+ * a box (BoxGrid) or the active cells of a Gmsh mesh (MeshCells). The
+ * histograms, the cell currents and the finite-element cell probabilities
+ * they are compared with all live on these bins.
  */
 #pragma once
 
 #include <deal.II/base/point.h>
 
-namespace FokkerPlanck::MonteCarlo
+namespace FokkerPlanck::Sampling
 {
+  /** What happens to a particle that leaves through a reflecting face. */
+  enum class Reflection
+  {
+    /** Mirror along the conormal D·n: the correct one (n·J = 0). */
+    conormal,
+    /** Mirror along the normal n: wrong unless D·n ∥ n (for demonstrations). */
+    normal,
+    /** Clip to the face: wrong, kept to show the error (doc/monte_carlo.md). */
+    clip
+  };
+
   /**
-   * Bins of the Monte Carlo histogram: the cells of the finite-element
+   * Bins of a histogram of samples: the cells of the finite-element
    * mesh, numbered 0 .. size()−1, known in full on every rank. The concrete
    * classes are final, so that the particle stepper, which is templated on
    * them, calls their index() and boundary treatment without virtual calls.
@@ -70,4 +81,4 @@ namespace FokkerPlanck::MonteCarlo
     /** Corners of the bounding box of Ω. */
     dealii::Point<dim> lower, upper;
   };
-} // namespace FokkerPlanck::MonteCarlo
+} // namespace FokkerPlanck::Sampling
