@@ -6,10 +6,10 @@
 #include <deal.II/lac/solver_control.h>
 
 #include <fokker_planck/app/case_parameters.h>
+#include <fokker_planck/app/sgd_run.h>
 #include <fokker_planck/app/simulator.h>
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/output/staged_output.h>
-#include <fokker_planck/sgd/sgd_simulator.h>
 
 #include <CLI/CLI.hpp>
 
@@ -26,7 +26,7 @@ namespace
   run_in(const CaseParameters &parameters, const RunContext &context, const bool sgd)
   {
     if (sgd)
-      Sgd::run_sgd<dim>(parameters, context.parameter_file);
+      run_sgd<dim>(parameters, context);
     else
       run_case<dim>(parameters, context);
   }

@@ -66,6 +66,48 @@ namespace FokkerPlanck::Sampling
     return result;
   }
 
+  template <int dim>
+  SampleMoments<dim>
+  SampleMoments<dim>::of_runs(const std::vector<Moments<dim>> &runs,
+                              const Moments<dim>              &pooled,
+                              const unsigned int               n_runs,
+                              const MPI_Comm                   communicator)
+  {
+    const auto              mean = pooled.mean();
+    const auto              cov  = pooled.covariance();
+    SymmetricTensor<2, dim> sum_sq;
+    Tensor<1, dim>          mean_sq;
+    for (const auto &m : runs)
+      if (m.n > 0)
+        {
+          for (unsigned int d = 0; d < dim; ++d)
+            mean_sq[d] += (m.first[d] / m.n - mean[d]) * (m.first[d] / m.n - mean[d]);
+          // The run's own second moment about the pooled mean.
+          const auto c = m.second / m.n -
+                         symmetrize(outer_product(m.first / m.n, mean)) * 2. +
+                         symmetrize(outer_product(mean, mean));
+          for (unsigned int d = 0; d < dim; ++d)
+            for (unsigned int e = d; e < dim; ++e)
+              sum_sq[d][e] += (c[d][e] - cov[d][e]) * (c[d][e] - cov[d][e]);
+        }
+    sum_sq                    = Utilities::MPI::sum(sum_sq, communicator);
+    mean_sq                   = Utilities::MPI::sum(mean_sq, communicator);
+    const auto standard_error = [&](const double square_sum) {
+      return n_runs > 1 ? std::sqrt(square_sum / (n_runs * (n_runs - 1.)))
+                        : std::numeric_limits<double>::quiet_NaN();
+    };
+    SampleMoments result;
+    result.mean       = mean;
+    result.covariance = cov;
+    for (unsigned int d = 0; d < dim; ++d)
+      {
+        result.mean_error[d] = standard_error(mean_sq[d]);
+        for (unsigned int e = 0; e < dim; ++e)
+          result.covariance_error[d][e] = standard_error(sum_sq[d][e]);
+      }
+    return result;
+  }
+
   template struct Moments<1>;
   template struct Moments<2>;
   template struct Moments<3>;

@@ -4,7 +4,8 @@
 #include <fokker_planck/model/deep_linear.h>
 #include <fokker_planck/model/linear_regression.h>
 #include <fokker_planck/model/two_layer_scalar.h>
-#include <fokker_planck/sgd/sgd_simulator.h>
+#include <fokker_planck/sgd/network.h>
+#include <fokker_planck/solvers/transient_solver.h>
 
 #include <cmath>
 #include <limits>
@@ -414,9 +415,10 @@ namespace FokkerPlanck::Sgd
 
   template <int dim>
   std::unique_ptr<Network<dim>>
-  make_network(const CaseParameters &parameters)
+  make_network(const ModelParameters        &model,
+               const TimeSteppingParameters &start,
+               const std::uint64_t           seed)
   {
-    const auto &model = parameters.model;
     require(model.name == "linear-regression" || model.name == "two-layer-scalar" ||
                 model.name == "deep-linear",
             "Model/Name",
@@ -432,7 +434,7 @@ namespace FokkerPlanck::Sgd
     if (model.name == "linear-regression")
       return std::make_unique<LinearRegressionNetwork<dim>>(
           model.specific_as<typename LinearRegressionModel<dim>::Parameters>().network,
-          GaussianStart<dim>(parameters.time_stepping),
+          GaussianStart<dim>(start),
           eta,
           B);
     if (model.name == "two-layer-scalar")
@@ -440,21 +442,21 @@ namespace FokkerPlanck::Sgd
         require(dim == 2, "dim", "must be 2 for the model 'two-layer-scalar'");
         return std::make_unique<TwoLayerScalarNetwork<dim>>(
             model.specific_as<typename TwoLayerScalarModel<dim>::Parameters>().network,
-            GaussianStart<dim>(parameters.time_stepping),
+            GaussianStart<dim>(start),
             eta,
             B);
       }
     return std::make_unique<DeepLinearNetwork<dim>>(
         model.specific_as<typename DeepLinearModel<dim>::Parameters>().network,
-        parameters.sgd.seed,
+        seed,
         eta,
         B);
   }
 
   template std::unique_ptr<Network<1>>
-  make_network<1>(const CaseParameters &);
+  make_network<1>(const ModelParameters &, const TimeSteppingParameters &, std::uint64_t);
   template std::unique_ptr<Network<2>>
-  make_network<2>(const CaseParameters &);
+  make_network<2>(const ModelParameters &, const TimeSteppingParameters &, std::uint64_t);
   template std::unique_ptr<Network<3>>
-  make_network<3>(const CaseParameters &);
+  make_network<3>(const ModelParameters &, const TimeSteppingParameters &, std::uint64_t);
 } // namespace FokkerPlanck::Sgd

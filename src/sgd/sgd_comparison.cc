@@ -1,15 +1,17 @@
 #include <deal.II/base/mpi.h>
+#include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/timer.h>
+#include <deal.II/fe/fe_values.h>
 
 #include <fokker_planck/base/axes.h>
 #include <fokker_planck/base/input_error.h>
-#include <fokker_planck/discretization/discretization.h>
-#include <fokker_planck/geometry/geometry.h>
-#include <fokker_planck/model/model.h>
-#include <fokker_planck/sampling/finite_element_reference.h>
+#include <fokker_planck/base/statistics.h>
+#include <fokker_planck/sampling/box_grid.h>
 #include <fokker_planck/sgd/sgd_comparison.h>
 #include <fokker_planck/solvers/stationary_solver.h>
 #include <fokker_planck/solvers/transient_solver.h>
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -33,25 +35,44 @@ namespace FokkerPlanck::Sgd
     /** FE quantities for one SGD output time (stationary: one entry). */
     struct Entry
     {
-      bool                                  valid   = false;
-      double                                fe_time = -1.;
-      Sampling::FiniteElementReference<dim> reference;
+      bool                            valid   = false;
+      double                          fe_time = -1.;
+      std::vector<double>             probabilities;
+      dealii::Tensor<1, dim>          mean;
+      dealii::SymmetricTensor<2, dim> covariance;
     };
 
-    Implementation(const CaseParameters                     &parameters,
-                   dealii::parallel::TriangulationBase<dim> &triangulation,
-                   std::ostream                             *log)
-        : parameters(parameters)
-        , triangulation(triangulation)
-        , grid(parameters.geometry)
+    Implementation(const Problem<dim> &problem,
+                   const bool          stationary,
+                   const unsigned int  band_draws,
+                   std::ostream       *log)
+        : problem(problem)
+        , stationary(stationary)
+        , band_draws(band_draws)
+        , grid(problem.geometry())
         , log(log)
     {
     }
 
-    const CaseParameters                     &parameters;
-    dealii::parallel::TriangulationBase<dim> &triangulation;
-    Sampling::BoxGrid<dim>                    grid;
-    std::ostream                             *log;
+    /**
+     * The FE cell probabilities ∫_c p_h dx of @p p on the grid cells (each
+     * FE cell to the grid cell of its centre; throws unless they match one
+     * to one) and its moments, into @p entry (collective).
+     */
+    void
+    compute(const LA::MPI::Vector &p, Entry &entry) const;
+
+    /** The transient FE run: an entry for each SGD output time it covers. */
+    void
+    solve_transient(const LinearSolverParameters &linear_solver,
+                    TimeSteppingParameters        stepping,
+                    const std::vector<double>    &times);
+
+    const Problem<dim>    &problem;
+    const bool             stationary;
+    const unsigned int     band_draws;
+    Sampling::BoxGrid<dim> grid;
+    std::ostream          *log;
     /** SGD histogram bin of every grid cell (through the cell centres). */
     std::vector<long>             bin_of_cell;
     std::vector<Entry>            entries;
@@ -62,20 +83,131 @@ namespace FokkerPlanck::Sgd
   };
 
   template <int dim>
-  FiniteElementComparison<dim>::FiniteElementComparison(
-      const ModelParameters            &model_parameters,
-      const CaseParameters             &parameters,
-      parallel::TriangulationBase<dim> &triangulation,
-      const std::vector<double>        &times,
-      std::ostream                     *log)
-      : implementation(std::make_unique<Implementation>(parameters, triangulation, log))
+  void
+  FiniteElementComparison<dim>::Implementation::compute(const LA::MPI::Vector &p,
+                                                        Entry &entry) const
   {
-    auto      &self = *implementation;
-    Timer      timer(triangulation.get_communicator());
-    const auto model = create_model<dim>(model_parameters, length_scale(triangulation));
+    const auto &discretization = problem.discretization();
+    discretization.moments(p, entry.mean, entry.covariance);
+    LA::MPI::Vector ghosted;
+    discretization.initialize_ghosted_vector(ghosted);
+    ghosted = p;
+    const QGauss<dim>         quadrature(discretization.get_fe().degree + 2);
+    FEValues<dim>             fe_values(discretization.get_mapping(),
+                            discretization.get_fe(),
+                            quadrature,
+                            update_values | update_JxW_values);
+    std::vector<double>       values(quadrature.size());
+    std::vector<double>       probabilities(grid.size(), 0.);
+    std::vector<unsigned int> matched(grid.size(), 0);
+    for (const auto &cell : discretization.get_dof_handler().active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          fe_values.get_function_values(ghosted, values);
+          const unsigned int c = grid.index(cell->center());
+          ++matched[c];
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+            probabilities[c] += values[q] * fe_values.JxW(q);
+        }
+    const MPI_Comm communicator = discretization.communicator();
+    Utilities::MPI::sum(probabilities, communicator, probabilities);
+    Utilities::MPI::sum(matched, communicator, matched);
+    for (const unsigned int m : matched)
+      AssertThrow(m == 1,
+                  ExcMessage("the bins of the SGD comparison and the finite-element "
+                             "cells do not match one to one"));
+    entry.probabilities = std::move(probabilities);
+  }
+
+  template <int dim>
+  void
+  FiniteElementComparison<dim>::Implementation::solve_transient(
+      const LinearSolverParameters &linear_solver,
+      TimeSteppingParameters        stepping,
+      const std::vector<double>    &times)
+  {
+    const auto &discretization = problem.discretization();
+    // The SGD output times the FE run reaches, in increasing order.
+    const auto covered = [&](const double t) {
+      return t <= stepping.end_time * (1. + 1e-12) + 1e-14;
+    };
+    entries.resize(times.size());
+    std::vector<unsigned int> pending;
+    double                    last_time = 0.;
+    for (unsigned int k = 0; k < times.size(); ++k)
+      if (covered(times[k]))
+        {
+          pending.push_back(k);
+          last_time = std::max(last_time, times[k]);
+        }
+    std::sort(pending.begin(), pending.end(), [&](unsigned int a, unsigned int b) {
+      return times[a] < times[b];
+    });
+
+    LA::MPI::Vector p;
+    discretization.interpolate(*make_initial_condition<dim>(stepping), p);
+    const double initial_mass = discretization.mass(p);
+    require(initial_mass > 0.,
+            "Time stepping/Initial condition",
+            "the initial density has no positive mass on the mesh");
+    if (stepping.normalize)
+      p /= initial_mass;
+
+    // At each pending time t: the nearer of the two steps around t.
+    std::size_t     next = 0;
+    LA::MPI::Vector previous;
+    double          previous_time = -std::numeric_limits<double>::infinity();
+    const auto      take = [&](const double fe_time, const LA::MPI::Vector &density) {
+      auto &entry   = entries[pending[next++]];
+      entry.valid   = true;
+      entry.fe_time = fe_time;
+      compute(density, entry);
+    };
+    const auto observe = [&](const StepInfo &info, const LA::MPI::Vector &density) {
+      while (next < pending.size() &&
+             times[pending[next]] <= info.time + 1e-12 * (1. + info.time))
+        {
+          const double t = times[pending[next]];
+          if (t - previous_time < info.time - t)
+            take(previous_time, previous);
+          else
+            take(info.time, density);
+        }
+      if (previous.size() != density.size())
+        previous.reinit(density);
+      previous      = density;
+      previous_time = info.time;
+    };
+    if (last_time > 0.)
+      {
+        stepping.end_time = last_time;
+        TransientSolver<dim> solver(discretization, stepping, linear_solver);
+        solver.run(p, observe);
+      }
+    else
+      observe(StepInfo(), p);
+    while (next < pending.size()) // rounding: a time just past the last step
+      take(previous_time, previous);
+  }
+
+  template <int dim>
+  FiniteElementComparison<dim>::FiniteElementComparison(
+      const Problem<dim>           &problem,
+      const bool                    stationary,
+      const LinearSolverParameters &linear_solver,
+      const TimeSteppingParameters &time_stepping,
+      const unsigned int            band_draws,
+      const std::vector<double>    &times,
+      std::ostream                 *log)
+      : implementation(
+            std::make_unique<Implementation>(problem, stationary, band_draws, log))
+  {
+    auto &self = *implementation;
+    Timer timer(problem.communicator());
 
     // Match the SGD bins to the FE cells through the cell centres.
-    const Sampling::BoxHistogram<dim> bins(parameters.geometry);
+    const Sampling::BoxHistogram<dim> bins(problem.geometry());
     self.bin_of_cell.resize(self.grid.size());
     for (unsigned int c = 0; c < self.grid.size(); ++c)
       {
@@ -85,96 +217,33 @@ namespace FokkerPlanck::Sgd
                     ExcMessage("SGD histogram bins and FE cells do not match"));
       }
 
-    Discretization<dim> discretization(
-        triangulation, parameters.geometry, parameters.discretization);
-    discretization.setup();
-    discretization.assemble(*model);
-    LA::MPI::Vector p;
-    if (parameters.stationary)
+    const auto &discretization = problem.discretization();
+    if (stationary)
       {
-        solve_stationary(discretization, parameters.linear_solver, p);
+        LA::MPI::Vector p;
+        solve_stationary(discretization, linear_solver, p);
         self.entries.resize(1);
         self.entries[0].valid = true;
-        self.entries[0].reference.compute(discretization, *model, self.grid, p);
+        self.compute(p, self.entries[0]);
       }
     else
-      {
-        // The SGD output times the FE run reaches, in increasing order.
-        auto       stepping = parameters.time_stepping;
-        const auto covered  = [&](const double t) {
-          return t <= stepping.end_time * (1. + 1e-12) + 1e-14;
-        };
-        self.entries.resize(times.size());
-        std::vector<unsigned int> pending;
-        double                    last_time = 0.;
-        for (unsigned int k = 0; k < times.size(); ++k)
-          if (covered(times[k]))
-            {
-              pending.push_back(k);
-              last_time = std::max(last_time, times[k]);
-            }
-        std::sort(pending.begin(), pending.end(), [&](unsigned int a, unsigned int b) {
-          return times[a] < times[b];
-        });
+      self.solve_transient(linear_solver, time_stepping, times);
 
-        auto initial = make_initial_condition<dim>(stepping);
-        discretization.interpolate(*initial, p);
-        const double initial_mass = discretization.mass(p);
-        require(initial_mass > 0.,
-                "Time stepping/Initial condition",
-                "the initial density has no positive mass on the mesh");
-        if (stepping.normalize)
-          p /= initial_mass;
-
-        // At each pending time t: the nearer of the two steps around t.
-        std::size_t     next = 0;
-        LA::MPI::Vector previous;
-        double          previous_time = -std::numeric_limits<double>::infinity();
-        const auto      take = [&](const double fe_time, const LA::MPI::Vector &density) {
-          auto &entry   = self.entries[pending[next++]];
-          entry.valid   = true;
-          entry.fe_time = fe_time;
-          entry.reference.compute(discretization, *model, self.grid, density);
-        };
-        const auto observe = [&](const StepInfo &info, const LA::MPI::Vector &density) {
-          while (next < pending.size() &&
-                 times[pending[next]] <= info.time + 1e-12 * (1. + info.time))
-            {
-              const double t = times[pending[next]];
-              if (t - previous_time < info.time - t)
-                take(previous_time, previous);
-              else
-                take(info.time, density);
-            }
-          if (previous.size() != density.size())
-            previous.reinit(density);
-          previous      = density;
-          previous_time = info.time;
-        };
-        if (last_time > 0.)
-          {
-            stepping.end_time = last_time;
-            TransientSolver<dim> solver(
-                discretization, stepping, parameters.linear_solver);
-            solver.run(p, observe);
-          }
-        else
-          observe(StepInfo(), p);
-        while (next < pending.size()) // rounding: a time just past the last step
-          take(previous_time, previous);
-      }
-
-    self.json["finite_elements"] = {{"n_cells", triangulation.n_global_active_cells()},
+    // The FE side's time: setting up and assembling the problem, and solving.
+    const double seconds =
+        problem.timings().setup + problem.timings().assembly + timer.wall_time();
+    const auto n_cells           = problem.triangulation().n_global_active_cells();
+    self.json["finite_elements"] = {{"n_cells", n_cells},
                                     {"n_dofs", discretization.get_dof_handler().n_dofs()},
-                                    {"temperature", model->temperature()},
-                                    {"seconds", timer.wall_time()}};
+                                    {"temperature", problem.model().temperature()},
+                                    {"seconds", seconds}};
     self.json["comparisons"]     = nlohmann::json::array();
     if (log)
-      *log << "  finite elements: " << triangulation.n_global_active_cells() << " cells, "
+      *log << "  finite elements: " << n_cells << " cells, "
            << discretization.get_dof_handler().n_dofs()
-           << " unknowns, T = " << model->temperature() << ", "
-           << (parameters.stationary ? "stationary density" : "transient") << " in "
-           << std::setprecision(3) << timer.wall_time() << " s\n";
+           << " unknowns, T = " << problem.model().temperature() << ", "
+           << (stationary ? "stationary density" : "transient") << " in "
+           << std::setprecision(3) << seconds << " s\n";
   }
 
   template <int dim>
@@ -185,7 +254,7 @@ namespace FokkerPlanck::Sgd
   FiniteElementComparison<dim>::covers(const unsigned int output) const
   {
     const auto &entries = implementation->entries;
-    return implementation->parameters.stationary ||
+    return implementation->stationary ||
            (output < entries.size() && entries[output].valid);
   }
 
@@ -199,19 +268,15 @@ namespace FokkerPlanck::Sgd
   {
     auto &self = *implementation;
     AssertThrow(covers(output), ExcMessage("no finite-element density for this output"));
-    const auto &entry     = self.entries[self.parameters.stationary ? 0 : output];
-    const auto &reference = entry.reference;
-    self.last             = &entry;
+    const auto &entry = self.entries[self.stationary ? 0 : output];
+    self.last         = &entry;
 
     std::vector<double> counts(self.grid.size());
     for (unsigned int c = 0; c < self.grid.size(); ++c)
       counts[c] = histogram.bin_counts()[self.bin_of_cell[c]];
     auto &result = self.result;
-    result       = Sampling::compare_histogram(reference.probabilities,
-                                         counts,
-                                         dispersion,
-                                         self.parameters.monte_carlo.band_draws,
-                                         dim == 1);
+    result       = Sampling::compare_histogram(
+        entry.probabilities, counts, dispersion, self.band_draws, dim == 1);
 
     nlohmann::json row;
     const auto     put = [&](const std::string &name, const double value) {
@@ -237,20 +302,20 @@ namespace FokkerPlanck::Sgd
       put_estimate(std::string("mean_") + axis_name(i),
                    moments.mean[i],
                    moments.mean_error[i],
-                   reference.mean[i]);
+                   entry.mean[i]);
     for (unsigned int i = 0; i < dim; ++i)
       for (unsigned int j = i; j < dim; ++j)
         put_estimate(std::string("cov_") + axis_name(i) + axis_name(j),
                      moments.covariance[i][j],
                      moments.covariance_error[i][j],
-                     reference.covariance[i][j]);
+                     entry.covariance[i][j]);
     self.json["comparisons"].push_back(row);
 
     if (self.log)
       {
         std::ostringstream text;
         text << std::setprecision(4) << "  comparison: t = " << time;
-        if (self.parameters.stationary)
+        if (self.stationary)
           text << " (time average from here on, FE stationary)";
         else
           text << " (FE t = " << entry.fe_time << ")";
@@ -268,29 +333,34 @@ namespace FokkerPlanck::Sgd
   Vector<float>
   FiniteElementComparison<dim>::fe_density() const
   {
-    const auto   &self = *implementation;
-    Vector<float> field(self.triangulation.n_active_cells());
+    const auto   &self          = *implementation;
+    const auto   &triangulation = self.problem.triangulation();
+    Vector<float> field(triangulation.n_active_cells());
     if (self.last)
-      for (const auto &cell : self.triangulation.active_cell_iterators())
+      for (const auto &cell : triangulation.active_cell_iterators())
         if (!cell->is_artificial())
           field[cell->active_cell_index()] =
-              self.last->reference.probabilities[self.grid.index(cell->center())] /
+              self.last->probabilities[self.grid.index(cell->center())] /
               self.grid.cell_volume();
     return field;
   }
 
   template <int dim>
   void
-  FiniteElementComparison<dim>::finish(const std::string &directory,
-                                       nlohmann::json    &summary) const
+  FiniteElementComparison<dim>::add_summary(nlohmann::json &summary) const
   {
-    const auto &self = *implementation;
-    self.table.write(directory + "/sgd_comparison.txt",
-                     self.triangulation.get_communicator());
-    summary["comparison"] = self.json;
-    summary["comparison"]["problem"] =
-        self.parameters.stationary ? "stationary" : "transient";
+    const auto &self                 = *implementation;
+    summary["comparison"]            = self.json;
+    summary["comparison"]["problem"] = self.stationary ? "stationary" : "transient";
     summary["comparison"]["files"]["table"] = "sgd_comparison.txt";
+  }
+
+  template <int dim>
+  void
+  FiniteElementComparison<dim>::write_files(const std::string &directory) const
+  {
+    implementation->table.write(directory + "/sgd_comparison.txt",
+                                implementation->problem.communicator());
   }
 
   template class FiniteElementComparison<1>;

@@ -22,10 +22,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fokker_planck/app/sgd_run.h>
 #include <fokker_planck/sampling/box_histogram.h>
-#include <fokker_planck/sgd/sgd_simulator.h>
 
 #include "test_case.h"
+
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 
@@ -73,12 +75,10 @@ namespace
                                "\n  set Write fields = false\nend\n";
     const ParsedCase parsed(text + output);
     const ParsedCase finite_elements(text + output + fe_override);
-    return Sgd::run_sgd<1>(parsed.parameters,
-                           "test",
-                           false,
-                           communicator,
-                           fe_override.empty() ? nullptr
-                                               : &finite_elements.parameters.model);
+    return run_sgd<1>(parsed.parameters,
+                      RunContext{"test", nullptr, false},
+                      communicator,
+                      fe_override.empty() ? nullptr : &finite_elements.parameters.model);
   }
 
   const nlohmann::json &

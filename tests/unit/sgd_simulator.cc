@@ -11,10 +11,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fokker_planck/app/sgd_run.h>
 #include <fokker_planck/sampling/box_histogram.h>
-#include <fokker_planck/sgd/sgd_simulator.h>
 
 #include "test_case.h"
+
+#include <nlohmann/json.hpp>
 
 using namespace dealii;
 using namespace FokkerPlanck;
@@ -31,8 +33,9 @@ namespace
         std::to_string(Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD));
     const ParsedCase parsed(text + "subsection Output\n  set Directory = " + directory +
                             "\n  set Write fields = false\nend\n");
-    return dim == 1 ? Sgd::run_sgd<1>(parsed.parameters, "test", false)
-                    : Sgd::run_sgd<2>(parsed.parameters, "test", false);
+    const RunContext context{"test", nullptr, false};
+    return dim == 1 ? run_sgd<1>(parsed.parameters, context)
+                    : run_sgd<2>(parsed.parameters, context);
   }
 } // namespace
 

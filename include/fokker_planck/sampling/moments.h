@@ -111,6 +111,18 @@ namespace FokkerPlanck::Sampling
      */
     static SampleMoments
     independent(const std::vector<dealii::Point<dim>> &points, MPI_Comm communicator);
+
+    /**
+     * Moments of the samples pooled over runs (@p runs: the sums of each of
+     * this rank's runs; @p pooled: their total over all ranks, n > 0), with
+     * standard errors from the spread of the per-run averages over the
+     * @p n_runs independent runs (NaN for a single run).
+     */
+    static SampleMoments
+    of_runs(const std::vector<Moments<dim>> &runs,
+            const Moments<dim>              &pooled,
+            unsigned int                     n_runs,
+            MPI_Comm                         communicator);
   };
 
   extern template struct Moments<1>;

@@ -8,25 +8,24 @@
  */
 #pragma once
 
-#include <deal.II/base/parameter_handler.h>
-#include <deal.II/base/point.h>
-#include <deal.II/base/symmetric_tensor.h>
-#include <deal.II/base/tensor.h>
-#include <deal.II/distributed/tria_base.h>
 #include <deal.II/lac/vector.h>
 
-#include <fokker_planck/app/case_parameters.h>
-#include <fokker_planck/base/statistics.h>
+#include <fokker_planck/base/stage.h>
+#include <fokker_planck/discretization/problem.h>
 #include <fokker_planck/sampling/box_histogram.h>
 #include <fokker_planck/sampling/histogram_tests.h>
 #include <fokker_planck/sampling/moments.h>
-
-#include <nlohmann/json.hpp>
 
 #include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
+
+namespace FokkerPlanck
+{
+  struct LinearSolverParameters;
+  struct TimeSteppingParameters;
+} // namespace FokkerPlanck
 
 namespace FokkerPlanck::Sgd
 {
@@ -38,21 +37,29 @@ namespace FokkerPlanck::Sgd
    * probabilities and moments at the time step nearest to each SGD output
    * time), then compares SGD histograms with them. SGD bins are matched
    * to the FE cells through the cell centres.
+   *
+   * As a stage it writes sgd_comparison.txt and the section "comparison"
+   * of the summary.
    */
   template <int dim>
-  class FiniteElementComparison
+  class FiniteElementComparison : public Stage<dim>
   {
   public:
     /**
-     * @param model the model the FE problem uses (normally the SGD run's own)
+     * @param problem the mesh, model and assembled operator of the FE side
+     *   (its model is normally the SGD run's own)
+     * @param stationary whether 'Problem = stationary'
+     * @param band_draws 'Monte Carlo/Band draws' of the TV band
      * @param times the SGD output times (transient)
      * @param log receives one line per comparison (rank 0), or null
      */
-    FiniteElementComparison(const ModelParameters                    &model,
-                            const CaseParameters                     &parameters,
-                            dealii::parallel::TriangulationBase<dim> &triangulation,
-                            const std::vector<double>                &times,
-                            std::ostream                             *log);
+    FiniteElementComparison(const Problem<dim>           &problem,
+                            bool                          stationary,
+                            const LinearSolverParameters &linear_solver,
+                            const TimeSteppingParameters &time_stepping,
+                            unsigned int                  band_draws,
+                            const std::vector<double>    &times,
+                            std::ostream                 *log);
     ~FiniteElementComparison();
 
     /** True if SGD output @p output has an FE density (always if stationary). */
@@ -76,9 +83,13 @@ namespace FokkerPlanck::Sgd
     dealii::Vector<float>
     fe_density() const;
 
-    /** Write sgd_comparison.txt and add section "comparison" to @p summary. */
+    /** Section "comparison". */
     void
-    finish(const std::string &directory, nlohmann::json &summary) const;
+    add_summary(nlohmann::json &summary) const override;
+
+    /** sgd_comparison.txt. */
+    void
+    write_files(const std::string &directory) const override;
 
   private:
     struct Implementation;
