@@ -1,12 +1,13 @@
 // The 2D anisotropic Ornstein–Uhlenbeck case of DESIGN.md §3.1 that the
 // stationary benchmarks time (H, D, T, the box [−6, 6]², reflecting), and
-// the barrier-synchronised clock they time it with.
+// its exact stationary covariance.
 
 #pragma once
 
-#include <deal.II/base/mpi.h>
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/base/tensor.h>
+#include <deal.II/lac/full_matrix.h>
+#include <deal.II/lac/vector.h>
 
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/model/model_parameters.h>
@@ -66,11 +67,33 @@ namespace BenchmarkCase
     return geometry;
   }
 
-  /** Barrier, then the wall clock, so that phases are timed on all ranks. */
-  inline double
-  synchronized_time(MPI_Comm communicator)
+  /** Σ with HΣ + ΣHᵀ = 2TD, solved as a 3×3 linear system in (Σ11, Σ12, Σ22). */
+  inline dealii::SymmetricTensor<2, dim>
+  exact_covariance()
   {
-    MPI_Barrier(communicator);
-    return MPI_Wtime();
+    const auto                 H = drift_matrix();
+    const auto                 D = diffusion_matrix();
+    dealii::FullMatrix<double> L(3, 3);
+    dealii::Vector<double>     rhs(3), s(3);
+    // (1,1): 2 H11 S11 + 2 H12 S12
+    L(0, 0) = 2 * H[0][0];
+    L(0, 1) = 2 * H[0][1];
+    rhs(0)  = 2 * temperature * D[0][0];
+    // (1,2): H21 S11 + (H11 + H22) S12 + H12 S22
+    L(1, 0) = H[1][0];
+    L(1, 1) = H[0][0] + H[1][1];
+    L(1, 2) = H[0][1];
+    rhs(1)  = 2 * temperature * D[0][1];
+    // (2,2): 2 H21 S12 + 2 H22 S22
+    L(2, 1) = 2 * H[1][0];
+    L(2, 2) = 2 * H[1][1];
+    rhs(2)  = 2 * temperature * D[1][1];
+    L.gauss_jordan();
+    L.vmult(s, rhs);
+    dealii::SymmetricTensor<2, dim> sigma;
+    sigma[0][0] = s(0);
+    sigma[0][1] = s(1);
+    sigma[1][1] = s(2);
+    return sigma;
   }
 } // namespace BenchmarkCase

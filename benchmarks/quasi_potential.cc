@@ -7,15 +7,14 @@
 //
 // See doc/benchmarks.md for what each column means.
 
-#include <deal.II/base/mpi.h>
-#include <deal.II/base/timer.h>
-
 #include <fokker_planck/analysis/quasi_potential.h>
 #include <fokker_planck/discretization/discretization.h>
+#include <fokker_planck/discretization/problem.h>
 #include <fokker_planck/geometry/geometry.h>
+#include <fokker_planck/model/model_parameters.h>
 #include <fokker_planck/model/ornstein_uhlenbeck.h>
 
-#include <CLI/CLI.hpp>
+#include "benchmark_common.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -28,32 +27,20 @@ namespace
 
   constexpr int dim = 2;
 
-  double
-  synchronized_time(const MPI_Comm communicator)
-  {
-    MPI_Barrier(communicator);
-    return MPI_Wtime();
-  }
+  using Benchmark::synchronized_time;
 
-  /** Median of the wall time of @p n products A·x (all ranks). */
+  /** Median of the wall time of @p n products A·x with x = 1 (all ranks). */
   double
   matvec_seconds(const Discretization<dim> &discretization, const unsigned int n)
   {
-    const MPI_Comm  communicator = discretization.communicator();
     LA::MPI::Vector x, y;
     discretization.initialize_vector(x);
     discretization.initialize_vector(y);
     x = 1.;
-    discretization.get_operator_matrix().vmult(y, x); // warm-up
-    std::vector<double> seconds;
-    for (unsigned int k = 0; k < n; ++k)
-      {
-        const double t0 = synchronized_time(communicator);
-        discretization.get_operator_matrix().vmult(y, x);
-        seconds.push_back(synchronized_time(communicator) - t0);
-      }
-    std::sort(seconds.begin(), seconds.end());
-    return seconds[seconds.size() / 2];
+    return Benchmark::median_seconds(
+        [&]() { discretization.get_operator_matrix().vmult(y, x); },
+        n,
+        discretization.communicator());
   }
 
   /** Max |S_Q − (x² + y²/2)| over owned vertices with exact value ≤ 0.3. */
@@ -77,15 +64,40 @@ namespace
         }
     return Utilities::MPI::max(local, discretization.communicator());
   }
+
+  /** [−1, 1]², reflecting, with @p n cells per direction (2 × 2 refined). */
+  GeometryParameters
+  box(const unsigned int n)
+  {
+    GeometryParameters geometry;
+    geometry.mesh_type          = GeometryParameters::MeshType::box;
+    geometry.lower_corner       = {-1., -1.};
+    geometry.upper_corner       = {1., 1.};
+    geometry.subdivisions       = {2, 2};
+    geometry.global_refinements = 0;
+    for (unsigned int m = 2; m < n; m *= 2)
+      ++geometry.global_refinements;
+    geometry.default_boundary = BoundaryType::reflecting;
+    geometry.check(dim);
+    return geometry;
+  }
+
+  /** u = −Hx with H = [[2, 10], [−20, 1]], D = I, T = 1: S_Q = x² + y²/2. */
+  ModelParameters
+  linear_rotating_drift()
+  {
+    ModelParameters model;
+    model.name        = "ornstein-uhlenbeck";
+    model.temperature = 1.;
+    model.specific = OrnsteinUhlenbeckParameters{{2., 10., -20., 1.}, {1., 0., 0., 1.}};
+    return model;
+  }
 } // namespace
 
 int
 main(int argc, char **argv)
 {
-  Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
-  const MPI_Comm                   communicator = MPI_COMM_WORLD;
-  const bool root = Utilities::MPI::this_mpi_process(communicator) == 0;
-
+  const Benchmark::Session  session(argc, argv);
   CLI::App                  app{"Benchmark of the quasi-potential solver against one "
                                 "matrix-vector product with the operator matrix"};
   std::vector<unsigned int> sizes     = {64, 128, 256};
@@ -95,16 +107,10 @@ main(int argc, char **argv)
       ->delimiter(',');
   app.add_option("--radius", radius, "Quasi-potential/Update radius K");
   app.add_option("--matvecs", n_matvecs, "Matrix-vector products to time (median)");
-  CLI11_PARSE(app, argc, argv);
+  if (const auto status = session.parse(app, argc, argv))
+    return *status;
 
-  Tensor<2, dim> H;
-  H[0][0]                         = 2.;
-  H[0][1]                         = 10.;
-  H[1][0]                         = -20.;
-  H[1][1]                         = 1.;
-  const SymmetricTensor<2, dim> D = unit_symmetric_tensor<dim>();
-
-  if (root)
+  if (session.root)
     std::printf("%8s %9s %4s %10s %12s %12s %10s %11s\n",
                 "cells",
                 "vertices",
@@ -116,36 +122,23 @@ main(int argc, char **argv)
                 "max_error");
   for (const unsigned int n : sizes)
     {
-      GeometryParameters geometry;
-      geometry.mesh_type          = GeometryParameters::MeshType::box;
-      geometry.lower_corner       = {-1., -1.};
-      geometry.upper_corner       = {1., 1.};
-      geometry.subdivisions       = {2, 2};
-      geometry.global_refinements = 0;
-      for (unsigned int m = 2; m < n; m *= 2)
-        ++geometry.global_refinements;
-      geometry.default_boundary = BoundaryType::reflecting;
-      geometry.check(dim);
-      OrnsteinUhlenbeckModel<dim> model(H, D);
-      model.set_common(1., NoiseInterpretation::ito, 2.);
-      auto triangulation = make_triangulation<dim>(communicator);
-      build_mesh<dim>(geometry, *triangulation);
-      DiscretizationParameters discretization_parameters;
-      Discretization<dim>      discretization(
-          *triangulation, geometry, discretization_parameters);
-      discretization.setup();
-      discretization.assemble(model);
+      const Problem<dim> problem(box(n),
+                                 linear_rotating_drift(),
+                                 DiscretizationParameters(),
+                                 session.communicator);
+      const auto        &discretization = problem.discretization();
 
       QuasiPotentialParameters parameters;
       parameters.enable        = true;
       parameters.update_radius = radius;
       LA::MPI::Vector S_Q;
-      const double    t0 = synchronized_time(communicator);
-      const auto   info = compute_quasi_potential(discretization, model, parameters, S_Q);
-      const double qp   = synchronized_time(communicator) - t0;
-      const double mv   = matvec_seconds(discretization, n_matvecs);
+      const double    t0 = synchronized_time(session.communicator);
+      const auto      info =
+          compute_quasi_potential(discretization, problem.model(), parameters, S_Q);
+      const double qp    = synchronized_time(session.communicator) - t0;
+      const double mv    = matvec_seconds(discretization, n_matvecs);
       const double error = max_error(discretization, S_Q);
-      if (root)
+      if (session.root)
         std::printf("%8u %9u %4g %10.3f %12.4f %12.0f %10u %11.3e\n",
                     n * n,
                     info.n_vertices,

@@ -7,7 +7,10 @@
 
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/quadrature_lib.h>
+#include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/fe/fe_values.h>
+#include <deal.II/lac/full_matrix.h>
+#include <deal.II/lac/vector.h>
 
 #include <fokker_planck/app/case_parameters.h>
 #include <fokker_planck/discretization/discretization.h>
@@ -17,12 +20,16 @@
 #include <fokker_planck/solvers/stationary_solver.h>
 #include <fokker_planck/solvers/transient_solver.h>
 
+#include <gtest/gtest.h>
+
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <type_traits>
 
 namespace FokkerPlanck::Testing
 {
@@ -64,6 +71,45 @@ namespace FokkerPlanck::Testing
     {
       return FokkerPlanck::solve_stationary(
           *discretization, parameters.linear_solver, pi);
+    }
+
+    /** Mean and covariance of a density. */
+    struct Moments
+    {
+      dealii::Tensor<1, dim>          mean;
+      dealii::SymmetricTensor<2, dim> covariance;
+    };
+
+    /** The mean and covariance of @p p (Discretization::moments). */
+    Moments
+    moments(const LA::MPI::Vector &p) const
+    {
+      Moments result;
+      discretization->moments(p, result.mean, result.covariance);
+      return result;
+    }
+
+    /**
+     * March @p p (the initial density on entry) to the end time with the
+     * case's 'Time stepping' and 'Linear solver', calling @p observer after
+     * every accepted step (TransientSolver::run).
+     */
+    void
+    run_transient(LA::MPI::Vector                               &p,
+                  const typename TransientSolver<dim>::Observer &observer) const
+    {
+      run_transient(parameters.time_stepping, p, observer);
+    }
+
+    /** The same with other 'Time stepping' entries. */
+    void
+    run_transient(const TimeSteppingParameters                  &time_stepping,
+                  LA::MPI::Vector                               &p,
+                  const typename TransientSolver<dim>::Observer &observer) const
+    {
+      TransientSolver<dim> solver(
+          *discretization, time_stepping, parameters.linear_solver);
+      solver.run(p, observer);
     }
 
     /**
@@ -114,6 +160,25 @@ namespace FokkerPlanck::Testing
                        fe_values.JxW(q);
           }
       return dealii::Utilities::MPI::sum(local, MPI_COMM_WORLD);
+    }
+
+    /** ||f||_{L2} by the quadrature of integrate() on the mesh of @p p. */
+    double
+    l2_norm(const LA::MPI::Vector                                   &p,
+            const std::function<double(const dealii::Point<dim> &)> &f) const
+    {
+      return std::sqrt(integrate(
+          p, [&](const auto &x, double, const auto &) { return std::pow(f(x), 2); }));
+    }
+
+    /** ||f||_{L2} of a vector field f, as l2_norm(). */
+    double
+    field_l2_norm(
+        const LA::MPI::Vector                                                   &p,
+        const std::function<dealii::Tensor<1, dim>(const dealii::Point<dim> &)> &f) const
+    {
+      return std::sqrt(integrate(
+          p, [&](const auto &x, double, const auto &) { return f(x).norm_square(); }));
     }
 
     /** ||p_h − p_exact||_{L2}. */
@@ -183,6 +248,66 @@ namespace FokkerPlanck::Testing
         "1, 0.8, -0.3, 2", "1, 0.3, 0.3, 0.5", degree, refinements);
   }
 
+  /**
+   * The stationary covariance Σ of the Ornstein–Uhlenbeck process u = −Hx
+   * with constant D at temperature T: the solution of the Lyapunov equation
+   * HΣ + ΣHᵀ = 2TD, from the linear system for the independent entries of Σ
+   * (3 in 2D, 6 in 3D).
+   */
+  template <int dim>
+  dealii::SymmetricTensor<2, dim>
+  ou_stationary_covariance(const dealii::Tensor<2, dim> &H,
+                           const dealii::Tensor<2, dim> &D,
+                           const double                  T)
+  {
+    using Symmetric              = dealii::SymmetricTensor<2, dim>;
+    const unsigned int         n = Symmetric::n_independent_components;
+    dealii::FullMatrix<double> M(n, n);
+    dealii::Vector<double>     rhs(n), s(n);
+    for (unsigned int u = 0; u < n; ++u)
+      {
+        const auto             kl = Symmetric::unrolled_to_component_indices(u);
+        dealii::Tensor<2, dim> E;
+        E[kl[0]][kl[1]]                    = 1.;
+        E[kl[1]][kl[0]]                    = 1.;
+        const dealii::Tensor<2, dim> image = H * E + E * transpose(H);
+        for (unsigned int v = 0; v < n; ++v)
+          {
+            const auto ij = Symmetric::unrolled_to_component_indices(v);
+            M(v, u)       = image[ij[0]][ij[1]];
+            rhs(v)        = 2. * T * D[ij[0]][ij[1]];
+          }
+      }
+    M.gauss_jordan();
+    M.vmult(s, rhs);
+    Symmetric sigma;
+    for (unsigned int u = 0; u < n; ++u)
+      sigma[Symmetric::unrolled_to_component_indices(u)] = s(u);
+    return sigma;
+  }
+
+  /**
+   * Σ of design_ornstein_uhlenbeck_2d() (DESIGN.md §3.1: H = [[1, 0.8],
+   * [−0.3, 2]], D = [[1, 0.3], [0.3, 0.5]], T = 0.7).
+   */
+  inline dealii::SymmetricTensor<2, 2>
+  design_sigma()
+  {
+    return ou_stationary_covariance<2>(dealii::Tensor<2, 2>({{1., 0.8}, {-0.3, 2.}}),
+                                       dealii::Tensor<2, 2>({{1., 0.3}, {0.3, 0.5}}),
+                                       0.7);
+  }
+
+  /** The absolute path of the file @p name in the repository's meshes/. */
+  inline std::string
+  mesh_file(const std::string &name)
+  {
+    // This file is <repo>/tests/test_case.h.
+    return (std::filesystem::path(__FILE__).parent_path() / ".." / "meshes" / name)
+        .lexically_normal()
+        .string();
+  }
+
   /** std::cout on rank 0, a sink elsewhere: for measured numbers in test logs. */
   inline std::ostream &
   root_log()
@@ -222,6 +347,26 @@ namespace FokkerPlanck::Testing
         S += h / 6. * (l1 + 2. * l2 + 2. * l3 + l4);
       }
   }
+
+  /**
+   * The types of a typed test over the dimension (TYPED_TEST_SUITE(Suite,
+   * Dimensions, DimensionName)): TypeParam::value is dim, and the suites
+   * are named Suite/1D, Suite/2D, Suite/3D.
+   */
+  using Dimensions = ::testing::Types<std::integral_constant<int, 1>,
+                                      std::integral_constant<int, 2>,
+                                      std::integral_constant<int, 3>>;
+
+  /** The names 1D, 2D, 3D of the typed tests over Dimensions. */
+  struct DimensionName
+  {
+    template <typename Dimension>
+    static std::string
+    GetName(int)
+    {
+      return std::to_string(Dimension::value) + "D";
+    }
+  };
 
   /** Observed order log(e_coarse/e_fine)/log(h_coarse/h_fine) with h halved. */
   inline double

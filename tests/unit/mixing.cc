@@ -47,9 +47,7 @@ TEST(Mixing, KullbackLeiblerDecaysAtTwiceTheGap)
   };
   double              mean_error = 0.;
   std::vector<double> times, kl;
-  TransientSolver<2>  solver(
-      *test.discretization, test.parameters.time_stepping, test.parameters.linear_solver);
-  solver.run(p, [&](const StepInfo &info, const LA::MPI::Vector &density) {
+  test.run_transient(p, [&](const StepInfo &info, const LA::MPI::Vector &density) {
     const Distance d = distance_to_stationarity(*test.discretization, density, pi);
     monitor.add(info.time, d);
     for (unsigned int k = 0; k < 2; ++k)

@@ -1,11 +1,15 @@
-// Stationary anisotropic Ornstein–Uhlenbeck process (DESIGN.md §3.1):
-// density and current against the exact Gaussian, with observed orders.
+// Stationary Ornstein–Uhlenbeck processes: the anisotropic 2D case of
+// DESIGN.md §3.1 (density and current against the exact Gaussian, with
+// observed orders), and a 3D case with non-symmetric H and anisotropic D
+// (the covariance against the Lyapunov equation).
 
 #include <deal.II/base/symmetric_tensor.h>
 
 #include <gtest/gtest.h>
 
 #include "test_case.h"
+
+#include <iostream>
 
 using namespace dealii;
 using namespace FokkerPlanck;
@@ -15,31 +19,6 @@ namespace
 {
   // H = [[1, 0.8], [-0.3, 2]], D = [[1, 0.3], [0.3, 0.5]], T = 0.7.
   const Tensor<2, 2> H({{1., 0.8}, {-0.3, 2.}});
-  // Σ from DESIGN.md §3.1, to all digits: solved from HΣ + ΣHᵀ = 2TD.
-  Tensor<2, 2>
-  exact_sigma()
-  {
-    // Solve the 3x3 linear system for (s11, s12, s22).
-    const double       T = 0.7, D11 = 1., D12 = 0.3, D22 = 0.5;
-    FullMatrix<double> M(3, 3);
-    Vector<double>     rhs(3), s(3);
-    // (HΣ + ΣHᵀ)_11 = 2(H11 s11 + H12 s12)
-    M(0, 0) = 2 * H[0][0];
-    M(0, 1) = 2 * H[0][1];
-    rhs(0)  = 2 * T * D11;
-    // (HΣ + ΣHᵀ)_12 = H11 s12 + H12 s22 + s11 H21 + s12 H22
-    M(1, 0) = H[1][0];
-    M(1, 1) = H[0][0] + H[1][1];
-    M(1, 2) = H[0][1];
-    rhs(1)  = 2 * T * D12;
-    // (HΣ + ΣHᵀ)_22 = 2(H21 s12 + H22 s22)
-    M(2, 1) = 2 * H[1][0];
-    M(2, 2) = 2 * H[1][1];
-    rhs(2)  = 2 * T * D22;
-    M.gauss_jordan();
-    M.vmult(s, rhs);
-    return Tensor<2, 2>({{s(0), s(1)}, {s(1), s(2)}});
-  }
 
   struct Errors
   {
@@ -55,7 +34,7 @@ namespace
     EXPECT_NEAR(test.discretization->mass(pi), 1., 1e-12);
     EXPECT_LT(info.relative_residual, 1e-9);
 
-    const Tensor<2, 2> sigma     = exact_sigma();
+    const Tensor<2, 2> sigma     = design_sigma();
     const Tensor<2, 2> precision = invert(sigma);
     const double       norm      = 1. / (2. * M_PI * std::sqrt(determinant(sigma)));
     // Q = (HΣ − ΣHᵀ)/2 and J = −QΣ⁻¹x π.
@@ -76,7 +55,7 @@ namespace
 
 TEST(OrnsteinUhlenbeckStationary, SigmaMatchesDesignNumbers)
 {
-  const auto sigma = exact_sigma();
+  const auto sigma = design_sigma();
   EXPECT_NEAR(sigma[0][0], 0.583333, 1e-6);
   EXPECT_NEAR(sigma[0][1], 0.145833, 1e-6);
   EXPECT_NEAR(sigma[1][1], 0.196875, 1e-6);
@@ -146,3 +125,63 @@ TEST_P(IterativeStationary, ConvergesToTheDirectSolution)
 }
 
 INSTANTIATE_TEST_SUITE_P(Degrees, IterativeStationary, ::testing::Values(1U, 2U));
+
+// ---------------------------------------------------------------------------
+// 3D anisotropic OU: u = −Hx with non-symmetric H, anisotropic D; the
+// stationary covariance solves the Lyapunov equation HΣ + ΣHᵀ = 2TD.
+namespace
+{
+  const Tensor<2, 3> H3({{1., 0.5, 0.}, {-0.4, 1.5, 0.3}, {0.2, 0., 2.}});
+  const Tensor<2, 3> D3({{1., 0.2, 0.1}, {0.2, 0.6, 0.1}, {0.1, 0.1, 0.8}});
+  const double       T3 = 0.3;
+
+  std::string
+  ou_3d_case(const unsigned int refinements)
+  {
+    return "set dim = 3\n"
+           "subsection Geometry\n"
+           "  set Lower corner = -3, -3, -3\n  set Upper corner = 3, 3, 3\n"
+           "  set Subdivisions = 3, 3, 3\n"
+           "  set Global refinements = " +
+           std::to_string(refinements) +
+           "\nend\n"
+           "subsection Model\n  set Name = ornstein-uhlenbeck\n  set Temperature = 0.3\n"
+           "  subsection Ornstein-Uhlenbeck\n"
+           "    set H = 1, 0.5, 0, -0.4, 1.5, 0.3, 0.2, 0, 2\n"
+           "    set D = 1, 0.2, 0.1, 0.2, 0.6, 0.1, 0.1, 0.1, 0.8\n  end\nend\n"
+           "subsection Discretization\n  set Degree = 2\nend\n";
+  }
+} // namespace
+
+TEST(OrnsteinUhlenbeckStationary, OrnsteinUhlenbeck3D)
+{
+  const SymmetricTensor<2, 3> sigma = ou_stationary_covariance<3>(H3, D3, T3);
+  // The Lyapunov solution: residual zero, Σ positive definite (so H is
+  // stable), and the box [-3, 3]^3 at least 5.4 standard deviations wide.
+  const Tensor<2, 3> residual =
+      H3 * Tensor<2, 3>(sigma) + Tensor<2, 3>(sigma) * transpose(H3) - 2. * T3 * D3;
+  EXPECT_LT(residual.norm(), 1e-13);
+  const auto lambda = eigenvalues(sigma);
+  EXPECT_GT(lambda[2], 0.);
+  EXPECT_LT(std::sqrt(lambda[0]), 3. / 5.4);
+
+  std::vector<double> errors;
+  for (const unsigned int r : {1U, 2U})
+    {
+      TestCase<3>     test(ou_3d_case(r));
+      LA::MPI::Vector pi;
+      const auto      info = test.solve_stationary(pi);
+      EXPECT_LT(info.relative_residual, 1e-9);
+      EXPECT_NEAR(test.discretization->mass(pi), 1., 1e-12);
+      const auto [mean, covariance] = test.moments(pi);
+      errors.push_back((covariance - sigma).norm() / sigma.norm());
+      root_log() << "  3D OU, h = " << 6. / (3 << r) << ": mean " << mean
+                 << ", covariance " << covariance << ", relative error " << errors.back()
+                 << "\n";
+      EXPECT_LT(mean.norm(), 1e-2 * std::sqrt(lambda[0]));
+    }
+  root_log() << "  exact covariance " << sigma << "\n";
+  EXPECT_LT(errors[0], 2e-2);
+  EXPECT_LT(errors[1], 2e-3);
+  EXPECT_LT(errors[1], errors[0] / 4.);
+}

@@ -15,7 +15,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
 #include <iomanip>
 
 using namespace dealii;
@@ -32,6 +31,26 @@ namespace
                                            test.parameters.linear_solver,
                                            *test.problem,
                                            test.parameters.output.selection());
+  }
+
+  /**
+   * Solve for the stationary density @p pi of @p test and analyse it: the
+   * whole stationary analysis, or with @p currents_only its current-based
+   * part alone (Analysis::transient).
+   */
+  template <int dim>
+  std::unique_ptr<Analysis<dim>>
+  analyse_stationary(TestCase<dim>   &test,
+                     LA::MPI::Vector &pi,
+                     const bool       currents_only = false)
+  {
+    test.solve_stationary(pi);
+    auto analysis = make_analysis(test);
+    if (currents_only)
+      analysis->transient(pi);
+    else
+      analysis->stationary(pi);
+    return analysis;
   }
 
   /**
@@ -115,9 +134,7 @@ TEST(OrnsteinUhlenbeckAnalysis, EntropyProductionAreaRateCirculation)
     {
       TestCase<2>     test(design_ornstein_uhlenbeck_2d(2, r));
       LA::MPI::Vector pi;
-      test.solve_stationary(pi);
-      auto analysis = make_analysis(test);
-      analysis->transient(pi); // the current-based part only
+      auto analysis  = analyse_stationary(test, pi, true); // the current-based part only
       const auto  &s = analysis->scalars();
       const double ep_error =
           std::abs(s.currents.entropy_production / ou_entropy_production - 1.);
@@ -158,9 +175,7 @@ TEST(OrnsteinUhlenbeckAnalysis, EffectivePotentialIsQuadratic)
     {
       TestCase<2>     test(design_ornstein_uhlenbeck_2d(1, r));
       LA::MPI::Vector pi;
-      test.solve_stationary(pi);
-      auto analysis = make_analysis(test);
-      analysis->stationary(pi);
+      auto            analysis = analyse_stationary(test, pi);
       errors.push_back(potential_error(
           test, analysis->effective_potential(), ou_potential, [](const Point<2> &x) {
             return std::abs(x[0]) <= 3. && std::abs(x[1]) <= 3.;
@@ -251,10 +266,8 @@ TEST(OrnsteinUhlenbeckAnalysis, HamiltonJacobiRefinementAtLowTemperature)
     {
       TestCase<2>     test(ou_on_box(T, 1., 2, 3));
       LA::MPI::Vector pi;
-      test.solve_stationary(pi);
-      auto analysis = make_analysis(test);
-      analysis->stationary(pi);
-      nlohmann::json summary;
+      auto            analysis = analyse_stationary(test, pi);
+      nlohmann::json  summary;
       analysis->add_summary(summary);
       const auto  &json = summary["analysis"];
       const auto  &hj   = json["effective_potential"]["hamilton_jacobi"];
@@ -319,10 +332,8 @@ TEST(RotatedGradientFlowAnalysis, StreamFunctionPotentialAndBoltzmannDistance)
     {
       TestCase<2>     test(loss_case(model, 2, r));
       LA::MPI::Vector pi;
-      test.solve_stationary(pi);
-      auto analysis = make_analysis(test);
-      analysis->stationary(pi);
-      const double Z = test.integrate(
+      auto            analysis = analyse_stationary(test, pi);
+      const double    Z        = test.integrate(
           pi,
           [](const Point<2> &x, double, const Tensor<1, 2> &) {
             return std::exp(-loss(x) / temperature);
@@ -331,10 +342,7 @@ TEST(RotatedGradientFlowAnalysis, StreamFunctionPotentialAndBoltzmannDistance)
       const auto psi_exact = [&](const Point<2> &x) {
         return c * temperature * std::exp(-loss(x) / temperature) / Z;
       };
-      const double norm = std::sqrt(
-          test.integrate(pi, [&](const Point<2> &x, double, const Tensor<1, 2> &) {
-            return std::pow(psi_exact(x), 2);
-          }));
+      const double norm = test.l2_norm(pi, psi_exact);
       psi_errors.push_back(test.l2_error(analysis->stream_function(), psi_exact) / norm);
       // S on the inner half of the box: near the boundary the box's own S
       // differs from L by O(T), since n·J = 0 there while n·(cπR∇L) is not 0.
@@ -382,10 +390,8 @@ TEST(StateDependentNoiseAnalysis, DetailedBalance)
     {
       TestCase<2>     test(loss_case(model, 2, r));
       LA::MPI::Vector pi;
-      test.solve_stationary(pi);
-      auto analysis = make_analysis(test);
-      analysis->stationary(pi);
-      const auto &s = analysis->scalars();
+      auto            analysis = analyse_stationary(test, pi);
+      const auto     &s        = analysis->scalars();
       // Scale of the current: ‖T D∇π‖ = ‖π D∇L‖, either half of J.
       const double scale = std::sqrt(
           test.integrate(pi, [&](const Point<2> &x, double p, const Tensor<1, 2> &g) {
@@ -427,11 +433,8 @@ TEST(StateDependentNoiseAnalysis, DetailedBalance)
 // unit disk and α = 2/T, E[r²] = 1/α − e^{−α}/(1 − e^{−α}).
 TEST(DiskAnalysis, HelmholtzPotentialIsLoss)
 {
-  const std::string mesh = (std::filesystem::path(__FILE__).parent_path() / ".." / ".." /
-                            "meshes" / "disk.msh")
-                               .lexically_normal()
-                               .string();
-  const auto          L = [](const Point<2> &x) { return 2. * x.norm_square(); };
+  const std::string   mesh = mesh_file("disk.msh");
+  const auto          L    = [](const Point<2> &x) { return 2. * x.norm_square(); };
   std::vector<double> errors;
   for (const unsigned int r : {1U, 2U, 3U})
     {
@@ -448,9 +451,7 @@ TEST(DiskAnalysis, HelmholtzPotentialIsLoss)
           "    set Diffusion = 1\n  end\nend\n"
           "subsection Discretization\n  set Degree = 2\nend\n");
       LA::MPI::Vector pi;
-      test.solve_stationary(pi);
-      auto analysis = make_analysis(test);
-      analysis->transient(pi);
+      auto            analysis = analyse_stationary(test, pi, true);
       errors.push_back(
           potential_error(test, analysis->helmholtz_potential(), L, [](const Point<2> &) {
             return true;
@@ -488,9 +489,7 @@ TEST(OneDimensionalAnalysis, NoCurrentNoEntropyProduction)
           "    set Loss = x^2/2\n  end\nend\n"
           "subsection Discretization\n  set Degree = 2\nend\n");
       LA::MPI::Vector pi;
-      test.solve_stationary(pi);
-      auto analysis = make_analysis(test);
-      analysis->stationary(pi);
+      auto            analysis = analyse_stationary(test, pi);
       ep.push_back(analysis->scalars().currents.entropy_production);
       root_log() << "  1D, Q2, refinement " << r << ": e_p " << ep.back() << "\n";
       EXPECT_TRUE(std::isfinite(analysis->effective_potential().linfty_norm()));
@@ -515,17 +514,12 @@ TEST(OrnsteinUhlenbeckAnalysis, TransientAreaRateMatchesCovariance)
   const Tensor<2, 2> H({{1., 0.8}, {-0.3, 2.}});
   LA::MPI::Vector    p;
   test.initial_density(p);
-  auto               analysis = make_analysis(test);
-  TransientSolver<2> solver(
-      *test.discretization, test.parameters.time_stepping, test.parameters.linear_solver);
-  unsigned int steps = 0;
-  double       worst = 0.;
-  solver.run(p, [&](const StepInfo &info, const LA::MPI::Vector &density) {
+  auto         analysis = make_analysis(test);
+  unsigned int steps    = 0;
+  double       worst    = 0.;
+  test.run_transient(p, [&](const StepInfo &info, const LA::MPI::Vector &density) {
     analysis->transient(density);
-    Tensor<1, 2>          mean;
-    SymmetricTensor<2, 2> covariance;
-    test.discretization->moments(density, mean, covariance);
-    const Tensor<2, 2> sigma    = covariance;
+    const Tensor<2, 2> sigma    = test.moments(density).covariance;
     const double       expected = 0.5 * (H * sigma - sigma * transpose(H))[0][1];
     const double       area     = analysis->scalars().currents.area_rates[0];
     worst = std::max(worst, std::abs(area - expected) / std::abs(expected));

@@ -23,16 +23,32 @@ using namespace FokkerPlanck::Testing;
 
 namespace
 {
-  /** Parameter text of a 'parsed' model on a box. */
+  /** The body of 'Model' for the 'parsed' model with the entries @p model. */
   std::string
-  parsed_case(const unsigned int dim,
-              const std::string &lower,
-              const std::string &upper,
-              const std::string &subdivisions,
-              const unsigned int refinements,
-              const std::string &model,
-              const double       temperature = 1.,
-              const unsigned int degree      = 1)
+  parsed(const std::string &model, const double temperature = 1.)
+  {
+    return "  set Name = parsed\n  set Temperature = " + std::to_string(temperature) +
+           "\n  subsection Parsed\n" + model + "  end\n";
+  }
+
+  /** The body of 'Model' for 'ornstein-uhlenbeck' with H and D (row-major). */
+  std::string
+  ornstein_uhlenbeck(const std::string &H, const std::string &D)
+  {
+    return "  set Name = ornstein-uhlenbeck\n  subsection Ornstein-Uhlenbeck\n"
+           "    set H = " +
+           H + "\n    set D = " + D + "\n  end\n";
+  }
+
+  /** Parameter text of a box case with @p model as the body of 'Model'. */
+  std::string
+  box_case(const unsigned int dim,
+           const std::string &lower,
+           const std::string &upper,
+           const std::string &subdivisions,
+           const unsigned int refinements,
+           const std::string &model,
+           const unsigned int degree = 1)
   {
     return "set dim = " + std::to_string(dim) +
            "\nsubsection Geometry\n"
@@ -40,10 +56,9 @@ namespace
            lower + "\n  set Upper corner = " + upper +
            "\n  set Subdivisions = " + subdivisions +
            "\n  set Global refinements = " + std::to_string(refinements) +
-           "\nend\nsubsection Model\n  set Name = parsed\n  set Temperature = " +
-           std::to_string(temperature) + "\n  subsection Parsed\n" + model +
-           "  end\nend\nsubsection Discretization\n  set Degree = " +
-           std::to_string(degree) + "\nend\n";
+           "\nend\nsubsection Model\n" + model +
+           "end\nsubsection Discretization\n  set Degree = " + std::to_string(degree) +
+           "\nend\n";
   }
 
   /** Errors of S_Q against @p exact over the owned DoFs (all ranks). */
@@ -102,6 +117,20 @@ namespace
     return c;
   }
 
+  /**
+   * 'Quasi-potential' enabled, with the update radius K = 6·2^((r − first)/2)
+   * at @p r refinements: K grows like h^(−1/2) from 6 at refinement
+   * @p first, so that K h → 0 while K → ∞ (doc/quasi_potential.md).
+   */
+  QuasiPotentialParameters
+  convergence_parameters(const unsigned int r, const unsigned int first)
+  {
+    QuasiPotentialParameters parameters;
+    parameters.enable        = true;
+    parameters.update_radius = 6. * std::pow(2., (r - double(first)) / 2.);
+    return parameters;
+  }
+
   template <int dim>
   QuasiPotentialInfo<dim>
   solve(const TestCase<dim>            &test,
@@ -144,14 +173,12 @@ TEST(QuasiPotential, LinearRotatingDriftConverges)
   const std::string model = "    set Drift = -(2*x + 10*y); -(-20*x + y)\n"
                             "    set Diffusion = 1\n";
   const auto exact = [](const Point<2> &p) { return p[0] * p[0] + 0.5 * p[1] * p[1]; };
-  QuasiPotentialParameters parameters;
-  parameters.enable = true;
   std::vector<double> errors;
   root_log() << "  linear rotating drift, max error of S_Q on {S_Q <= 0.3}:";
   for (unsigned int r = 4; r <= 6; ++r)
     {
-      parameters.update_radius = 6. * std::pow(2., (r - 4.) / 2.);
-      TestCase<2>     test(parsed_case(2, "-1, -1", "1, 1", "2, 2", r, model));
+      const auto      parameters = convergence_parameters(r, 4);
+      TestCase<2>     test(box_case(2, "-1, -1", "1, 1", "2, 2", r, parsed(model)));
       LA::MPI::Vector S_Q, reached;
       const auto      info = solve(test, parameters, S_Q, reached);
       EXPECT_LT(info.attractor.norm(), 1e-10);
@@ -190,21 +217,19 @@ TEST(QuasiPotential, AnisotropicOrnsteinUhlenbeck)
   sigma[1][1]        = 0.196875;
   const auto hessian = invert(sigma / 0.7);
   const auto exact   = [&](const Point<2> &x) { return 0.5 * (x * (hessian * x)); };
-  QuasiPotentialParameters parameters;
-  parameters.enable = true;
   std::vector<double> errors;
   root_log() << "  anisotropic OU, max error of S_Q on {S_Q <= 1}:";
   for (unsigned int r = 3; r <= 4; ++r)
     {
-      parameters.update_radius = 6. * std::pow(2., (r - 3.) / 2.);
-      TestCase<2>     test("set dim = 2\nsubsection Geometry\n"
-                           "  set Lower corner = -2, -2\n  set Upper corner = 2, 2\n"
-                           "  set Subdivisions = 4, 4\n  set Global refinements = " +
-                       std::to_string(r) +
-                       "\nend\nsubsection Model\n  set Name = ornstein-uhlenbeck\n"
-                           "  set Temperature = 0.7\n  subsection Ornstein-Uhlenbeck\n"
-                           "    set H = 1, 0.8, -0.3, 2\n    set D = 1, 0.3, 0.3, 0.5\n"
-                           "  end\nend\n");
+      const auto  parameters = convergence_parameters(r, 3);
+      TestCase<2> test(
+          box_case(2,
+                   "-2, -2",
+                   "2, 2",
+                   "4, 4",
+                   r,
+                   "  set Temperature = 0.7\n" +
+                       ornstein_uhlenbeck("1, 0.8, -0.3, 2", "1, 0.3, 0.3, 0.5")));
       LA::MPI::Vector S_Q, reached;
       const auto      info = solve(test, parameters, S_Q, reached);
       for (unsigned int i = 0; i < 2; ++i)
@@ -241,7 +266,7 @@ TEST(QuasiPotential, StateDependentDiffusionGradientDrift)
   root_log() << "  state-dependent D, max error of S_Q - L on {L <= 1}:";
   for (unsigned int r = 4; r <= 5; ++r)
     {
-      TestCase<2>     test(parsed_case(2, "-1.5, -1.5", "1.5, 1.5", "3, 3", r, model));
+      TestCase<2> test(box_case(2, "-1.5, -1.5", "1.5, 1.5", "3, 3", r, parsed(model)));
       LA::MPI::Vector S_Q, reached;
       const auto      info = solve(test, parameters, S_Q, reached);
       EXPECT_EQ(info.n_unreached, 0U);
@@ -270,8 +295,8 @@ TEST(QuasiPotential, OtherBasinAndCutOffAreReportedNotFilled)
   const auto        loss  = [](const Point<2> &p) {
     return std::pow(p[0] * p[0] - 1., 2) / 4. + p[1] * p[1] / 2.;
   };
-  TestCase<2>              test(parsed_case(2, "-2, -1.5", "2, 1.5", "8, 6", 3, model));
-  const double             h = 0.5 / 8.;
+  TestCase<2>  test(box_case(2, "-2, -1.5", "2, 1.5", "8, 6", 3, parsed(model)));
+  const double h = 0.5 / 8.;
   QuasiPotentialParameters parameters;
   parameters.enable         = true;
   parameters.find_attractor = false;
@@ -340,12 +365,12 @@ TEST(QuasiPotential, OneDimensionalIsTheIntegralOfDriftOverDiffusion)
   for (unsigned int r = 5; r <= 6; ++r)
     {
       TestCase<1> test(
-          parsed_case(1,
-                      "-1.5",
-                      "1.5",
-                      "3",
-                      r,
-                      "    set Drift = -x - x^3\n    set Diffusion = 1 + x^2/2\n"));
+          box_case(1,
+                   "-1.5",
+                   "1.5",
+                   "3",
+                   r,
+                   parsed("    set Drift = -x - x^3\n    set Diffusion = 1 + x^2/2\n")));
       QuasiPotentialParameters parameters;
       parameters.enable = true;
       LA::MPI::Vector S_Q, reached;
@@ -364,12 +389,12 @@ TEST(QuasiPotential, OneDimensionalIsTheIntegralOfDriftOverDiffusion)
 TEST(QuasiPotential, BadAttractorsAreInputErrors)
 {
   TestCase<2> test(
-      parsed_case(2,
-                  "-2, -1.5",
-                  "2, 1.5",
-                  "8, 6",
-                  1,
-                  "    set Drift = -(x^3 - x); -y\n    set Diffusion = 1\n"));
+      box_case(2,
+               "-2, -1.5",
+               "2, 1.5",
+               "8, 6",
+               1,
+               parsed("    set Drift = -(x^3 - x); -y\n    set Diffusion = 1\n")));
   QuasiPotentialParameters parameters;
   parameters.enable         = true;
   parameters.find_attractor = false;
@@ -399,13 +424,14 @@ TEST(QuasiPotential, BadAttractorsAreInputErrors)
 // result is finite.
 TEST(QuasiPotential, DegenerateDiffusionIsRegularized)
 {
-  TestCase<2>              test(parsed_case(2,
-                               "-1, -1",
-                               "1, 1",
-                               "2, 2",
-                               3,
-                               "    set Drift = -x; -y\n"
-                                            "    set Diffusion = (x - 0.5)^2 + (y - 0.5)^2; 1\n"));
+  TestCase<2> test(
+      box_case(2,
+               "-1, -1",
+               "1, 1",
+               "2, 2",
+               3,
+               parsed("    set Drift = -x; -y\n"
+                      "    set Diffusion = (x - 0.5)^2 + (y - 0.5)^2; 1\n")));
   QuasiPotentialParameters parameters;
   parameters.enable = true;
   LA::MPI::Vector S_Q, reached;
@@ -429,7 +455,8 @@ TEST(QuasiPotential, EffectivePotentialTendsToQuasiPotential)
   root_log() << "  max |S(T) - S_Q| on {S_Q <= 0.5}:";
   for (const double T : {0.2, 0.1, 0.05})
     {
-      TestCase<2> test(parsed_case(2, "-1.5, -1.5", "1.5, 1.5", "6, 6", 3, model, T, 2));
+      TestCase<2> test(
+          box_case(2, "-1.5, -1.5", "1.5, 1.5", "6, 6", 3, parsed(model, T), 2));
       LA::MPI::Vector pi, S_Q, reached;
       test.solve_stationary(pi);
       solve(test, parameters, S_Q, reached);
@@ -470,15 +497,14 @@ TEST(QuasiPotential, OrnsteinUhlenbeck3d)
   root_log() << "  3D OU, max error of S_Q on {S_Q <= 0.4}:";
   for (unsigned int r = 1; r <= 2; ++r)
     {
-      TestCase<3>     test("set dim = 3\nsubsection Geometry\n"
-                           "  set Lower corner = -1, -1, -1\n  set Upper corner = 1, 1, 1\n"
-                           "  set Subdivisions = 3, 3, 3\n  set Global refinements = " +
-                       std::to_string(r) +
-                       "\nend\nsubsection Model\n  set Name = ornstein-uhlenbeck\n"
-                           "  subsection Ornstein-Uhlenbeck\n"
-                           "    set H = 1, 1.3, 0.5, -0.7, 0.5, -0.2, -0.5, 0.4, 0.8\n"
-                           "    set D = 1, 0.3, 0, 0.3, 0.5, 0.1, 0, 0.1, 0.8\n"
-                           "  end\nend\n");
+      TestCase<3> test(
+          box_case(3,
+                   "-1, -1, -1",
+                   "1, 1, 1",
+                   "3, 3, 3",
+                   r,
+                   ornstein_uhlenbeck("1, 1.3, 0.5, -0.7, 0.5, -0.2, -0.5, 0.4, 0.8",
+                                      "1, 0.3, 0, 0.3, 0.5, 0.1, 0, 0.1, 0.8")));
       LA::MPI::Vector S_Q, reached;
       const auto      info = solve(test, parameters, S_Q, reached);
       const auto      c    = compare<3>(

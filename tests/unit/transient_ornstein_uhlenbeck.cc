@@ -28,13 +28,6 @@ namespace
   const double       s0       = 0.2;
   const double       end_time = 1.;
 
-  std::ostream &
-  log()
-  {
-    static std::ostringstream sink;
-    return Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0 ? std::cout : sink;
-  }
-
   /** m(t), Σ(t) of the exact OU moments, by RK4 with 10⁴ steps. */
   std::pair<Tensor<1, 2>, Tensor<2, 2>>
   exact_moments(const double t)
@@ -112,17 +105,16 @@ namespace
     const double initial_mass = test.discretization->mass(p);
     EXPECT_NEAR(initial_mass, 1., 1e-13);
 
-    Result             result;
-    TransientSolver<2> solver(
-        *test.discretization, parameters, test.parameters.linear_solver);
-    solver.run(p, [&](const StepInfo &info, const LA::MPI::Vector &density) {
-      result.max_mass_error =
-          std::max(result.max_mass_error,
-                   std::abs(test.discretization->mass(density) - initial_mass));
-      result.steps = info.step;
-      result.rejected += info.rejected;
-      result.final_time = info.time;
-    });
+    Result result;
+    test.run_transient(
+        parameters, p, [&](const StepInfo &info, const LA::MPI::Vector &density) {
+          result.max_mass_error =
+              std::max(result.max_mass_error,
+                       std::abs(test.discretization->mass(density) - initial_mass));
+          result.steps = info.step;
+          result.rejected += info.rejected;
+          result.final_time = info.time;
+        });
     test.discretization->moments(p, result.mean, result.covariance);
     const auto [m, S] = exact_moments(end_time);
     double cov_error  = 0.;
@@ -169,9 +161,10 @@ TEST(TransientOrnsteinUhlenbeck, MomentsAndMassAtEndTime)
   // what remains is the O(Δt²) error of Crank–Nicolson, about 1.6e-5.
   const auto r      = run(TimeSteppingParameters::Scheme::crank_nicolson, 0.01);
   const auto [m, S] = exact_moments(end_time);
-  log() << std::setprecision(10) << "  exact m(1) = " << m << ", Sigma(1) = " << S
-        << "\n  FE    m(1) = " << r.mean << ", Sigma(1) = " << r.covariance
-        << "\n  error = " << r.error << ", max |mass - 1| = " << r.max_mass_error << "\n";
+  root_log() << std::setprecision(10) << "  exact m(1) = " << m << ", Sigma(1) = " << S
+             << "\n  FE    m(1) = " << r.mean << ", Sigma(1) = " << r.covariance
+             << "\n  error = " << r.error << ", max |mass - 1| = " << r.max_mass_error
+             << "\n";
   EXPECT_NEAR(r.final_time, end_time, 1e-12);
   EXPECT_EQ(r.steps, 100U);
   for (unsigned int i = 0; i < 2; ++i)
@@ -193,23 +186,23 @@ TEST_P(TemporalOrder, ObservedOrder)
   const double expected =
       scheme == TimeSteppingParameters::Scheme::implicit_euler ? 1. : 2.;
   std::vector<double> errors;
-  log() << "  " << name(scheme) << ":";
+  root_log() << "  " << name(scheme) << ":";
   for (const double dt : {0.1, 0.05, 0.025})
     {
       const auto r = run(scheme, dt);
       EXPECT_LT(r.max_mass_error, 1e-10) << "dt = " << dt;
       EXPECT_NEAR(r.final_time, end_time, 1e-12);
       errors.push_back(r.error);
-      log() << " dt = " << dt << ": error " << r.error;
+      root_log() << " dt = " << dt << ": error " << r.error;
     }
-  log() << "\n    orders:";
+  root_log() << "\n    orders:";
   for (unsigned int i = 1; i < errors.size(); ++i)
     {
       const double order = observed_order(errors[i - 1], errors[i]);
-      log() << " " << order;
+      root_log() << " " << order;
       EXPECT_NEAR(order, expected, 0.15) << name(scheme) << ", step " << i;
     }
-  log() << "\n";
+  root_log() << "\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(Schemes,
@@ -228,9 +221,9 @@ TEST(TransientOrnsteinUhlenbeck, AdaptiveStepping)
     {
       const auto r =
           run(TimeSteppingParameters::Scheme::crank_nicolson, 0.1, true, tolerance);
-      log() << "  adaptive Crank-Nicolson, tolerance " << tolerance << ": " << r.steps
-            << " steps (" << r.rejected << " rejected), error " << r.error
-            << ", max |mass - 1| = " << r.max_mass_error << "\n";
+      root_log() << "  adaptive Crank-Nicolson, tolerance " << tolerance << ": "
+                 << r.steps << " steps (" << r.rejected << " rejected), error " << r.error
+                 << ", max |mass - 1| = " << r.max_mass_error << "\n";
       EXPECT_NEAR(r.final_time, end_time, 1e-12);
       EXPECT_LT(r.max_mass_error, 1e-10);
       EXPECT_LT(r.error, 5. * tolerance);

@@ -1,10 +1,14 @@
-// 'Linear solver/Type = two-level': the geometric prolongation and the
-// stationary solve it preconditions.
+// The preconditioners of 'Linear solver': for 'Type = two-level' the
+// geometric prolongation (in 1D, 2D and 3D) and the stationary solve it
+// preconditions, with its fall-back to 'amg'; for 'amg' the replacement of
+// an ILU smoother that breaks down.
 
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/dofs/dof_tools.h>
+#include <deal.II/lac/dynamic_sparsity_pattern.h>
 
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/solvers/linear_solver.h>
 #include <fokker_planck/solvers/two_level.h>
 
 #include <gtest/gtest.h>
@@ -63,33 +67,6 @@ namespace
     for (int d = 0; d < dim; ++d)
       value *= 1. + (0.5 + d) * x[d];
     return value + 0.25 * x[0];
-  }
-
-  /** Σ of the 2D case of DESIGN.md §3.1 from HΣ + ΣHᵀ = 2TD. */
-  SymmetricTensor<2, 2>
-  design_sigma()
-  {
-    const double H11 = 1, H12 = 0.8, H21 = -0.3, H22 = 2, T = 0.7, D11 = 1, D12 = 0.3,
-                 D22 = 0.5;
-    FullMatrix<double> M(3, 3);
-    Vector<double>     rhs(3), s(3);
-    M(0, 0) = 2 * H11;
-    M(0, 1) = 2 * H12;
-    rhs(0)  = 2 * T * D11;
-    M(1, 0) = H21;
-    M(1, 1) = H11 + H22;
-    M(1, 2) = H12;
-    rhs(1)  = 2 * T * D12;
-    M(2, 1) = 2 * H21;
-    M(2, 2) = 2 * H22;
-    rhs(2)  = 2 * T * D22;
-    M.gauss_jordan();
-    M.vmult(s, rhs);
-    SymmetricTensor<2, 2> sigma;
-    sigma[0][0] = s(0);
-    sigma[0][1] = s(1);
-    sigma[1][1] = s(2);
-    return sigma;
   }
 
   std::string
@@ -162,21 +139,39 @@ check_prolongation(const unsigned int refinements, const unsigned int generation
   EXPECT_LT(error, 1e-12);
 }
 
-TEST(TwoLevel, ProlongationInterpolatesMultilinearFunctions)
+namespace
 {
-  check_prolongation<1>(2);
-  check_prolongation<2>(1);
-  check_prolongation<2>(3);
-  check_prolongation<3>(2);
+  // The cases of the typed tests below, per dimension (index dim − 1): the
+  // refinements checked at generation 0, and the (refinements, generation)
+  // pairs of the coarser generations.
+  const std::vector<unsigned int> finest_cases[3] = {{2}, {1, 3}, {2}};
+  const std::vector<std::pair<unsigned int, unsigned int>> coarser_cases[3] = {
+      {{3, 2}}, {{3, 1}, {3, 2}}, {{2, 1}}};
+} // namespace
+
+template <typename Dimension>
+class TwoLevelProlongation : public ::testing::Test
+{
+};
+
+TYPED_TEST_SUITE(TwoLevelProlongation, Dimensions, DimensionName);
+
+TYPED_TEST(TwoLevelProlongation, InterpolatesMultilinearFunctions)
+{
+  constexpr int dim = TypeParam::value;
+  for (const unsigned int refinements : finest_cases[dim - 1])
+    check_prolongation<dim>(refinements);
 }
 
-TEST(TwoLevel, CoarserGenerationsInterpolateAndStopWhereTheHierarchyEnds)
+TYPED_TEST(TwoLevelProlongation, CoarserGenerationsInterpolate)
 {
-  check_prolongation<2>(3, 1);
-  check_prolongation<2>(3, 2);
-  check_prolongation<3>(2, 1);
-  check_prolongation<1>(3, 2);
+  constexpr int dim = TypeParam::value;
+  for (const auto &[refinements, generation] : coarser_cases[dim - 1])
+    check_prolongation<dim>(refinements, generation);
+}
 
+TEST(TwoLevel, HierarchyEndsAtTheCoarsestUnknowns)
+{
   // 3 refinements: generations 0, 1, 2 exist and 3 does not.
   TestCase<2> test(box_case<2>(3));
   EXPECT_FALSE(make_coarse_prolongation(*test.discretization, 3));
@@ -212,11 +207,9 @@ TEST(TwoLevel, StationaryDensityMatchesTheExactCovariance)
       const std::size_t levels =
           make_coarse_prolongations(*test.discretization, std::stoul(coarsest)).size();
       EXPECT_EQ(levels, coarsest == "4000" ? 2U : 1U);
-      LA::MPI::Vector       pi;
-      const auto            info = test.solve_stationary(pi);
-      Tensor<1, 2>          mean;
-      SymmetricTensor<2, 2> covariance;
-      test.discretization->moments(pi, mean, covariance);
+      LA::MPI::Vector pi;
+      const auto      info          = test.solve_stationary(pi);
+      const auto [mean, covariance] = test.moments(pi);
       const double covariance_error = (covariance - sigma).norm();
 
       // The same system solved with 'amg'.
@@ -257,10 +250,8 @@ TEST(TwoLevel, FallsBackToAMGWhereTheCoarseCorrectionFails)
   // must still end with the right density, through 'amg'.
   TestCase<2>     test(with_solver(design_ornstein_uhlenbeck_2d(1, 3), "two-level"));
   LA::MPI::Vector pi;
-  const auto      info = test.solve_stationary(pi);
-  Tensor<1, 2>    mean;
-  SymmetricTensor<2, 2> covariance;
-  test.discretization->moments(pi, mean, covariance);
+  const auto      info          = test.solve_stationary(pi);
+  const auto [mean, covariance] = test.moments(pi);
   root_log() << "  32^2 cells: " << info.iterations
              << " GMRES iterations in all, |Sigma_h - Sigma| = "
              << (covariance - design_sigma()).norm() << "\n";
@@ -294,3 +285,77 @@ TEST(TwoLevel, UnsupportedCasesNameTheEntry)
                                    "  set Types = 0: periodic, 1: periodic\nend\n",
                   "no periodic");
 }
+
+// AMG with an ILU smoother that breaks down. A chain matrix (1D
+// Laplacian stencil) whose first two rows are [1, −1] and [−1, 1, −1] has
+// non-zero diagonal entries, but ILU(0) meets the pivot 1 − 1·1 = 0 in row
+// 1, so the ILU-smoothed V-cycle returns NaN. LinearSolver must notice it at
+// set-up and rebuild the hierarchy with symmetric Gauss–Seidel, whose
+// V-cycle is finite; the unmodified chain keeps ILU.
+#ifndef FP_USE_PETSC
+namespace
+{
+  /** n × n chain, rows split over the ranks; @p breakdown sets rows 0 and 1 as above. */
+  void
+  chain_matrix(const unsigned int n, const bool breakdown, LA::MPI::SparseMatrix &A)
+  {
+    const unsigned int ranks = Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD);
+    const unsigned int rank  = Utilities::MPI::this_mpi_process(MPI_COMM_WORLD);
+    IndexSet           owned(n);
+    owned.add_range(rank * n / ranks, (rank + 1) * n / ranks);
+    DynamicSparsityPattern pattern(n, n);
+    for (const auto i : owned)
+      for (unsigned int j = (i == 0 ? 0 : i - 1);
+           j <= std::min<unsigned int>(n - 1, i + 1);
+           ++j)
+        pattern.add(i, j);
+    A.reinit(owned, owned, pattern, MPI_COMM_WORLD);
+    for (const auto i : owned)
+      {
+        A.set(i, i, (breakdown && i <= 1) ? 1. : 2.);
+        if (i > 0)
+          A.set(i, i - 1, -1.);
+        if (i + 1 < n)
+          A.set(i, i + 1, -1.);
+      }
+    A.compress(VectorOperation::insert);
+  }
+
+  /** ‖B·1‖ for the preconditioner B of @p solver on @p A. */
+  double
+  preconditioned_ones(const LinearSolver &solver, const LA::MPI::SparseMatrix &A)
+  {
+    LA::MPI::Vector ones(A.locally_owned_domain_indices(), MPI_COMM_WORLD), image(ones);
+    ones = 1.;
+    solver.vmult(image, ones);
+    return image.l2_norm();
+  }
+} // namespace
+
+TEST(AMG, ReplacesAnILUSmootherThatBreaksDown)
+{
+  LinearSolverParameters parameters;
+  parameters.type          = LinearSolverParameters::Type::amg;
+  parameters.smoother_type = LinearSolverParameters::AMGSmoother::ilu;
+
+  LA::MPI::SparseMatrix healthy, broken;
+  chain_matrix(4000, false, healthy);
+  chain_matrix(4000, true, broken);
+
+  // Control: without the zero pivot ILU works and stays.
+  {
+    LinearSolver solver(parameters);
+    solver.initialize(healthy);
+    EXPECT_FALSE(solver.replaced_smoother());
+    EXPECT_TRUE(std::isfinite(preconditioned_ones(solver, healthy)));
+  }
+  LinearSolver solver(parameters);
+  solver.initialize(broken);
+  EXPECT_TRUE(solver.replaced_smoother());
+  const double norm = preconditioned_ones(solver, broken);
+  root_log() << "  chain with an ILU(0) zero pivot: smoother replaced, |B 1| = " << norm
+             << "\n";
+  EXPECT_TRUE(std::isfinite(norm));
+  EXPECT_GT(norm, 0.);
+}
+#endif
