@@ -14,6 +14,7 @@
 
 #include <fokker_planck/app/case_parameters.h>
 #include <fokker_planck/discretization/discretization.h>
+#include <fokker_planck/discretization/probability_current.h>
 #include <fokker_planck/discretization/problem.h>
 #include <fokker_planck/geometry/geometry.h>
 #include <fokker_planck/model/model.h>
@@ -198,8 +199,7 @@ namespace FokkerPlanck::Testing
             const double                  p,
             const dealii::Tensor<1, dim> &grad) const
     {
-      return model->fokker_planck_drift(x) * p -
-             model->temperature() * (model->diffusion(x) * grad);
+      return probability_current(*model, x, p, grad);
     }
 
     ParsedCase                                parsed;

@@ -1,6 +1,7 @@
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/fe/fe_values.h>
 
+#include <fokker_planck/discretization/probability_current.h>
 #include <fokker_planck/sampling/finite_element_reference.h>
 
 namespace FokkerPlanck::Sampling
@@ -48,8 +49,7 @@ namespace FokkerPlanck::Sampling
             {
               const Point<dim> &x = fe_values.quadrature_point(q);
               const auto        D = model.diffusion(x);
-              const auto        J =
-                  model.fokker_planck_drift(x) * values[q] - T * (D * gradients[q]);
+              const auto   J   = probability_current(model, x, values[q], gradients[q]);
               const double JxW = fe_values.JxW(q);
               local[c * (1 + dim)] += values[q] * JxW;
               for (unsigned int i = 0; i < dim; ++i)
