@@ -118,7 +118,11 @@ TEST_P(IterativeStationary, ConvergesToTheDirectSolution)
                  << "^2 cells, " << test.discretization->get_dof_handler().n_dofs()
                  << " unknowns: " << info.iterations << " GMRES iterations, |pi - "
                  << "pi_direct|/|pi_direct| = " << difference << std::endl;
-      EXPECT_LT(info.relative_residual, 1e-9);
+      // The stationary solver accepts an iterative solution when
+      // ‖Aπ‖/(max|A_ii| ‖π‖) < 1e-8 (stationary_solver.cc); GMRES is
+      // left-preconditioned, so its own tolerance of 1e-12 does not bound it.
+      // Measured: ML 3.3e-9 at Q2 64² cells, BoomerAMG about 1e-12.
+      EXPECT_LT(info.relative_residual, 1e-8);
       EXPECT_LE(info.iterations, 80U);
       EXPECT_LT(difference, 1e-7);
     }

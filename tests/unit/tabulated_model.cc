@@ -65,7 +65,7 @@ namespace
          const std::vector<double> &y)
   {
     TabulatedData<2> data;
-    data.coordinates = {x, y};
+    data.coordinates = {{x, y}};
     for (const double xi : x)
       for (const double yj : y)
         {
