@@ -269,13 +269,7 @@ namespace FokkerPlanck
       const auto     &discretization = problem.discretization();
       const auto     &stepping       = parameters.time_stepping;
       LA::MPI::Vector p;
-      discretization.interpolate(*make_initial_condition<dim>(stepping), p);
-      const double initial_mass = discretization.mass(p);
-      require(initial_mass > 0.,
-              "Time stepping/Initial condition",
-              "the initial density has no positive mass on the mesh");
-      if (stepping.normalize)
-        p /= initial_mass;
+      const double    initial_mass = initial_density(discretization, stepping, p);
 
       TransientSolver<dim> solver(discretization, stepping, parameters.linear_solver);
       unsigned int         total_iterations = 0, total_rejected = 0;

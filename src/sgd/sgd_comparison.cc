@@ -146,13 +146,7 @@ namespace FokkerPlanck::Sgd
     });
 
     LA::MPI::Vector p;
-    discretization.interpolate(*make_initial_condition<dim>(stepping), p);
-    const double initial_mass = discretization.mass(p);
-    require(initial_mass > 0.,
-            "Time stepping/Initial condition",
-            "the initial density has no positive mass on the mesh");
-    if (stepping.normalize)
-      p /= initial_mass;
+    initial_density(discretization, stepping, p);
 
     // At each pending time t: the nearer of the two steps around t.
     std::size_t     next = 0;

@@ -365,6 +365,22 @@ namespace FokkerPlanck
     p = state.current;
   }
 
+  template <int dim>
+  double
+  initial_density(const Discretization<dim>    &discretization,
+                  const TimeSteppingParameters &parameters,
+                  LA::MPI::Vector              &p)
+  {
+    discretization.interpolate(*make_initial_condition<dim>(parameters), p);
+    const double initial_mass = discretization.mass(p);
+    require(initial_mass > 0.,
+            "Time stepping/Initial condition",
+            "the initial density has no positive mass on the mesh");
+    if (parameters.normalize)
+      p /= initial_mass;
+    return initial_mass;
+  }
+
   template class TransientSolver<1>;
   template class TransientSolver<2>;
   template class TransientSolver<3>;
@@ -374,4 +390,16 @@ namespace FokkerPlanck
   make_initial_condition<2>(const TimeSteppingParameters &);
   template std::unique_ptr<Function<3>>
   make_initial_condition<3>(const TimeSteppingParameters &);
+  template double
+  initial_density<1>(const Discretization<1> &,
+                     const TimeSteppingParameters &,
+                     LA::MPI::Vector &);
+  template double
+  initial_density<2>(const Discretization<2> &,
+                     const TimeSteppingParameters &,
+                     LA::MPI::Vector &);
+  template double
+  initial_density<3>(const Discretization<3> &,
+                     const TimeSteppingParameters &,
+                     LA::MPI::Vector &);
 } // namespace FokkerPlanck

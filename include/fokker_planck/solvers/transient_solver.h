@@ -66,6 +66,17 @@ namespace FokkerPlanck
   std::unique_ptr<dealii::Function<dim>>
   make_initial_condition(const TimeSteppingParameters &parameters);
 
+  /**
+   * The initial density of @p parameters interpolated on the mesh into
+   * @p p and, with 'Normalize', scaled to mass 1. Throws InputError if it
+   * has no positive mass on the mesh. Returns the mass before scaling.
+   */
+  template <int dim>
+  double
+  initial_density(const Discretization<dim>    &discretization,
+                  const TimeSteppingParameters &parameters,
+                  LA::MPI::Vector              &p);
+
   /** What happened in one accepted time step. */
   struct StepInfo
   {
