@@ -12,7 +12,7 @@ import pathlib
 import re
 import sys
 
-from command_line import report_self_test, run
+from command_line import report, report_self_test, run
 
 # Data flows one way: a stage may include the stages of lower levels.
 LEVELS = {
@@ -85,11 +85,8 @@ def check(root: pathlib.Path) -> int:
             elif LEVELS[target] == LEVELS[stage]:
                 problems.append(f"{path.relative_to(root)}:{number}: {stage}/ includes "
                                 f"{target}/, a stage of the same level")
-    for problem in problems:
-        print(problem)
-    print(f"{checked} includes of the project's own headers in {len(files)} files checked, "
-          f"{len(problems)} against the stage order")
-    return 1 if problems else 0
+    return report(problems, f"{checked} includes of the project's own headers in {len(files)} "
+                            f"files checked, {len(problems)} against the stage order")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 
-from command_line import report_self_test, run
+from command_line import report, report_self_test, run
 
 MAX_FILE_LINES = 600
 MAX_FUNCTION_LINES = 120
@@ -78,11 +78,8 @@ def check(root: pathlib.Path) -> int:
         problems.append(f"{path.relative_to(root)}:{first}: {fields[0]} has "
                         f"{last - first + 1} lines (at most {MAX_FUNCTION_LINES}, or a "
                         f"'{MARK}' comment above it)")
-    for problem in problems:
-        print(problem)
-    print(f"{len(files)} files and {n_functions} functions checked, "
-          f"{len(problems)} too long")
-    return 1 if problems else 0
+    return report(problems, f"{len(files)} files and {n_functions} functions checked, "
+                            f"{len(problems)} too long")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,14 @@ def report_self_test(expected, observed, labels) -> int:
     return 0 if ok else 1
 
 
+def report(problems, summary) -> int:
+    """Print every problem, then the summary line; 1 if there was a problem."""
+    for problem in problems:
+        print(problem)
+    print(summary)
+    return 1 if problems else 0
+
+
 def run(check, self_test) -> int:
     """check(<repository root>) or, with --self-test, self_test()."""
     if len(sys.argv) != 2:
