@@ -39,6 +39,28 @@ namespace FokkerPlanck::Testing
                                                          this->parameters.stationary,
                                                          MPI_COMM_WORLD);
     }
+
+    /** The Monte Carlo comparison stage of this case, as the program makes it. */
+    std::unique_ptr<MonteCarloComparison<dim>>
+    comparison() const
+    {
+      return std::make_unique<MonteCarloComparison<dim>>(this->parameters.monte_carlo,
+                                                         this->parameters.time_stepping,
+                                                         this->parameters.stationary,
+                                                         *this->problem,
+                                                         nullptr);
+    }
+
+    /** The comparison of the stationary FE density with the ensemble. */
+    std::unique_ptr<MonteCarloComparison<dim>>
+    compare_stationary() const
+    {
+      LA::MPI::Vector pi;
+      this->solve_stationary(pi);
+      auto result = comparison();
+      result->compare(0., pi);
+      return result;
+    }
   };
 
   /** A "Monte Carlo" subsection with the given entries ("Entry = value" lines). */

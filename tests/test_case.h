@@ -13,6 +13,7 @@
 #include <deal.II/lac/vector.h>
 
 #include <fokker_planck/app/case_parameters.h>
+#include <fokker_planck/discretization/density_quadrature.h>
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/discretization/probability_current.h>
 #include <fokker_planck/discretization/problem.h>
@@ -120,15 +121,13 @@ namespace FokkerPlanck::Testing
     void
     initial_density(LA::MPI::Vector &p) const
     {
-      const auto initial = make_initial_condition<dim>(parameters.time_stepping);
-      discretization->interpolate(*initial, p);
-      if (parameters.time_stepping.normalize)
-        p /= discretization->mass(p);
+      FokkerPlanck::initial_density(*discretization, parameters.time_stepping, p);
     }
 
     /**
      * ∫_Ω f(x, p_h(x), ∇p_h(x)) dx over the locally owned cells, summed over
-     * ranks, for a density @p p with constraints distributed.
+     * ranks, for a density @p p with constraints distributed, by Gauss
+     * quadrature with degree + @p extra_points points per direction.
      */
     double
     integrate(const LA::MPI::Vector                                                    &p,
@@ -136,30 +135,16 @@ namespace FokkerPlanck::Testing
                   const dealii::Point<dim> &, double, const dealii::Tensor<1, dim> &)> &f,
               const unsigned int extra_points = 2) const
     {
-      LA::MPI::Vector ghosted;
-      discretization->initialize_ghosted_vector(ghosted);
-      ghosted = p;
-      const dealii::QGauss<dim>           quadrature(discretization->get_fe().degree +
-                                           extra_points);
-      dealii::FEValues<dim>               fe_values(discretization->get_mapping(),
-                                      discretization->get_fe(),
-                                      quadrature,
-                                      dealii::update_values | dealii::update_gradients |
-                                          dealii::update_quadrature_points |
-                                          dealii::update_JxW_values);
-      std::vector<double>                 values(quadrature.size());
-      std::vector<dealii::Tensor<1, dim>> gradients(quadrature.size());
-      double                              local = 0;
-      for (const auto &cell : discretization->get_dof_handler().active_cell_iterators())
-        if (cell->is_locally_owned())
-          {
-            fe_values.reinit(cell);
-            fe_values.get_function_values(ghosted, values);
-            fe_values.get_function_gradients(ghosted, gradients);
-            for (unsigned int q = 0; q < quadrature.size(); ++q)
-              local += f(fe_values.quadrature_point(q), values[q], gradients[q]) *
-                       fe_values.JxW(q);
-          }
+      double local = 0;
+      for_each_density_point<dim>(
+          *discretization,
+          p,
+          true,
+          [&](const DensityAtPoint<dim> &point) {
+            local += f(point.x, point.value, point.gradient) * point.JxW;
+          },
+          {},
+          extra_points);
       return dealii::Utilities::MPI::sum(local, MPI_COMM_WORLD);
     }
 

@@ -5,6 +5,7 @@
 
 #include <fokker_planck/analysis/currents.h>
 #include <fokker_planck/analysis/weighted_poisson.h>
+#include <fokker_planck/discretization/density_quadrature.h>
 #include <fokker_planck/discretization/probability_current.h>
 
 #include <cmath>
@@ -44,48 +45,29 @@ namespace FokkerPlanck
                   const LA::MPI::Vector     &p,
                   const double               floor_ratio)
   {
-    LA::MPI::Vector ghosted;
-    discretization.initialize_ghosted_vector(ghosted);
-    ghosted = p;
     Tensor<1, dim>          mean;
     SymmetricTensor<2, dim> covariance;
     discretization.moments(p, mean, covariance);
-    const double floor = floor_ratio * LA::max_entry(p);
-    const auto   pairs = coordinate_pairs(dim);
-
-    const QGauss<dim>           quadrature(discretization.get_fe().degree + 2);
-    FEValues<dim>               fe_values(discretization.get_mapping(),
-                            discretization.get_fe(),
-                            quadrature,
-                            update_values | update_gradients | update_quadrature_points |
-                                update_JxW_values);
-    std::vector<double>         values(quadrature.size());
-    std::vector<Tensor<1, dim>> gradients(quadrature.size());
-    CurrentScalars              result;
+    const double   floor = floor_ratio * LA::max_entry(p);
+    const auto     pairs = coordinate_pairs(dim);
+    CurrentScalars result;
     result.area_rates.assign(pairs.size(), 0.);
-    for (const auto &cell : discretization.get_dof_handler().active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          fe_values.reinit(cell);
-          fe_values.get_function_values(ghosted, values);
-          fe_values.get_function_gradients(ghosted, gradients);
-          for (const unsigned int q : fe_values.quadrature_point_indices())
+    for_each_density_point<dim>(
+        discretization, p, true, [&](const DensityAtPoint<dim> &point) {
+          const Point<dim> &x   = point.x;
+          const double      JxW = point.JxW;
+          const auto J = probability_current(model, x, point.value, point.gradient);
+          result.entropy_production +=
+              entropy_production_density(model, x, point.value, point.gradient, floor) *
+              JxW;
+          result.current_l2 += J * J * JxW;
+          for (unsigned int k = 0; k < pairs.size(); ++k)
             {
-              const Point<dim> &x   = fe_values.quadrature_point(q);
-              const double      JxW = fe_values.JxW(q);
-              const auto J = probability_current(model, x, values[q], gradients[q]);
-              result.entropy_production +=
-                  entropy_production_density(model, x, values[q], gradients[q], floor) *
-                  JxW;
-              result.current_l2 += J * J * JxW;
-              for (unsigned int k = 0; k < pairs.size(); ++k)
-                {
-                  const auto [i, j] = pairs[k];
-                  result.area_rates[k] +=
-                      0.5 * ((x[i] - mean[i]) * J[j] - (x[j] - mean[j]) * J[i]) * JxW;
-                }
+              const auto [i, j] = pairs[k];
+              result.area_rates[k] +=
+                  0.5 * ((x[i] - mean[i]) * J[j] - (x[j] - mean[j]) * J[i]) * JxW;
             }
-        }
+        });
     const MPI_Comm communicator = discretization.communicator();
     result.entropy_production =
         Utilities::MPI::sum(result.entropy_production, communicator);

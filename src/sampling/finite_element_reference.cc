@@ -1,6 +1,4 @@
-#include <deal.II/base/quadrature_lib.h>
-#include <deal.II/fe/fe_values.h>
-
+#include <fokker_planck/discretization/density_quadrature.h>
 #include <fokker_planck/discretization/probability_current.h>
 #include <fokker_planck/sampling/finite_element_reference.h>
 
@@ -19,48 +17,31 @@ namespace FokkerPlanck::Sampling
     mass                        = discretization.mass(p);
     discretization.moments(p, mean, covariance);
 
-    LA::MPI::Vector ghosted;
-    discretization.initialize_ghosted_vector(ghosted);
-    ghosted = p;
-    const QGauss<dim>           quadrature(discretization.get_fe().degree + 2);
-    FEValues<dim>               fe_values(discretization.get_mapping(),
-                            discretization.get_fe(),
-                            quadrature,
-                            update_values | update_gradients | update_quadrature_points |
-                                update_JxW_values);
-    std::vector<double>         values(quadrature.size());
-    std::vector<Tensor<1, dim>> gradients(quadrature.size());
-    std::vector<double>         local(grid.size() * (1 + dim), 0.);
-    std::vector<unsigned int>   matched(grid.size(), 0);
-    double                      ep = 0.;
-    Tensor<2, dim>              area;
-    const double                T = model.temperature();
-    for (const auto &cell : discretization.get_dof_handler().active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          fe_values.reinit(cell);
-          fe_values.get_function_values(ghosted, values);
-          fe_values.get_function_gradients(ghosted, gradients);
-          // The bin of the FE cell: the one containing the average of its
-          // vertices (the same cell of the serial copy of a Gmsh mesh).
-          const unsigned int c = grid.index(cell->center());
-          ++matched[c];
-          for (unsigned int q = 0; q < quadrature.size(); ++q)
-            {
-              const Point<dim> &x = fe_values.quadrature_point(q);
-              const auto        D = model.diffusion(x);
-              const auto   J   = probability_current(model, x, values[q], gradients[q]);
-              const double JxW = fe_values.JxW(q);
-              local[c * (1 + dim)] += values[q] * JxW;
-              for (unsigned int i = 0; i < dim; ++i)
-                local[c * (1 + dim) + 1 + i] += J[i] * JxW;
-              ep += J * (invert(T * D) * model.fokker_planck_drift(x)) * JxW;
-              for (unsigned int i = 0; i < dim; ++i)
-                for (unsigned int j = 0; j < dim; ++j)
-                  area[i][j] +=
-                      0.5 * ((x[i] - mean[i]) * J[j] - (x[j] - mean[j]) * J[i]) * JxW;
-            }
-        }
+    std::vector<double>       local(grid.size() * (1 + dim), 0.);
+    std::vector<unsigned int> matched(grid.size(), 0);
+    double                    ep = 0.;
+    Tensor<2, dim>            area;
+    const double              T = model.temperature();
+    unsigned int              c = 0;
+    // The bin of the FE cell: the one containing the average of its
+    // vertices (the same cell of the serial copy of a Gmsh mesh).
+    const auto on_cell = [&](const auto &cell) {
+      c = grid.index(cell->center());
+      ++matched[c];
+    };
+    const auto on_point = [&](const DensityAtPoint<dim> &point) {
+      const Point<dim> &x   = point.x;
+      const auto        J   = probability_current(model, x, point.value, point.gradient);
+      const double      JxW = point.JxW;
+      local[c * (1 + dim)] += point.value * JxW;
+      for (unsigned int i = 0; i < dim; ++i)
+        local[c * (1 + dim) + 1 + i] += J[i] * JxW;
+      ep += J * (invert(T * model.diffusion(x)) * model.fokker_planck_drift(x)) * JxW;
+      for (unsigned int i = 0; i < dim; ++i)
+        for (unsigned int j = 0; j < dim; ++j)
+          area[i][j] += 0.5 * ((x[i] - mean[i]) * J[j] - (x[j] - mean[j]) * J[i]) * JxW;
+    };
+    for_each_density_point<dim>(discretization, p, true, on_point, on_cell);
     Utilities::MPI::sum(local, communicator, local);
     Utilities::MPI::sum(matched, communicator, matched);
     for (const unsigned int m : matched)

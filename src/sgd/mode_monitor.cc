@@ -1,7 +1,6 @@
-#include <deal.II/base/quadrature_lib.h>
-#include <deal.II/fe/fe_values.h>
 
 #include <fokker_planck/base/axes.h>
+#include <fokker_planck/discretization/density_quadrature.h>
 #include <fokker_planck/sgd/mode_monitor.h>
 
 #include <nlohmann/json.hpp>
@@ -100,36 +99,21 @@ namespace FokkerPlanck::Sgd
   {
     const double           time = snapshot.time;
     const LA::MPI::Vector &p    = *snapshot.density;
-    LA::MPI::Vector        ghosted;
-    discretization.initialize_ghosted_vector(ghosted);
-    ghosted = p;
-    const QGauss<dim>   quadrature(discretization.get_fe().degree + 2);
-    FEValues<dim>       fe_values(discretization.get_mapping(),
-                            discretization.get_fe(),
-                            quadrature,
-                            update_values | update_quadrature_points | update_JxW_values);
-    std::vector<double> values(quadrature.size());
     // Per mode: learned mass, E[C_αα]; then mass and ∫x p for the start.
     std::vector<double> local(2 * dim + 1 + dim, 0.);
-    for (const auto &cell : discretization.get_dof_handler().active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          fe_values.reinit(cell);
-          fe_values.get_function_values(ghosted, values);
-          for (unsigned int q = 0; q < quadrature.size(); ++q)
+    for_each_density_point<dim>(
+        discretization, p, false, [&](const DensityAtPoint<dim> &point) {
+          const Point<dim> &x  = point.x;
+          const double      pw = point.value * point.JxW;
+          const auto        C  = model.gradient_covariance(x);
+          for (unsigned int a = 0; a < dim; ++a)
             {
-              const Point<dim> &x  = fe_values.quadrature_point(q);
-              const double      pw = values[q] * fe_values.JxW(q);
-              const auto        C  = model.gradient_covariance(x);
-              for (unsigned int a = 0; a < dim; ++a)
-                {
-                  local[a] += x[a] > 0.5 * targets[a] ? pw : 0.;
-                  local[dim + a] += C[a][a] * pw;
-                  local[2 * dim + 1 + a] += x[a] * pw;
-                }
-              local[2 * dim] += pw;
+              local[a] += x[a] > 0.5 * targets[a] ? pw : 0.;
+              local[dim + a] += C[a][a] * pw;
+              local[2 * dim + 1 + a] += x[a] * pw;
             }
-        }
+          local[2 * dim] += pw;
+        });
     std::vector<double> global(local.size());
     Utilities::MPI::sum(local, discretization.communicator(), global);
     const double mass = global[2 * dim];

@@ -1,11 +1,10 @@
 #include <deal.II/base/mpi.h>
-#include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/timer.h>
-#include <deal.II/fe/fe_values.h>
 
 #include <fokker_planck/base/axes.h>
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/base/statistics.h>
+#include <fokker_planck/discretization/density_quadrature.h>
 #include <fokker_planck/sampling/box_grid.h>
 #include <fokker_planck/sgd/sgd_comparison.h>
 #include <fokker_planck/solvers/stationary_solver.h>
@@ -89,27 +88,20 @@ namespace FokkerPlanck::Sgd
   {
     const auto &discretization = problem.discretization();
     discretization.moments(p, entry.mean, entry.covariance);
-    LA::MPI::Vector ghosted;
-    discretization.initialize_ghosted_vector(ghosted);
-    ghosted = p;
-    const QGauss<dim>         quadrature(discretization.get_fe().degree + 2);
-    FEValues<dim>             fe_values(discretization.get_mapping(),
-                            discretization.get_fe(),
-                            quadrature,
-                            update_values | update_JxW_values);
-    std::vector<double>       values(quadrature.size());
     std::vector<double>       probabilities(grid.size(), 0.);
     std::vector<unsigned int> matched(grid.size(), 0);
-    for (const auto &cell : discretization.get_dof_handler().active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          fe_values.reinit(cell);
-          fe_values.get_function_values(ghosted, values);
-          const unsigned int c = grid.index(cell->center());
+    unsigned int              c = 0;
+    for_each_density_point<dim>(
+        discretization,
+        p,
+        false,
+        [&](const DensityAtPoint<dim> &point) {
+          probabilities[c] += point.value * point.JxW;
+        },
+        [&](const auto &cell) {
+          c = grid.index(cell->center());
           ++matched[c];
-          for (unsigned int q = 0; q < quadrature.size(); ++q)
-            probabilities[c] += values[q] * fe_values.JxW(q);
-        }
+        });
     const MPI_Comm communicator = discretization.communicator();
     Utilities::MPI::sum(probabilities, communicator, probabilities);
     Utilities::MPI::sum(matched, communicator, matched);

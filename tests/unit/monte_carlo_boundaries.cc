@@ -53,18 +53,12 @@ namespace
   worst_wall_deviation(const std::string &reflection, const unsigned int n)
   {
     MonteCarloCase<1> c(wall_case(reflection));
-    LA::MPI::Vector   pi;
-    c.solve_stationary(pi);
-    MonteCarloComparison<1> comparison(c.parameters.monte_carlo,
-                                       c.parameters.time_stepping,
-                                       c.parameters.stationary,
-                                       *c.problem,
-                                       nullptr);
-    comparison.compare(0., pi);
-    const auto  &o     = comparison.last_observation();
-    const auto  &fe    = comparison.last_reference();
-    const double h     = 1. / 32;
-    double       worst = 0.;
+    const auto        comparison_stage = c.compare_stationary();
+    const auto       &comparison       = *comparison_stage;
+    const auto       &o                = comparison.last_observation();
+    const auto       &fe               = comparison.last_reference();
+    const double      h                = 1. / 32;
+    double            worst            = 0.;
     for (unsigned int k = 0; k < n; ++k)
       {
         const auto   f     = cell_fraction(o, k);
@@ -189,12 +183,9 @@ TEST(MonteCarloBoundaries, TransientComparisonAtEveryOutputTime)
                           "  set Time step = 0.001\n"));
   LA::MPI::Vector p;
   c.initial_density(p);
-  MonteCarloComparison<1> comparison(c.parameters.monte_carlo,
-                                     c.parameters.time_stepping,
-                                     c.parameters.stationary,
-                                     *c.problem,
-                                     nullptr);
-  TransientSolver<1>      solver(
+  const auto         comparison_stage = c.comparison();
+  auto              &comparison       = *comparison_stage;
+  TransientSolver<1> solver(
       *c.discretization, c.parameters.time_stepping, c.parameters.linear_solver);
   unsigned int n_compared = 0;
   solver.run(p, [&](const StepInfo &info, const LA::MPI::Vector &density) {

@@ -97,16 +97,10 @@ TEST(MonteCarloMesh, DiskRotationalMatchesFiniteElementsAndExactDensity)
                 "  set Burn-in time = 1\n"
                 "  set Sampling time = 4\n"
                 "  set Sampling interval = 10\n"));
-  LA::MPI::Vector pi;
-  c.solve_stationary(pi);
-  MonteCarloComparison<2> comparison(c.parameters.monte_carlo,
-                                     c.parameters.time_stepping,
-                                     c.parameters.stationary,
-                                     *c.problem,
-                                     nullptr);
-  comparison.compare(0., pi);
-  const auto &o  = comparison.last_observation();
-  const auto &fe = comparison.last_histogram();
+  const auto  comparison_stage = c.compare_stationary();
+  const auto &comparison       = *comparison_stage;
+  const auto &o                = comparison.last_observation();
+  const auto &fe               = comparison.last_histogram();
   root_log() << std::setprecision(4) << "  disk, " << o.n_samples << " samples on "
              << o.counts.size() << " cells: TV(MC, FE) = " << fe.total_variation
              << " (99% band " << fe.band_99 << "), chi2 p = " << fe.chi_square_p << "\n";

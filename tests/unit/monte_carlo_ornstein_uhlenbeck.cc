@@ -44,16 +44,10 @@ namespace
 TEST(MonteCarloOrnsteinUhlenbeck, AgreesWithFiniteElementsAndExactValues)
 {
   MonteCarloCase<2> c(ou_case(stationary_run));
-  LA::MPI::Vector   pi;
-  c.solve_stationary(pi);
-  MonteCarloComparison<2> comparison(c.parameters.monte_carlo,
-                                     c.parameters.time_stepping,
-                                     c.parameters.stationary,
-                                     *c.problem,
-                                     nullptr);
-  comparison.compare(0., pi);
-  const auto &h = comparison.last_histogram();
-  const auto &o = comparison.last_observation();
+  const auto        comparison_stage = c.compare_stationary();
+  const auto       &comparison       = *comparison_stage;
+  const auto       &h                = comparison.last_histogram();
+  const auto       &o                = comparison.last_observation();
 
   const auto area = o.controlled(1);
   const auto ep   = o.controlled(0);
@@ -143,16 +137,10 @@ TEST(MonteCarloOrnsteinUhlenbeck, ThreeDimensionsAgreesWithFiniteElementsAndExac
   const Tensor<2, dim> B         = -H + T * D * invert(Sigma);
   const double         e_p_exact = trace(transpose(B) * invert(T * D) * B * Sigma);
 
-  LA::MPI::Vector pi;
-  c.solve_stationary(pi);
-  MonteCarloComparison<dim> comparison(c.parameters.monte_carlo,
-                                       c.parameters.time_stepping,
-                                       c.parameters.stationary,
-                                       *c.problem,
-                                       nullptr);
-  comparison.compare(0., pi);
-  const auto &histogram = comparison.last_histogram();
-  const auto &o         = comparison.last_observation();
+  const auto  comparison_stage = c.compare_stationary();
+  const auto &comparison       = *comparison_stage;
+  const auto &histogram        = comparison.last_histogram();
+  const auto &o                = comparison.last_observation();
   root_log() << std::setprecision(6) << "  3D: samples " << histogram.n_samples
              << ", effective " << histogram.n_effective << ", TV "
              << histogram.total_variation << " (99% band " << histogram.band_99
@@ -203,15 +191,9 @@ TEST(MonteCarloOrnsteinUhlenbeck, StudentTNoiseIsOutsideTheBand)
                               "  set Sampling interval = 4\n"
                               "  set Noise = student-t\n"
                               "  set Degrees of freedom = 2.5\n"));
-  LA::MPI::Vector   pi;
-  c.solve_stationary(pi);
-  MonteCarloComparison<2> comparison(c.parameters.monte_carlo,
-                                     c.parameters.time_stepping,
-                                     c.parameters.stationary,
-                                     *c.problem,
-                                     nullptr);
-  comparison.compare(0., pi);
-  const auto &h = comparison.last_histogram();
+  const auto        comparison_stage = c.compare_stationary();
+  const auto       &comparison       = *comparison_stage;
+  const auto       &h                = comparison.last_histogram();
   root_log() << "  Student-t (nu = 2.5): TV " << h.total_variation << ", 99% band "
              << h.band_99 << ", chi2 p " << h.chi_square_p << "\n";
   EXPECT_GT(h.total_variation, 2. * h.band_99);
@@ -263,14 +245,11 @@ TEST(MonteCarloOrnsteinUhlenbeck, TransientPairEstimatorsAtEachOutputTime)
       monte_carlo_section(
           "  set Number of trajectories = " + std::to_string(n_particles) +
           "\n  set Time step = " + std::to_string(mc_dt) + "\n"));
-  const Tensor<2, 2>      H({{1., 0.8}, {-0.3, 2.}}), D({{1., 0.3}, {0.3, 0.5}});
-  const double            T = 0.7;
-  MonteCarloComparison<2> comparison(c.parameters.monte_carlo,
-                                     c.parameters.time_stepping,
-                                     c.parameters.stationary,
-                                     *c.problem,
-                                     nullptr);
-  unsigned int            n_compared = 0;
+  const Tensor<2, 2> H({{1., 0.8}, {-0.3, 2.}}), D({{1., 0.3}, {0.3, 0.5}});
+  const double       T                = 0.7;
+  const auto         comparison_stage = c.comparison();
+  auto              &comparison       = *comparison_stage;
+  unsigned int       n_compared       = 0;
 
   const auto check = [&](const double time, const LA::MPI::Vector &p) {
     comparison.compare(time, p);
