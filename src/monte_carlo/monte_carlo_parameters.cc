@@ -38,105 +38,114 @@ namespace FokkerPlanck
       }
   }
 
+  // Long by design: a set of declarations, one per entry of 'Monte Carlo',
+  // each with the documentation that --help prints.
   void
   MonteCarloParameters::declare_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Monte Carlo");
     {
-      prm.declare_entry("Enabled",
-                        "false",
-                        Patterns::Bool(),
+      prm.add_parameter("Enabled",
+                        enabled,
                         "Also simulate the SDE with an ensemble of particles "
                         "and compare it with the finite-element solution "
                         "(same as the command-line switch --monte-carlo). "
                         "Works on boxes and on Gmsh meshes (binned on the "
-                        "mesh cells, reflected at the boundary faces).");
-      prm.declare_entry("Number of trajectories",
-                        "10000",
-                        Patterns::Integer(2),
+                        "mesh cells, reflected at the boundary faces).",
+                        Patterns::Bool());
+      prm.add_parameter("Number of trajectories",
+                        n_trajectories,
                         "Number N of independent particles. They are split "
                         "into 'Number of batches' equal batches, which are "
-                        "shared out over MPI ranks and threads.");
-      prm.declare_entry("Time step",
-                        "0.001",
-                        Patterns::Double(0.),
-                        "Time step of the particles (units of the SDE's time).");
-      prm.declare_entry("Burn-in time",
-                        "5",
-                        Patterns::Double(0.),
+                        "shared out over MPI ranks and threads.",
+                        Patterns::Integer(2));
+      prm.add_parameter("Time step",
+                        time_step,
+                        "Time step of the particles (units of the SDE's time).",
+                        Patterns::Double(0.));
+      prm.add_parameter("Burn-in time",
+                        burn_in,
                         "Stationary problems: time simulated before "
                         "sampling starts (should exceed a few relaxation "
-                        "times).");
-      prm.declare_entry("Sampling time",
-                        "10",
-                        Patterns::Double(0.),
+                        "times).",
+                        Patterns::Double(0.));
+      prm.add_parameter("Sampling time",
+                        sampling_time,
                         "Stationary problems: time over which each particle "
-                        "is sampled after the burn-in.");
-      prm.declare_entry("Sampling interval",
-                        "10",
-                        Patterns::Integer(1),
+                        "is sampled after the burn-in.",
+                        Patterns::Double(0.));
+      prm.add_parameter("Sampling interval",
+                        sampling_interval,
                         "Stationary problems: sample every n-th step of the "
                         "sampling time (density, moments, current, e_p, "
-                        "area rate).");
-      prm.declare_entry("Seed",
-                        "1",
-                        Patterns::Integer(0),
+                        "area rate).",
+                        Patterns::Integer(1));
+      prm.add_parameter("Seed",
+                        seed,
                         "Seed of the Philox counter-based generator: "
                         "trajectory k uses the key (seed, k) and the step as "
                         "counter, so results are bitwise the same for any "
-                        "number of ranks and threads.");
-      prm.declare_entry("Scheme",
-                        "euler-maruyama",
-                        Patterns::Selection("euler-maruyama|weak-order-2"),
-                        "'euler-maruyama' (weak order 1) or 'weak-order-2' "
-                        "(Platen's explicit derivative-free scheme of weak "
-                        "order 2, also for state-dependent D).");
-      prm.declare_entry("Noise",
-                        "gaussian",
-                        Patterns::Selection("gaussian|student-t"),
-                        "Law of the noise increments, both with covariance "
-                        "2 T D dt: 'gaussian' (the SDE of the Fokker-Planck "
-                        "equation) or 'student-t' (heavy tails, a common "
-                        "chi-square divisor per step, rescaled by "
-                        "sqrt((nu-2)/nu)); the Fokker-Planck comparison then "
-                        "measures how far the heavy-tailed dynamics are from "
-                        "the diffusion.");
-      prm.declare_entry("Degrees of freedom",
-                        "5",
-                        Patterns::Double(0.),
+                        "number of ranks and threads.",
+                        Patterns::Integer(0));
+      Parsing::add_selection(prm,
+                             "Scheme",
+                             scheme,
+                             {{"euler-maruyama", Scheme::euler_maruyama},
+                              {"weak-order-2", Scheme::weak_order_2}},
+                             "'euler-maruyama' (weak order 1) or 'weak-order-2' "
+                             "(Platen's explicit derivative-free scheme of weak "
+                             "order 2, also for state-dependent D).");
+      Parsing::add_selection(
+          prm,
+          "Noise",
+          noise,
+          {{"gaussian", Noise::gaussian}, {"student-t", Noise::student_t}},
+          "Law of the noise increments, both with covariance "
+          "2 T D dt: 'gaussian' (the SDE of the Fokker-Planck "
+          "equation) or 'student-t' (heavy tails, a common "
+          "chi-square divisor per step, rescaled by "
+          "sqrt((nu-2)/nu)); the Fokker-Planck comparison then "
+          "measures how far the heavy-tailed dynamics are from "
+          "the diffusion.");
+      prm.add_parameter("Degrees of freedom",
+                        degrees_of_freedom,
                         "nu of the Student-t noise; must be > 2 so that the "
-                        "covariance exists.");
-      prm.declare_entry("Reflection",
-                        "conormal",
-                        Patterns::Selection("conormal|normal|clip"),
-                        "Treatment of reflecting faces (box faces or the "
-                        "boundary faces of a Gmsh mesh). 'conormal': mirror "
-                        "along D n, which gives zero normal flux n.J = 0. "
-                        "'normal' (mirror along n) and 'clip' (projection "
-                        "onto the face) are wrong unless D n is parallel to "
-                        "n, resp. always; they exist to demonstrate the "
-                        "error.");
-      prm.declare_entry("Number of batches",
-                        "32",
-                        Patterns::Integer(2),
+                        "covariance exists.",
+                        Patterns::Double(0.));
+      Parsing::add_selection(prm,
+                             "Reflection",
+                             reflection,
+                             {{"conormal", Reflection::conormal},
+                              {"normal", Reflection::normal},
+                              {"clip", Reflection::clip}},
+                             "Treatment of reflecting faces (box faces or the "
+                             "boundary faces of a Gmsh mesh). 'conormal': mirror "
+                             "along D n, which gives zero normal flux n.J = 0. "
+                             "'normal' (mirror along n) and 'clip' (projection "
+                             "onto the face) are wrong unless D n is parallel to "
+                             "n, resp. always; they exist to demonstrate the "
+                             "error.");
+      prm.add_parameter("Number of batches",
+                        n_batches,
                         "Independent batches of trajectories. Standard "
                         "errors are those of the batch means; the batch is "
-                        "also the unit of work of ranks and threads.");
-      prm.declare_entry("Threads",
-                        "1",
-                        Patterns::Integer(1, 256),
-                        "Threads per MPI rank that share the batches.");
-      prm.declare_entry("Progress interval",
-                        "10",
-                        Patterns::Double(0.),
+                        "also the unit of work of ranks and threads.",
+                        Patterns::Integer(2));
+      prm.add_parameter("Threads",
+                        n_threads,
+                        "Threads per MPI rank that share the batches.",
+                        Patterns::Integer(1, 256));
+      prm.add_parameter("Progress interval",
+                        progress_interval,
                         "Seconds between progress lines on rank 0 "
-                        "(trajectories done, rate, ETA); 0 disables them.");
-      prm.declare_entry("Band draws",
-                        "200",
-                        Patterns::Integer(10),
+                        "(trajectories done, rate, ETA); 0 disables them.",
+                        Patterns::Double(0.));
+      prm.add_parameter("Band draws",
+                        band_draws,
                         "Number of multinomial draws from the finite-element "
                         "cell probabilities that give the sampling band of "
-                        "the total variation distance.");
+                        "the total variation distance.",
+                        Patterns::Integer(10));
       prm.declare_entry("Initial point",
                         "",
                         Patterns::Anything(),
@@ -161,27 +170,10 @@ namespace FokkerPlanck
   void
   MonteCarloParameters::parse_parameters(ParameterHandler &prm)
   {
+    // The entries bound in declare_parameters() are set as the file is
+    // read; here only what needs more than a conversion.
     prm.enter_subsection("Monte Carlo");
     {
-      enabled           = prm.get_bool("Enabled");
-      n_trajectories    = prm.get_integer("Number of trajectories");
-      time_step         = prm.get_double("Time step");
-      burn_in           = prm.get_double("Burn-in time");
-      sampling_time     = prm.get_double("Sampling time");
-      sampling_interval = prm.get_integer("Sampling interval");
-      seed              = prm.get_integer("Seed");
-      scheme            = prm.get("Scheme") == "euler-maruyama" ? Scheme::euler_maruyama
-                                                                : Scheme::weak_order_2;
-      noise = prm.get("Noise") == "gaussian" ? Noise::gaussian : Noise::student_t;
-      degrees_of_freedom  = prm.get_double("Degrees of freedom");
-      const std::string r = prm.get("Reflection");
-      reflection          = r == "conormal" ? Reflection::conormal
-                            : r == "normal" ? Reflection::normal
-                                            : Reflection::clip;
-      n_batches           = prm.get_integer("Number of batches");
-      n_threads           = prm.get_integer("Threads");
-      progress_interval   = prm.get_double("Progress interval");
-      band_draws          = prm.get_integer("Band draws");
       initial_point.clear();
       if (!Utilities::trim(prm.get("Initial point")).empty())
         {

@@ -58,7 +58,7 @@ namespace FokkerPlanck
     /** Named first-passage regions {x : expression(x) > 0}. */
     std::vector<std::pair<std::string, std::string>> regions;
 
-    static void
+    void
     declare_parameters(dealii::ParameterHandler &prm);
 
     void

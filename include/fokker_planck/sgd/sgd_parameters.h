@@ -33,7 +33,7 @@ namespace FokkerPlanck::Sgd
      */
     bool compare_with_fe = true;
 
-    static void
+    void
     declare_parameters(dealii::ParameterHandler &prm);
 
     void
