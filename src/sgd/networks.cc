@@ -1,5 +1,6 @@
 // The networks that the SGD simulator trains, one per SGD model.
 
+#include <fokker_planck/base/cholesky.h>
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/model/deep_linear.h>
 #include <fokker_planck/model/linear_regression.h>
@@ -16,32 +17,6 @@ namespace FokkerPlanck::Sgd
 
   namespace
   {
-    /**
-     * Lower-triangular L with L Lᵀ = S for a symmetric positive
-     * semi-definite S (zero pivots give zero columns).
-     */
-    template <int dim>
-    Tensor<2, dim>
-    cholesky(const SymmetricTensor<2, dim> &S)
-    {
-      Tensor<2, dim> L;
-      for (unsigned int j = 0; j < dim; ++j)
-        {
-          double d = S[j][j];
-          for (unsigned int k = 0; k < j; ++k)
-            d -= L[j][k] * L[j][k];
-          L[j][j] = d > 0. ? std::sqrt(d) : 0.;
-          for (unsigned int i = j + 1; i < dim; ++i)
-            {
-              double s = S[i][j];
-              for (unsigned int k = 0; k < j; ++k)
-                s -= L[i][k] * L[j][k];
-              L[i][j] = L[j][j] > 0. ? s / L[j][j] : 0.;
-            }
-        }
-      return L;
-    }
-
     /** L z with z a vector of dim standard normals. */
     template <int dim>
     Tensor<1, dim>

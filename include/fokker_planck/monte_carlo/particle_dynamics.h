@@ -17,6 +17,7 @@
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/base/tensor.h>
 
+#include <fokker_planck/base/cholesky.h>
 #include <fokker_planck/model/model.h>
 #include <fokker_planck/model/ornstein_uhlenbeck.h>
 
@@ -24,28 +25,7 @@
 
 namespace FokkerPlanck::MonteCarlo
 {
-  /** Lower-triangular L with L Lᵀ = D (D symmetric positive definite). */
-  template <int dim>
-  dealii::Tensor<2, dim>
-  cholesky(const dealii::SymmetricTensor<2, dim> &D)
-  {
-    dealii::Tensor<2, dim> L;
-    for (unsigned int j = 0; j < dim; ++j)
-      {
-        double s = D[j][j];
-        for (unsigned int k = 0; k < j; ++k)
-          s -= L[j][k] * L[j][k];
-        L[j][j] = std::sqrt(s > 0. ? s : 0.);
-        for (unsigned int i = j + 1; i < dim; ++i)
-          {
-            double t = D[i][j];
-            for (unsigned int k = 0; k < j; ++k)
-              t -= L[i][k] * L[j][k];
-            L[i][j] = L[j][j] > 0. ? t / L[j][j] : 0.;
-          }
-      }
-    return L;
-  }
+  using FokkerPlanck::cholesky;
 
   /** Coefficients from any Model<dim>, evaluated where needed. */
   template <int dim>
