@@ -8,6 +8,33 @@ namespace FokkerPlanck::Sampling
 
   template <int dim>
   void
+  for_each_binned_point(
+      const Discretization<dim> &discretization,
+      const Bins<dim>           &grid,
+      const LA::MPI::Vector     &p,
+      const bool                 gradients,
+      const std::function<void(unsigned int bin, const DensityAtPoint<dim> &)> &on_point)
+  {
+    std::vector<unsigned int> matched(grid.size(), 0);
+    unsigned int              c = 0;
+    for_each_density_point<dim>(
+        discretization,
+        p,
+        gradients,
+        [&](const DensityAtPoint<dim> &point) { on_point(c, point); },
+        [&](const auto &cell) {
+          c = grid.index(cell->center());
+          ++matched[c];
+        });
+    Utilities::MPI::sum(matched, discretization.communicator(), matched);
+    for (const unsigned int m : matched)
+      AssertThrow(m == 1,
+                  ExcMessage("the bins of the samples and the finite-element cells "
+                             "do not match one to one"));
+  }
+
+  template <int dim>
+  void
   FiniteElementReference<dim>::compute(const Discretization<dim> &discretization,
                                        const Model<dim>          &model,
                                        const Bins<dim>           &grid,
@@ -17,19 +44,11 @@ namespace FokkerPlanck::Sampling
     mass                        = discretization.mass(p);
     discretization.moments(p, mean, covariance);
 
-    std::vector<double>       local(grid.size() * (1 + dim), 0.);
-    std::vector<unsigned int> matched(grid.size(), 0);
-    double                    ep = 0.;
-    Tensor<2, dim>            area;
-    const double              T = model.temperature();
-    unsigned int              c = 0;
-    // The bin of the FE cell: the one containing the average of its
-    // vertices (the same cell of the serial copy of a Gmsh mesh).
-    const auto on_cell = [&](const auto &cell) {
-      c = grid.index(cell->center());
-      ++matched[c];
-    };
-    const auto on_point = [&](const DensityAtPoint<dim> &point) {
+    std::vector<double> local(grid.size() * (1 + dim), 0.);
+    double              ep = 0.;
+    Tensor<2, dim>      area;
+    const double        T = model.temperature();
+    const auto on_point   = [&](const unsigned int c, const DensityAtPoint<dim> &point) {
       const Point<dim> &x   = point.x;
       const auto        J   = probability_current(model, x, point.value, point.gradient);
       const double      JxW = point.JxW;
@@ -41,13 +60,8 @@ namespace FokkerPlanck::Sampling
         for (unsigned int j = 0; j < dim; ++j)
           area[i][j] += 0.5 * ((x[i] - mean[i]) * J[j] - (x[j] - mean[j]) * J[i]) * JxW;
     };
-    for_each_density_point<dim>(discretization, p, true, on_point, on_cell);
+    for_each_binned_point<dim>(discretization, grid, p, true, on_point);
     Utilities::MPI::sum(local, communicator, local);
-    Utilities::MPI::sum(matched, communicator, matched);
-    for (const unsigned int m : matched)
-      AssertThrow(m == 1,
-                  ExcMessage("Monte Carlo bins and finite-element cells do not match "
-                             "one to one"));
     entropy_production = Utilities::MPI::sum(ep, communicator);
     area_rate          = Utilities::MPI::sum(area, communicator);
     probabilities.resize(grid.size());
@@ -59,6 +73,18 @@ namespace FokkerPlanck::Sampling
           currents[c][i] = local[c * (1 + dim) + 1 + i] / grid.volume(c);
       }
   }
+
+#define FP_INSTANTIATE(dim)                                                              \
+  template void for_each_binned_point<dim>(                                              \
+      const Discretization<dim> &,                                                       \
+      const Bins<dim> &,                                                                 \
+      const LA::MPI::Vector &,                                                           \
+      bool,                                                                              \
+      const std::function<void(unsigned int, const DensityAtPoint<dim> &)> &);
+  FP_INSTANTIATE(1)
+  FP_INSTANTIATE(2)
+  FP_INSTANTIATE(3)
+#undef FP_INSTANTIATE
 
   template struct FiniteElementReference<1>;
   template struct FiniteElementReference<2>;

@@ -1,4 +1,3 @@
-
 #include <fokker_planck/base/axes.h>
 #include <fokker_planck/discretization/density_quadrature.h>
 #include <fokker_planck/sgd/mode_monitor.h>

@@ -4,8 +4,8 @@
 #include <fokker_planck/base/axes.h>
 #include <fokker_planck/base/input_error.h>
 #include <fokker_planck/base/statistics.h>
-#include <fokker_planck/discretization/density_quadrature.h>
 #include <fokker_planck/sampling/box_grid.h>
+#include <fokker_planck/sampling/finite_element_reference.h>
 #include <fokker_planck/sgd/sgd_comparison.h>
 #include <fokker_planck/solvers/stationary_solver.h>
 #include <fokker_planck/solvers/transient_solver.h>
@@ -88,27 +88,16 @@ namespace FokkerPlanck::Sgd
   {
     const auto &discretization = problem.discretization();
     discretization.moments(p, entry.mean, entry.covariance);
-    std::vector<double>       probabilities(grid.size(), 0.);
-    std::vector<unsigned int> matched(grid.size(), 0);
-    unsigned int              c = 0;
-    for_each_density_point<dim>(
+    std::vector<double> probabilities(grid.size(), 0.);
+    Sampling::for_each_binned_point<dim>(
         discretization,
+        grid,
         p,
         false,
-        [&](const DensityAtPoint<dim> &point) {
+        [&](const unsigned int c, const DensityAtPoint<dim> &point) {
           probabilities[c] += point.value * point.JxW;
-        },
-        [&](const auto &cell) {
-          c = grid.index(cell->center());
-          ++matched[c];
         });
-    const MPI_Comm communicator = discretization.communicator();
-    Utilities::MPI::sum(probabilities, communicator, probabilities);
-    Utilities::MPI::sum(matched, communicator, matched);
-    for (const unsigned int m : matched)
-      AssertThrow(m == 1,
-                  ExcMessage("the bins of the SGD comparison and the finite-element "
-                             "cells do not match one to one"));
+    Utilities::MPI::sum(probabilities, discretization.communicator(), probabilities);
     entry.probabilities = std::move(probabilities);
   }
 

@@ -11,10 +11,12 @@
 #include <deal.II/base/tensor.h>
 
 #include <fokker_planck/base/linear_algebra.h>
+#include <fokker_planck/discretization/density_quadrature.h>
 #include <fokker_planck/discretization/discretization.h>
 #include <fokker_planck/model/model.h>
 #include <fokker_planck/sampling/bins.h>
 
+#include <functional>
 #include <vector>
 
 namespace FokkerPlanck::Sampling
@@ -29,6 +31,21 @@ namespace FokkerPlanck::Sampling
    * - Ȧ_ij = ½ ∫ ((x_i − m_i) J_j − (x_j − m_j) J_i) dx,
    * with J_h = a p_h − T D ∇p_h.
    */
+  /**
+   * for_each_density_point() with the bin of each point: each FE cell goes
+   * to the bin that contains the average of its vertices (the same cell of
+   * the serial copy of a Gmsh mesh). Throws unless every bin gets exactly
+   * one cell.
+   */
+  template <int dim>
+  void
+  for_each_binned_point(
+      const Discretization<dim> &discretization,
+      const Bins<dim>           &grid,
+      const LA::MPI::Vector     &p,
+      bool                       gradients,
+      const std::function<void(unsigned int bin, const DensityAtPoint<dim> &)> &on_point);
+
   template <int dim>
   struct FiniteElementReference
   {
