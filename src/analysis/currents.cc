@@ -5,6 +5,7 @@
 
 #include <fokker_planck/analysis/currents.h>
 #include <fokker_planck/analysis/weighted_poisson.h>
+#include <fokker_planck/base/instantiate.h>
 #include <fokker_planck/discretization/density_quadrature.h>
 #include <fokker_planck/discretization/probability_current.h>
 
@@ -164,8 +165,6 @@ namespace FokkerPlanck
                                      const Model<dim> &,                                 \
                                      const LA::MPI::Vector &,                            \
                                      LA::MPI::Vector &);
-  FP_INSTANTIATE(1)
-  FP_INSTANTIATE(2)
-  FP_INSTANTIATE(3)
+  FP_FOR_EACH_DIM(FP_INSTANTIATE)
 #undef FP_INSTANTIATE
 } // namespace FokkerPlanck

@@ -3,6 +3,7 @@
 #include <fokker_planck/analysis/effective_potential.h>
 #include <fokker_planck/analysis/temperature_model.h>
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/base/instantiate.h>
 #include <fokker_planck/solvers/newton.h>
 #include <fokker_planck/solvers/stationary_solver.h>
 
@@ -219,8 +220,6 @@ namespace FokkerPlanck
       const Model<dim> &,                                                                \
       const LinearSolverParameters &,                                                    \
       LA::MPI::Vector &);
-  FP_INSTANTIATE(1)
-  FP_INSTANTIATE(2)
-  FP_INSTANTIATE(3)
+  FP_FOR_EACH_DIM(FP_INSTANTIATE)
 #undef FP_INSTANTIATE
 } // namespace FokkerPlanck

@@ -3,6 +3,7 @@
 
 #include <fokker_planck/analysis/potentials.h>
 #include <fokker_planck/analysis/weighted_poisson.h>
+#include <fokker_planck/base/instantiate.h>
 
 #include <cmath>
 #include <limits>
@@ -104,8 +105,6 @@ namespace FokkerPlanck
                                          LA::MPI::Vector &);               \
   template BoltzmannDistances boltzmann_distances<dim>(                                  \
       const Discretization<dim> &, const Model<dim> &, const LA::MPI::Vector &);
-  FP_INSTANTIATE(1)
-  FP_INSTANTIATE(2)
-  FP_INSTANTIATE(3)
+  FP_FOR_EACH_DIM(FP_INSTANTIATE)
 #undef FP_INSTANTIATE
 } // namespace FokkerPlanck

@@ -7,6 +7,7 @@
 
 #include <fokker_planck/analysis/weighted_poisson.h>
 #include <fokker_planck/base/collective.h>
+#include <fokker_planck/base/instantiate.h>
 
 namespace FokkerPlanck
 {
@@ -134,8 +135,6 @@ namespace FokkerPlanck
       const std::function<void(const FEValues<dim> &, std::vector<Tensor<1, dim>> &)> &, \
       bool,                                                                              \
       LA::MPI::Vector &);
-  FP_INSTANTIATE(1)
-  FP_INSTANTIATE(2)
-  FP_INSTANTIATE(3)
+  FP_FOR_EACH_DIM(FP_INSTANTIATE)
 #undef FP_INSTANTIATE
 } // namespace FokkerPlanck

@@ -1,6 +1,7 @@
 #include <deal.II/base/timer.h>
 
 #include <fokker_planck/app/sgd_run.h>
+#include <fokker_planck/base/instantiate.h>
 #include <fokker_planck/discretization/problem.h>
 #include <fokker_planck/sampling/histogram_output.h>
 #include <fokker_planck/sgd/network_ensemble.h>
@@ -242,8 +243,6 @@ namespace FokkerPlanck
 #define FP_INSTANTIATE(dim)                                                              \
   template nlohmann::json run_sgd<dim>(                                                  \
       const CaseParameters &, const RunContext &, MPI_Comm, const ModelParameters *);
-  FP_INSTANTIATE(1)
-  FP_INSTANTIATE(2)
-  FP_INSTANTIATE(3)
+  FP_FOR_EACH_DIM(FP_INSTANTIATE)
 #undef FP_INSTANTIATE
 } // namespace FokkerPlanck

@@ -1,6 +1,7 @@
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/fe/fe_values.h>
 
+#include <fokker_planck/base/instantiate.h>
 #include <fokker_planck/discretization/density_quadrature.h>
 
 namespace FokkerPlanck
@@ -56,8 +57,6 @@ namespace FokkerPlanck
                                             const DensityPointVisitor<dim> &,            \
                                             const DensityCellVisitor<dim> &,             \
                                             unsigned int);
-  FP_INSTANTIATE(1)
-  FP_INSTANTIATE(2)
-  FP_INSTANTIATE(3)
+  FP_FOR_EACH_DIM(FP_INSTANTIATE)
 #undef FP_INSTANTIATE
 } // namespace FokkerPlanck

@@ -7,6 +7,7 @@
 #include <deal.II/grid/manifold_lib.h>
 
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/base/instantiate.h>
 #include <fokker_planck/base/parsing.h>
 #include <fokker_planck/geometry/geometry.h>
 
@@ -323,8 +324,6 @@ namespace FokkerPlanck
       MPI_Comm);                                                                         \
   template void   build_mesh<dim>(const GeometryParameters &, Triangulation<dim> &);     \
   template double length_scale<dim>(const Triangulation<dim> &);
-  FP_INSTANTIATE(1)
-  FP_INSTANTIATE(2)
-  FP_INSTANTIATE(3)
+  FP_FOR_EACH_DIM(FP_INSTANTIATE)
 #undef FP_INSTANTIATE
 } // namespace FokkerPlanck

@@ -1,5 +1,6 @@
 #include <deal.II/base/utilities.h>
 
+#include <fokker_planck/base/instantiate.h>
 #include <fokker_planck/monte_carlo/ensemble.h>
 #include <fokker_planck/monte_carlo/particle_dynamics.h>
 #include <fokker_planck/monte_carlo/stepper.h>
@@ -502,8 +503,6 @@ namespace FokkerPlanck::MonteCarlo
   template Observation<dim> Ensemble<dim>::finish(Work &);                               \
   template Observation<dim> Ensemble<dim>::run_stationary();                             \
   template Observation<dim> Ensemble<dim>::observe(double);
-  FP_INSTANTIATE(1)
-  FP_INSTANTIATE(2)
-  FP_INSTANTIATE(3)
+  FP_FOR_EACH_DIM(FP_INSTANTIATE)
 #undef FP_INSTANTIATE
 } // namespace FokkerPlanck::MonteCarlo

@@ -1,3 +1,4 @@
+#include <fokker_planck/base/instantiate.h>
 #include <fokker_planck/discretization/density_quadrature.h>
 #include <fokker_planck/discretization/probability_current.h>
 #include <fokker_planck/sampling/finite_element_reference.h>
@@ -81,9 +82,7 @@ namespace FokkerPlanck::Sampling
       const LA::MPI::Vector &,                                                           \
       bool,                                                                              \
       const std::function<void(unsigned int, const DensityAtPoint<dim> &)> &);
-  FP_INSTANTIATE(1)
-  FP_INSTANTIATE(2)
-  FP_INSTANTIATE(3)
+  FP_FOR_EACH_DIM(FP_INSTANTIATE)
 #undef FP_INSTANTIATE
 
   template struct FiniteElementReference<1>;

@@ -6,6 +6,7 @@
 #include <deal.II/lac/vector.h>
 
 #include <fokker_planck/base/collective.h>
+#include <fokker_planck/base/instantiate.h>
 #include <fokker_planck/solvers/newton.h>
 
 #include <cmath>
@@ -406,8 +407,6 @@ namespace FokkerPlanck
                                            types::global_dof_index,                        \
                                            LA::MPI::Vector &,                              \
                                            NewtonProgress &);
-  FP_INSTANTIATE(1)
-  FP_INSTANTIATE(2)
-  FP_INSTANTIATE(3)
+  FP_FOR_EACH_DIM(FP_INSTANTIATE)
 #undef FP_INSTANTIATE
 } // namespace FokkerPlanck

@@ -2,6 +2,7 @@
 #include <deal.II/lac/solver_control.h>
 
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/base/instantiate.h>
 #include <fokker_planck/solvers/stationary_solver.h>
 #include <fokker_planck/solvers/two_level.h>
 
@@ -187,8 +188,6 @@ namespace FokkerPlanck
       const Discretization<dim> &, const LinearSolverParameters &, LA::MPI::Vector &);   \
   template std::pair<double, double> stationary_residual<dim>(                           \
       const Discretization<dim> &, const LA::MPI::Vector &);
-  FP_INSTANTIATE(1)
-  FP_INSTANTIATE(2)
-  FP_INSTANTIATE(3)
+  FP_FOR_EACH_DIM(FP_INSTANTIATE)
 #undef FP_INSTANTIATE
 } // namespace FokkerPlanck

@@ -16,6 +16,7 @@
 #endif
 
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/base/instantiate.h>
 #include <fokker_planck/solvers/two_level.h>
 
 #include <algorithm>
@@ -391,8 +392,6 @@ namespace FokkerPlanck
       const Discretization<dim> &, unsigned int);                                        \
   template CoarseProlongations make_coarse_prolongations<dim>(                           \
       const Discretization<dim> &, types::global_dof_index);
-  FP_INSTANTIATE(1)
-  FP_INSTANTIATE(2)
-  FP_INSTANTIATE(3)
+  FP_FOR_EACH_DIM(FP_INSTANTIATE)
 #undef FP_INSTANTIATE
 } // namespace FokkerPlanck

@@ -1,6 +1,7 @@
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/fe/fe_values.h>
 
+#include <fokker_planck/base/instantiate.h>
 #include <fokker_planck/spectral/cell_integral.h>
 
 namespace FokkerPlanck
@@ -85,8 +86,6 @@ namespace FokkerPlanck
       const std::function<void(                                                          \
           const Point<dim> &, const std::vector<double> &, std::vector<double> &)> &,    \
       unsigned int);
-  FP_INSTANTIATE(1)
-  FP_INSTANTIATE(2)
-  FP_INSTANTIATE(3)
+  FP_FOR_EACH_DIM(FP_INSTANTIATE)
 #undef FP_INSTANTIATE
 } // namespace FokkerPlanck

@@ -1,4 +1,5 @@
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/base/instantiate.h>
 #include <fokker_planck/base/parsing.h>
 #include <fokker_planck/spectral/cell_integral.h>
 #include <fokker_planck/spectral/mixing.h>
@@ -261,8 +262,6 @@ namespace FokkerPlanck
                                      const LA::MPI::Vector &);     \
   template std::vector<Autocorrelation> autocorrelations<dim>(                           \
       const Discretization<dim> &, const Spectrum &, const MixingParameters &);
-  FP_INSTANTIATE(1)
-  FP_INSTANTIATE(2)
-  FP_INSTANTIATE(3)
+  FP_FOR_EACH_DIM(FP_INSTANTIATE)
 #undef FP_INSTANTIATE
 } // namespace FokkerPlanck

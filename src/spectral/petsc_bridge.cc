@@ -2,6 +2,7 @@
 #include <deal.II/lac/dynamic_sparsity_pattern.h>
 #include <deal.II/lac/sparsity_tools.h>
 
+#include <fokker_planck/base/instantiate.h>
 #include <fokker_planck/spectral/petsc_bridge.h>
 
 #include <petscksp.h>
@@ -104,6 +105,17 @@ namespace FokkerPlanck
     }
 
     void
+    use_mumps_lu(KSP ksp)
+    {
+      check_petsc(KSPSetType(ksp, KSPPREONLY), "KSPSetType");
+      PC pc;
+      check_petsc(KSPGetPC(ksp, &pc), "KSPGetPC");
+      check_petsc(PCSetType(pc, PCLU), "PCSetType");
+      check_petsc(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS),
+                  "PCFactorSetMatSolverType");
+    }
+
+    void
     direct_solve(Mat                               matrix,
                  PETScWrappers::MPI::Vector       &x,
                  const PETScWrappers::MPI::Vector &b)
@@ -115,12 +127,7 @@ namespace FokkerPlanck
           "PetscObjectGetComm");
       check_petsc(KSPCreate(communicator, &ksp), "KSPCreate");
       check_petsc(KSPSetOperators(ksp, matrix, matrix), "KSPSetOperators");
-      check_petsc(KSPSetType(ksp, KSPPREONLY), "KSPSetType");
-      PC pc;
-      check_petsc(KSPGetPC(ksp, &pc), "KSPGetPC");
-      check_petsc(PCSetType(pc, PCLU), "PCSetType");
-      check_petsc(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS),
-                  "PCFactorSetMatSolverType");
+      use_mumps_lu(ksp);
       const PetscErrorCode code = KSPSolve(ksp, b, x);
       KSPDestroy(&ksp);
       check_petsc(code, "KSPSolve (MUMPS)");
@@ -132,9 +139,7 @@ namespace FokkerPlanck
                                    PETScWrappers::MPI::SparseMatrix &);                  \
   template void initialize_petsc_vector<dim>(const Discretization<dim> &,                \
                                              PETScWrappers::MPI::Vector &);
-    FP_INSTANTIATE(1)
-    FP_INSTANTIATE(2)
-    FP_INSTANTIATE(3)
+    FP_FOR_EACH_DIM(FP_INSTANTIATE)
 #undef FP_INSTANTIATE
   } // namespace Spectral
 } // namespace FokkerPlanck

@@ -74,6 +74,7 @@ namespace FokkerPlanck
   namespace
   {
     using Spectral::check_petsc;
+    using Spectral::use_mumps_lu;
     using PVector = PETScWrappers::MPI::Vector;
 
     /** xᵀ B y for real PETSc vectors. */
@@ -135,12 +136,7 @@ namespace FokkerPlanck
       check_petsc(STSetType(st, STSINVERT), "STSetType");
       KSP ksp;
       check_petsc(STGetKSP(st, &ksp), "STGetKSP");
-      check_petsc(KSPSetType(ksp, KSPPREONLY), "KSPSetType");
-      PC pc;
-      check_petsc(KSPGetPC(ksp, &pc), "KSPGetPC");
-      check_petsc(PCSetType(pc, PCLU), "PCSetType");
-      check_petsc(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS),
-                  "PCFactorSetMatSolverType");
+      use_mumps_lu(ksp);
     }
 
     /** The eigenpairs of a solved EPS, in SLEPc's order. */

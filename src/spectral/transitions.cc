@@ -1,6 +1,7 @@
 #include <deal.II/dofs/dof_tools.h>
 
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/base/instantiate.h>
 #include <fokker_planck/base/parsing.h>
 #include <fokker_planck/spectral/cell_integral.h>
 #include <fokker_planck/spectral/petsc_bridge.h>
@@ -302,8 +303,6 @@ namespace FokkerPlanck
                                                      const TransitionParameters &,            \
                                                      const SpectrumParameters &,              \
                                                      const LA::MPI::Vector *);
-  FP_INSTANTIATE(1)
-  FP_INSTANTIATE(2)
-  FP_INSTANTIATE(3)
+  FP_FOR_EACH_DIM(FP_INSTANTIATE)
 #undef FP_INSTANTIATE
 } // namespace FokkerPlanck

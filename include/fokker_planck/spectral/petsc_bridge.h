@@ -13,6 +13,7 @@
 #include <fokker_planck/base/linear_algebra.h>
 #include <fokker_planck/discretization/discretization.h>
 
+#include <petscksp.h>
 #include <petscmat.h>
 
 #include <string>
@@ -25,6 +26,10 @@ namespace FokkerPlanck
     /** Throw std::runtime_error naming @p call if a PETSc call failed. */
     void
     check_petsc(PetscErrorCode code, const char *call);
+
+    /** Make @p ksp one application of MUMPS's LU factorisation. */
+    void
+    use_mumps_lu(KSP ksp);
 
     /**
      * An owning handle of a raw PETSc matrix (a transpose made by
