@@ -61,6 +61,11 @@ namespace FokkerPlanck
                           {"threads", mc.n_threads}};
     if (mc.noise == MonteCarloParameters::Noise::student_t)
       json["parameters"]["degrees_of_freedom"] = mc.degrees_of_freedom;
+    if (mc.noise == MonteCarloParameters::Noise::alpha_stable)
+      {
+        json["parameters"]["stability_index"] = mc.stability_index;
+        json["parameters"]["stable_shape"]    = to_string(mc.stable_shape);
+      }
     json["comparisons"] = nlohmann::json::array();
   }
 

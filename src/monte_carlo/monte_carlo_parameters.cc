@@ -21,7 +21,22 @@ namespace FokkerPlanck
   std::string
   to_string(const MonteCarloParameters::Noise noise)
   {
-    return noise == MonteCarloParameters::Noise::gaussian ? "gaussian" : "student-t";
+    switch (noise)
+      {
+        case MonteCarloParameters::Noise::gaussian:
+          return "gaussian";
+        case MonteCarloParameters::Noise::student_t:
+          return "student-t";
+        default:
+          return "alpha-stable";
+      }
+  }
+
+  std::string
+  to_string(const MonteCarloParameters::StableShape shape)
+  {
+    return shape == MonteCarloParameters::StableShape::isotropic ? "isotropic"
+                                                                 : "axis-wise";
   }
 
   std::string
@@ -95,23 +110,45 @@ namespace FokkerPlanck
                              "'euler-maruyama' (weak order 1) or 'weak-order-2' "
                              "(Platen's explicit derivative-free scheme of weak "
                              "order 2, also for state-dependent D).");
-      Parsing::add_selection(
-          prm,
-          "Noise",
-          noise,
-          {{"gaussian", Noise::gaussian}, {"student-t", Noise::student_t}},
-          "Law of the noise increments, both with covariance "
-          "2 T D dt: 'gaussian' (the SDE of the Fokker-Planck "
-          "equation) or 'student-t' (heavy tails, a common "
-          "chi-square divisor per step, rescaled by "
-          "sqrt((nu-2)/nu)); the Fokker-Planck comparison then "
-          "measures how far the heavy-tailed dynamics are from "
-          "the diffusion.");
+      Parsing::add_selection(prm,
+                             "Noise",
+                             noise,
+                             {{"gaussian", Noise::gaussian},
+                              {"student-t", Noise::student_t},
+                              {"alpha-stable", Noise::alpha_stable}},
+                             "Law of the noise increments: 'gaussian' (the SDE of "
+                             "the Fokker-Planck equation, covariance 2 T D dt), "
+                             "'student-t' (the same covariance with heavy tails: "
+                             "a common chi-square divisor per step, rescaled by "
+                             "sqrt((nu-2)/nu)) or 'alpha-stable' (symmetric "
+                             "alpha-stable jumps sqrt(2T) g dt^(1/alpha) L with "
+                             "g g^T = D, scaled so that alpha = 2 is the Gaussian; "
+                             "infinite variance for alpha < 2; doc/heavy_tails.md). "
+                             "With alpha < 2 a reflecting face censors the jumps "
+                             "that would leave (the particle stays) and an "
+                             "absorbing face kills the particle that lands "
+                             "outside. The Fokker-Planck comparison measures how "
+                             "far these dynamics are from the diffusion.");
       prm.add_parameter("Degrees of freedom",
                         degrees_of_freedom,
                         "nu of the Student-t noise; must be > 2 so that the "
                         "covariance exists.",
                         Patterns::Double(0.));
+      prm.add_parameter("Stability index",
+                        stability_index,
+                        "alpha in (0, 2] of the alpha-stable noise: tails "
+                        "P(|L| > r) ~ r^-alpha; alpha = 2 is the Gaussian.",
+                        Patterns::Double(0., 2.));
+      Parsing::add_selection(
+          prm,
+          "Stable shape",
+          stable_shape,
+          {{"isotropic", StableShape::isotropic}, {"axis-wise", StableShape::axis_wise}},
+          "dim > 1: 'isotropic' (L = sqrt(A) Z with Z standard "
+          "normal and A positive alpha/2-stable: one jump "
+          "size per step, rotation invariant) or 'axis-wise' "
+          "(independent alpha-stable components: jumps along "
+          "the axes of g).");
       Parsing::add_selection(prm,
                              "Reflection",
                              reflection,
@@ -218,9 +255,16 @@ namespace FokkerPlanck
             "Monte Carlo/Number of batches",
             "must not exceed 'Number of trajectories' (" +
                 std::to_string(n_trajectories) + ")");
-    require(noise == Noise::gaussian || degrees_of_freedom > 2.,
+    require(noise != Noise::student_t || degrees_of_freedom > 2.,
             "Monte Carlo/Degrees of freedom",
             "must be > 2 for Student-t noise (so that its covariance is finite)");
+    require(noise != Noise::alpha_stable || stability_index > 0.,
+            "Monte Carlo/Stability index",
+            "must be in (0, 2]");
+    require(noise != Noise::alpha_stable || scheme == Scheme::euler_maruyama,
+            "Monte Carlo/Scheme",
+            "must be 'euler-maruyama' for alpha-stable noise (the weak order-2 "
+            "scheme needs finite moments)");
     require(initial_point.empty() || initial_point.size() == dim,
             "Monte Carlo/Initial point",
             "needs dim = " + std::to_string(dim) + " coordinates");

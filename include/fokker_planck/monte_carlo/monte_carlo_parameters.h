@@ -28,12 +28,26 @@ namespace FokkerPlanck
       /** Platen's explicit (derivative-free) weak order-2 scheme. */
       weak_order_2
     };
-    /** Law of the noise increments (all of covariance 2 T D Δt). */
+    /** Law of the noise increments (doc/monte_carlo.md, doc/heavy_tails.md). */
     enum class Noise
     {
+      /** Covariance 2 T D Δt: the SDE of the Fokker–Planck equation. */
       gaussian,
       /** Multivariate Student-t with ν > 2 degrees of freedom, rescaled. */
-      student_t
+      student_t,
+      /**
+       * Symmetric α-stable: sqrt(2T) g Δt^(1/α) Λ with g gᵀ = D and
+       * E exp(ik·Λ) = exp(−|k|^α / 2), so that α = 2 is the Gaussian.
+       */
+      alpha_stable
+    };
+    /** How the α-stable Λ is drawn in dim > 1. */
+    enum class StableShape
+    {
+      /** Λ = sqrt(A) Z, Z ~ N(0, I): rotation invariant (sub-Gaussian). */
+      isotropic,
+      /** Independent components: jumps along the axes of g. */
+      axis_wise
     };
     /** What happens to a particle that leaves through a reflecting face. */
     using Reflection = Sampling::Reflection;
@@ -48,6 +62,8 @@ namespace FokkerPlanck
     Scheme       scheme             = Scheme::euler_maruyama;
     Noise        noise              = Noise::gaussian;
     double       degrees_of_freedom = 5.;
+    double       stability_index    = 1.5;
+    StableShape  stable_shape       = StableShape::isotropic;
     Reflection   reflection         = Reflection::conormal;
     unsigned int n_batches          = 32;
     unsigned int n_threads          = 1;
@@ -76,4 +92,6 @@ namespace FokkerPlanck
   to_string(MonteCarloParameters::Noise noise);
   std::string
   to_string(MonteCarloParameters::Reflection reflection);
+  std::string
+  to_string(MonteCarloParameters::StableShape shape);
 } // namespace FokkerPlanck

@@ -1,9 +1,11 @@
 /**
  * @file
- * One time step of one Monte Carlo particle: the noise increment (Gaussian
- * or Student-t), the Euler–Maruyama or weak order-2 update, and the
- * boundary treatment of the domain (box or mesh), with the Brownian-bridge
- * test at absorbing faces (doc/monte_carlo.md). Templated on the dynamics
+ * One time step of one Monte Carlo particle: the noise increment (Gaussian,
+ * Student-t or symmetric α-stable), the Euler–Maruyama or weak order-2
+ * update, and the boundary treatment of the domain (box or mesh), with the
+ * Brownian-bridge test at absorbing faces (doc/monte_carlo.md); jumps
+ * (α < 2) are censored at reflecting faces and killed at absorbing ones
+ * (doc/heavy_tails.md). Templated on the dynamics
  * (particle_dynamics.h) and the domain so that the inner loop inlines.
  */
 #pragma once
@@ -15,6 +17,7 @@
 #include <fokker_planck/monte_carlo/monte_carlo_parameters.h>
 #include <fokker_planck/sampling/random_stream.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -40,6 +43,11 @@ namespace FokkerPlanck::MonteCarlo
         , sqrt_dt(std::sqrt(parameters.time_step))
         , T(temperature)
         , absorbing(domain.has_absorbing_face())
+        , alpha(parameters.noise == MonteCarloParameters::Noise::alpha_stable
+                    ? parameters.stability_index
+                    : 2.)
+        , jumps(alpha < 2.)
+        , noise_scale(jumps ? std::pow(parameters.time_step, 1. / alpha) : sqrt_dt)
     {
     }
 
@@ -57,13 +65,7 @@ namespace FokkerPlanck::MonteCarlo
          dealii::Tensor<1, dim>       &eta,
          double                       &n_clamped) const
     {
-      double z[4];
-      rng.normals(s, Sampling::Purpose::step_noise, z, 0, (dim + 1) / 2);
-      dealii::Tensor<1, dim> dW;
-      for (unsigned int k = 0; k < dim; ++k)
-        dW[k] = z[k] * sqrt_dt;
-      if (parameters.noise == MonteCarloParameters::Noise::student_t)
-        dW /= std::sqrt(rng.chi_square_over_nu_minus_2(s, parameters.degrees_of_freedom));
+      const dealii::Tensor<1, dim> dW = increment(rng, s);
 
       const dealii::SymmetricTensor<2, dim> D = dynamics.diffusion(x);
       const auto                            g = dynamics.noise(D);
@@ -74,9 +76,24 @@ namespace FokkerPlanck::MonteCarlo
       else
         weak_order_2(rng, s, x, b, g, dW, y);
 
-      dealii::Tensor<1, dim> wrapped;
+      dealii::Tensor<1, dim>   wrapped;
+      const dealii::Point<dim> target  = y;
+      const double             clamped = n_clamped;
       if (!domain.bring_inside(x, D, parameters.reflection, y, wrapped, n_clamped))
         return false;
+      if (jumps)
+        {
+          // Censored: a jump that a reflecting face would change (not only
+          // a periodic wrap) does not happen; no Brownian bridge.
+          if ((y - wrapped - target).norm() > 1e-12 * (1. + target.norm()))
+            {
+              y         = x;
+              wrapped   = 0;
+              n_clamped = clamped;
+            }
+          d = (y - wrapped) - x;
+          return true;
+        }
       d = (y - wrapped) - x;
       if (absorbing && domain.bridge_crossed(rng, s, x, D, y, T, dt))
         return false;
@@ -84,6 +101,39 @@ namespace FokkerPlanck::MonteCarlo
     }
 
   private:
+    /**
+     * The increment ΔW of the driving noise (Δt^(1/α) Λ for α-stable
+     * noise); the noise term is g ΔW.
+     */
+    dealii::Tensor<1, dim>
+    increment(const Sampling::RandomStream &rng, const std::uint64_t s) const
+    {
+      dealii::Tensor<1, dim> dW;
+      if (parameters.noise == MonteCarloParameters::Noise::alpha_stable &&
+          parameters.stable_shape == MonteCarloParameters::StableShape::axis_wise)
+        {
+          for (unsigned int k = 0; k < dim; k += 2)
+            {
+              const auto w = rng.words(s, Sampling::Purpose::stable_noise, k / 2);
+              for (unsigned int j = k;
+                   j < std::min(k + 2, static_cast<unsigned int>(dim));
+                   ++j)
+                dW[j] = noise_scale * Sampling::RandomStream::symmetric_stable(
+                                          alpha, w[2 * (j - k)], w[2 * (j - k) + 1]);
+            }
+          return dW;
+        }
+      double z[4];
+      rng.normals(s, Sampling::Purpose::step_noise, z, 0, (dim + 1) / 2);
+      for (unsigned int k = 0; k < dim; ++k)
+        dW[k] = z[k] * noise_scale;
+      if (parameters.noise == MonteCarloParameters::Noise::student_t)
+        dW /= std::sqrt(rng.chi_square_over_nu_minus_2(s, parameters.degrees_of_freedom));
+      else if (jumps)
+        dW *= std::sqrt(rng.stable_mixing(s, alpha));
+      return dW;
+    }
+
     /**
      * Platen's explicit weak order-2 scheme (Kloeden & Platen 1992,
      * §15.1) for dX = b dt + Σ_j g_j dW_j; with constant g it is Heun's
@@ -150,5 +200,9 @@ namespace FokkerPlanck::MonteCarlo
     const Domain               &domain;
     const double                dt, sqrt_dt, T;
     const bool                  absorbing;
+    /** α (2 unless the noise is α-stable), whether α < 2, and Δt^(1/α). */
+    const double alpha;
+    const bool   jumps;
+    const double noise_scale;
   };
 } // namespace FokkerPlanck::MonteCarlo

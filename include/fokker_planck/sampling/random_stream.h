@@ -9,8 +9,8 @@
  *
  * One keyed generator, two ways of reading it:
  * - RandomStream (Monte Carlo): blocks of four 32-bit words for (step,
- *   purpose, attempt), with uniforms, single-precision Box–Muller normals
- *   and a χ² sampler on top;
+ *   purpose, attempt), with uniforms, single-precision Box–Muller normals,
+ *   a χ² sampler and symmetric α-stable variables on top;
  * - NormalStream (SGD): a sequence of standard normals at one step,
  *   Random123's double-precision Box–Muller on 64-bit words.
  */
@@ -61,7 +61,11 @@ namespace FokkerPlanck::Sampling
     /** Signs V_rj of the weak order-2 scheme (dim > 1). */
     area_signs = 3,
     /** Chi-square divisor of Student-t noise (word 3 = attempt). */
-    chi_square = 4
+    chi_square = 4,
+    /** Axis-wise α-stable noise: two words per axis (attempt = axis / 2). */
+    stable_noise = 5,
+    /** The positive (α/2)-stable mixing variable of isotropic α-stable noise. */
+    stable_mixing = 6
   };
 
   /**
@@ -144,6 +148,44 @@ namespace FokkerPlanck::Sampling
           if (std::log(uniform(w[2])) < 0.5 * z * z + d - d * v + d * std::log(v))
             return 2. * d * v / (nu - 2.);
         }
+    }
+
+    /**
+     * A symmetric α-stable number Λ with E exp(ikΛ) = exp(−|k|^α / 2),
+     * 0 < α ≤ 2, so that α = 2 gives N(0, 1): 2^(−1/α) times the
+     * Chambers–Mallows–Stuck variable of S_α(1, 0, 0) made from the
+     * uniforms of @p w_angle and @p w_exponential.
+     */
+    static double
+    symmetric_stable(const double        alpha,
+                     const std::uint32_t w_angle,
+                     const std::uint32_t w_exponential)
+    {
+      const double V = M_PI * (uniform(w_angle) - 0.5);
+      if (alpha == 1.)
+        return 0.5 * std::tan(V);
+      const double W = -std::log(uniform(w_exponential));
+      return std::pow(2., -1. / alpha) * std::sin(alpha * V) /
+             std::pow(std::cos(V), 1. / alpha) *
+             std::pow(std::cos((1. - alpha) * V) / W, (1. - alpha) / alpha);
+    }
+
+    /**
+     * The mixing variable A of isotropic α-stable noise Λ = sqrt(A) Z,
+     * Z ~ N(0, I), for 0 < α < 2: A = 2^(1−2/α) A₀ with A₀ positive
+     * (α/2)-stable, E exp(−s A₀) = exp(−s^(α/2)) (Kanter's representation),
+     * so that E exp(ik·Λ) = exp(−|k|^α / 2).
+     */
+    double
+    stable_mixing(const std::uint64_t step, const double alpha) const
+    {
+      const auto   w    = words(step, Purpose::stable_mixing);
+      const double beta = 0.5 * alpha;
+      const double U    = M_PI * uniform(w[0]);
+      const double E    = -std::log(uniform(w[1]));
+      const double A0   = std::sin(beta * U) / std::pow(std::sin(U), 1. / beta) *
+                        std::pow(std::sin((1. - beta) * U) / E, (1. - beta) / beta);
+      return std::pow(2., 1. - 2. / alpha) * A0;
     }
 
   private:
