@@ -72,15 +72,28 @@ namespace FokkerPlanck::Testing
   }
 
   /**
-   * Fraction of samples in cell @p c and its standard error
-   * sqrt(φ f (1 − f) / n), φ the between-batch dispersion.
+   * Fraction f of samples in the bins [@p first, @p last) and its standard
+   * error sqrt(φ f (1 − f) / n), φ the between-batch dispersion.
    */
+  template <int dim>
+  Sampling::Estimate
+  bin_range_fraction(const MonteCarlo::Observation<dim> &observation,
+                     const unsigned int                  first,
+                     const unsigned int                  last)
+  {
+    double inside = 0.;
+    for (unsigned int c = first; c < last; ++c)
+      inside += observation.counts[c];
+    const double f = inside / observation.n_samples;
+    return {f, std::sqrt(observation.dispersion * f * (1. - f) / observation.n_samples)};
+  }
+
+  /** Fraction of samples in cell @p c and its standard error. */
   template <int dim>
   Sampling::Estimate
   cell_fraction(const MonteCarlo::Observation<dim> &observation, const unsigned int c)
   {
-    const double f = observation.counts[c] / observation.n_samples;
-    return {f, std::sqrt(observation.dispersion * f * (1. - f) / observation.n_samples)};
+    return bin_range_fraction(observation, c, c + 1);
   }
 
   /** 64-bit FNV-1a of the bytes of @p data. */

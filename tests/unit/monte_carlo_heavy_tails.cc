@@ -52,14 +52,10 @@ namespace
   Sampling::Estimate
   central_fraction(const MonteCarlo::Observation<1> &o, const double a)
   {
-    const unsigned int n_bins = o.counts.size();
-    const auto         first =
+    const auto first =
         static_cast<unsigned int>(std::lround((half_length - a) / gamma_cauchy));
-    double inside = 0.;
-    for (unsigned int c = first; c < n_bins - first; ++c)
-      inside += o.counts[c];
-    const double f = inside / o.n_samples;
-    return {f, std::sqrt(o.dispersion * f * (1. - f) / o.n_samples)};
+    return bin_range_fraction(
+        o, first, static_cast<unsigned int>(o.counts.size()) - first);
   }
 
   const std::string ou_run = "  set Number of trajectories = 600\n"

@@ -17,7 +17,6 @@
 #include <fokker_planck/monte_carlo/monte_carlo_parameters.h>
 #include <fokker_planck/sampling/random_stream.h>
 
-#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -81,21 +80,17 @@ namespace FokkerPlanck::MonteCarlo
       const double             clamped = n_clamped;
       if (!domain.bring_inside(x, D, parameters.reflection, y, wrapped, n_clamped))
         return false;
-      if (jumps)
+      // Jumps are censored: one that a reflecting face would change (more
+      // than a periodic wrap) does not happen.
+      if (jumps && (y - wrapped - target).norm() > 1e-12 * (1. + target.norm()))
         {
-          // Censored: a jump that a reflecting face would change (not only
-          // a periodic wrap) does not happen; no Brownian bridge.
-          if ((y - wrapped - target).norm() > 1e-12 * (1. + target.norm()))
-            {
-              y         = x;
-              wrapped   = 0;
-              n_clamped = clamped;
-            }
-          d = (y - wrapped) - x;
-          return true;
+          y         = x;
+          wrapped   = 0;
+          n_clamped = clamped;
         }
       d = (y - wrapped) - x;
-      if (absorbing && domain.bridge_crossed(rng, s, x, D, y, T, dt))
+      // The Brownian bridge only for the diffusion (α = 2).
+      if (!jumps && absorbing && domain.bridge_crossed(rng, s, x, D, y, T, dt))
         return false;
       return true;
     }
@@ -112,14 +107,14 @@ namespace FokkerPlanck::MonteCarlo
       if (parameters.noise == MonteCarloParameters::Noise::alpha_stable &&
           parameters.stable_shape == MonteCarloParameters::StableShape::axis_wise)
         {
-          for (unsigned int k = 0; k < dim; k += 2)
+          // Two uniforms per axis, four per counter block.
+          Sampling::RandomStream::Generator::Counter w{};
+          for (unsigned int j = 0; j < dim; ++j)
             {
-              const auto w = rng.words(s, Sampling::Purpose::stable_noise, k / 2);
-              for (unsigned int j = k;
-                   j < std::min(k + 2, static_cast<unsigned int>(dim));
-                   ++j)
-                dW[j] = noise_scale * Sampling::RandomStream::symmetric_stable(
-                                          alpha, w[2 * (j - k)], w[2 * (j - k) + 1]);
+              if (j % 2 == 0)
+                w = rng.words(s, Sampling::Purpose::stable_noise, j / 2);
+              dW[j] = noise_scale * Sampling::RandomStream::symmetric_stable(
+                                        alpha, w[2 * (j % 2)], w[2 * (j % 2) + 1]);
             }
           return dW;
         }
