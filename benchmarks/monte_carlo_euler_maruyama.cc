@@ -4,8 +4,10 @@
 // the library's own Ensemble (Euler–Maruyama, Gaussian noise, reflecting
 // box), against
 // - the random numbers alone (one Philox4x32-10 block and one Box–Muller
-//   pair per particle-step, as the stepper draws them), and
-// - one sparse matrix–vector product with the FE operator A of the same case.
+//   pair per particle-step, as the stepper draws them),
+// - one sparse matrix–vector product with the FE operator A of the same case,
+// - the same ensemble with symmetric 1.5-stable noise, isotropic and
+//   axis-wise (jumps censored at the faces), as a ratio to the Gaussian run.
 //
 //   mpirun -np 2 ./benchmarks/benchmark_monte_carlo [--trajectories 20000] [--time 5]
 //
@@ -40,7 +42,8 @@ namespace
   case_text(const unsigned int trajectories,
             const double       time,
             const double       dt,
-            const unsigned int threads)
+            const unsigned int threads,
+            const std::string &noise = "")
   {
     return "set dim = 2\n"
            "subsection Geometry\n  set Lower corner = -6, -6\n  set Upper corner = 6, 6\n"
@@ -55,7 +58,7 @@ namespace
            "\n  set Burn-in time = " + std::to_string(time) +
            "\n  set Sampling time = " + std::to_string(dt) +
            "\n  set Sampling interval = 1\n  set Threads = " + std::to_string(threads) +
-           "\nend\n";
+           "\n" + noise + "end\n";
   }
 
   double
@@ -63,6 +66,44 @@ namespace
   {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
         .count();
+  }
+
+  /**
+   * CPU particle-steps per second of the same ensemble with symmetric
+   * 1.5-stable noise of shape @p shape (mean over the ranks).
+   */
+  double
+  stable_rate(const Model<2>    &model,
+              const std::string &shape,
+              const unsigned int trajectories,
+              const double       time,
+              const double       dt,
+              const unsigned int threads,
+              const MPI_Comm     communicator)
+  {
+    const unsigned int n_ranks = Utilities::MPI::n_mpi_processes(communicator);
+    ParameterHandler   prm;
+    CaseParameters     stable(prm);
+    prm.parse_input_from_string(
+        case_text(trajectories,
+                  time,
+                  dt,
+                  threads,
+                  "  set Noise = alpha-stable\n  set Stability index = 1.5\n"
+                  "  set Stable shape = " +
+                      shape + "\n"));
+    stable.parse(prm, ".");
+    MonteCarlo::Ensemble<2> e(stable.monte_carlo,
+                              stable.geometry,
+                              stable.time_stepping,
+                              model,
+                              true,
+                              communicator);
+    const std::clock_t      begin = std::clock();
+    e.run_stationary();
+    const double cpu = double(std::clock() - begin) / CLOCKS_PER_SEC;
+    return Utilities::MPI::sum(e.particle_steps() / n_ranks / cpu, communicator) /
+           n_ranks;
   }
 } // namespace
 
@@ -156,6 +197,11 @@ main(int argc, char **argv)
   std::sort(times.begin(), times.end());
   const double matvec = times[times.size() / 2];
 
+  const double isotropic =
+      stable_rate(model, "isotropic", trajectories, time, dt, threads, communicator);
+  const double axis_wise =
+      stable_rate(model, "axis-wise", trajectories, time, dt, threads, communicator);
+
   if (root)
     {
       std::cout << std::setprecision(4) << "2D OU, Euler-Maruyama, dt = " << dt << ", "
@@ -171,6 +217,10 @@ main(int argc, char **argv)
                 << " unknowns, Q2), ms: " << 1e3 * matvec << "\n"
                 << "  particle-steps per A x (all cores): "
                 << matvec * per_core * n_ranks * threads << "\n"
+                << "  alpha = 1.5 isotropic, particle-steps per CPU second: " << isotropic
+                << " (ratio to Gaussian " << isotropic / per_cpu_second << ")\n"
+                << "  alpha = 1.5 axis-wise, particle-steps per CPU second: " << axis_wise
+                << " (ratio to Gaussian " << axis_wise / per_cpu_second << ")\n"
                 << "  check: sampled covariance xx " << observation.covariance(0, 0).value
                 << " (exact 0.583333)\n";
     }

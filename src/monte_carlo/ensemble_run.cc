@@ -1,3 +1,4 @@
+#include <deal.II/base/mpi.h>
 #include <deal.II/base/utilities.h>
 
 #include <fokker_planck/base/instantiate.h>
@@ -9,6 +10,7 @@
 #include <fokker_planck/sampling/mesh_cells.h>
 #include <fokker_planck/sampling/moments.h>
 #include <fokker_planck/sampling/random_stream.h>
+#include <fokker_planck/sampling/tail_index.h>
 
 #include <atomic>
 #include <chrono>
@@ -463,6 +465,18 @@ namespace FokkerPlanck::MonteCarlo
             for (unsigned int i = 0; i < dim; ++i)
               result.current[c][i] = static_cast<double>(fixed[c * dim + i]) * scale;
           }
+      }
+    if (work.stationary && parameters.noise != MonteCarloParameters::Noise::gaussian)
+      {
+        std::vector<double> local;
+        for (std::size_t t = 0; t < positions.size(); ++t)
+          if (alive[t])
+            for (unsigned int i = 0; i < dim; ++i)
+              local.push_back(positions[t][i]);
+        std::vector<double> all;
+        for (const auto &part : Utilities::MPI::all_gather(communicator, local))
+          all.insert(all.end(), part.begin(), part.end());
+        result.tail_index = Sampling::coordinate_tail_indices(all, dim);
       }
     return result;
   }

@@ -159,6 +159,20 @@ namespace FokkerPlanck
                    std::nan(""));
     add_regions(put);
     put("clamped_steps", observation.n_clamped);
+    // Hill's index of the final positions against the index of the noise
+    // (doc/heavy_tails.md).
+    for (unsigned int i = 0; i < observation.tail_index.size(); ++i)
+      {
+        const std::string name =
+            std::string("tail_index_") + (i < dim ? axis_name(i) : std::string("norm"));
+        put("mc_" + name, observation.tail_index[i].value);
+        put("mc_" + name + "_error", observation.tail_index[i].error);
+      }
+    if (!observation.tail_index.empty())
+      put("noise_tail_index",
+          parameters.noise == MonteCarloParameters::Noise::alpha_stable
+              ? parameters.stability_index
+              : parameters.degrees_of_freedom);
     return row;
   }
 
@@ -242,6 +256,15 @@ namespace FokkerPlanck
            << row["mc_medium_entropy_production"].get<double>() << " +- "
            << row["mc_medium_entropy_production_error"].get<double>() << " (FE "
            << reference.entropy_production << ")";
+    if (!observation.tail_index.empty())
+      {
+        text << "\n               tail index (Hill) ";
+        for (unsigned int i = 0; i < observation.tail_index.size(); ++i)
+          text << (i == 0 ? "" : ", ") << (i < dim ? axis_name(i) : std::string("|x|"))
+               << " " << observation.tail_index[i].value << " +- "
+               << observation.tail_index[i].error;
+        text << " (noise " << row["noise_tail_index"].get<double>() << ")";
+      }
     *log << text.str() << "\n";
   }
 

@@ -84,6 +84,14 @@ namespace FokkerPlanck::MonteCarlo
      */
     double n_clamped = 0.;
 
+    /**
+     * Stationary runs with heavy-tailed noise: Hill's tail index of the
+     * final positions (one independent sample per surviving trajectory) in
+     * each coordinate and of the norm, about the median
+     * (Sampling::coordinate_tail_indices()). Empty otherwise.
+     */
+    std::vector<Estimate> tail_index;
+
     /** f of the total sums, with the batch-means standard error. */
     Estimate
     estimate(const std::function<double(const double *)> &f) const;
