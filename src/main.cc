@@ -6,6 +6,7 @@
 #include <deal.II/lac/solver_control.h>
 
 #include <fokker_planck/app/case_parameters.h>
+#include <fokker_planck/app/estimate_run.h>
 #include <fokker_planck/app/sgd_run.h>
 #include <fokker_planck/app/simulator.h>
 #include <fokker_planck/base/input_error.h>
@@ -20,19 +21,29 @@ namespace
 {
   using namespace FokkerPlanck;
 
+  /** What one invocation runs. */
+  enum class Mode
+  {
+    solve,
+    sgd,
+    estimate
+  };
+
   /** Dispatch the run of @p parameters to its dimension. */
   template <int dim>
   void
-  run_in(const CaseParameters &parameters, const RunContext &context, const bool sgd)
+  run_in(const CaseParameters &parameters, const RunContext &context, const Mode mode)
   {
-    if (sgd)
+    if (mode == Mode::sgd)
       run_sgd<dim>(parameters, context);
+    else if (mode == Mode::estimate)
+      run_estimate<dim>(parameters, context);
     else
       run_case<dim>(parameters, context);
   }
 
   int
-  run(const std::string &file, const std::vector<std::string> &overrides, const bool sgd)
+  run(const std::string &file, const std::vector<std::string> &overrides, const Mode mode)
   {
     dealii::ParameterHandler prm;
     CaseParameters           parameters(prm);
@@ -47,13 +58,13 @@ namespace
     switch (parameters.dim)
       {
         case 1:
-          run_in<1>(parameters, context, sgd);
+          run_in<1>(parameters, context, mode);
           break;
         case 2:
-          run_in<2>(parameters, context, sgd);
+          run_in<2>(parameters, context, mode);
           break;
         case 3:
-          run_in<3>(parameters, context, sgd);
+          run_in<3>(parameters, context, mode);
           break;
         default:
           throw InputError("dim", "must be 1, 2 or 3");
@@ -74,8 +85,9 @@ main(int argc, char **argv)
                "Run serially or as 'mpirun -np N fokker-planck case.prm'.",
                "fokker-planck"};
   app.set_help_flag();
-  bool        help = false, print_parameters = false, sgd = false, monte_carlo = false;
-  std::string file;
+  bool help = false, print_parameters = false, sgd = false, monte_carlo = false,
+       estimate = false;
+  std::string              file;
   std::vector<std::string> overrides;
   app.add_flag("-h,--help",
                help,
@@ -88,6 +100,12 @@ main(int argc, char **argv)
                "Run minibatch SGD on the network of the SGD model and compare "
                "its histograms with the Fokker-Planck solution of the same "
                "file (subsection 'SGD simulation')");
+  app.add_flag("--estimate",
+               estimate,
+               "Estimate drift and diffusion from the recorded trajectories of "
+               "'Estimation/Trajectory file' on the vertices of the case's box mesh, "
+               "write the tabulated model and its parameter file, solve it and "
+               "compare it with the trajectories (doc/estimation.md)");
   app.add_flag("--monte-carlo",
                monte_carlo,
                "Also simulate the SDE by Monte Carlo and compare it with the "
@@ -142,7 +160,17 @@ main(int argc, char **argv)
     overrides.push_back("Monte Carlo/Enabled=true");
   try
     {
-      return run(file, overrides, sgd);
+      if (sgd && estimate)
+        {
+          if (root)
+            std::cerr << "fokker-planck: --sgd and --estimate exclude each other\n";
+          return 2;
+        }
+      return run(file,
+                 overrides,
+                 sgd        ? Mode::sgd
+                 : estimate ? Mode::estimate
+                            : Mode::solve);
     }
   catch (const dealii::SolverControl::NoConvergence &failure)
     {

@@ -7,6 +7,7 @@
 
 #include <fokker_planck/monte_carlo/ensemble.h>
 #include <fokker_planck/monte_carlo/monte_carlo_comparison.h>
+#include <fokker_planck/monte_carlo/trajectory_simulation.h>
 #include <fokker_planck/sampling/box_grid.h>
 #include <fokker_planck/sampling/mesh_cells.h>
 
@@ -120,6 +121,24 @@ namespace FokkerPlanck::Testing
       for (unsigned int i = 0; i < dim; ++i)
         current.push_back(J[i]);
     return hash(current, hash(observation.batch_sums, hash(observation.counts)));
+  }
+
+  /** Recorded trajectories of the case's model (MonteCarlo::simulate_trajectories). */
+  template <int dim>
+  Sampling::Trajectories<dim>
+  simulate_trajectories(const TestCase<dim> &c,
+                        const unsigned int   runs,
+                        const unsigned int   steps,
+                        const unsigned int   burn_in,
+                        const unsigned int   every = 1)
+  {
+    return MonteCarlo::simulate_trajectories(*c.model,
+                                             c.parameters.monte_carlo,
+                                             c.parameters.geometry,
+                                             runs,
+                                             steps,
+                                             burn_in,
+                                             every);
   }
 
   /** Two-sided 99% normal quantile. */

@@ -54,6 +54,7 @@ namespace FokkerPlanck
     analysis.declare_parameters(prm);
     quasi_potential.declare_parameters(prm);
     monte_carlo.declare_parameters(prm);
+    estimation.declare_parameters(prm);
   }
 
   void
@@ -65,6 +66,7 @@ namespace FokkerPlanck
     sgd.parse_parameters(prm);
     quasi_potential.parse_parameters(prm);
     monte_carlo.parse_parameters(prm);
+    estimation.parse_parameters(prm, input_directory);
     check();
     // The model's own subsection is read for the dimension checked above.
     model.input_directory = input_directory;
@@ -76,6 +78,7 @@ namespace FokkerPlanck
   {
     geometry.check(dim);
     quasi_potential.check(dim, stationary);
+    estimation.check(dim);
     if (stationary)
       require(!geometry.has_absorbing_boundary(),
               "Boundary conditions/Types",

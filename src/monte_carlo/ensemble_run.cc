@@ -135,6 +135,8 @@ namespace FokkerPlanck::MonteCarlo
     /** Per thread: Σ (X_k+1 − X_k−1) per cell and direction, fixed point. */
     std::vector<std::vector<Fixed>> displacement;
     std::vector<double>             clamped;
+    /** Stationary: the samples of this rank's recorded trajectories. */
+    std::vector<std::vector<Point<dim>>> recorded;
   };
 
   template <int dim>
@@ -203,6 +205,8 @@ namespace FokkerPlanck::MonteCarlo
             {
               sample(x, sums, counts);
               pending = true;
+              if (t < work.recorded.size())
+                work.recorded[t].push_back(x);
             }
         }
       e.positions[t] = x;
@@ -478,7 +482,42 @@ namespace FokkerPlanck::MonteCarlo
           all.insert(all.end(), part.begin(), part.end());
         result.tail_index = Sampling::coordinate_tail_indices(all, dim);
       }
+    if (work.stationary && parameters.recorded_trajectories > 0)
+      record_trajectories(work, result);
     return result;
+  }
+
+  template <int dim>
+  void
+  Ensemble<dim>::record_trajectories(Work &work, Observation<dim> &result) const
+  {
+    // Per recorded trajectory: its number, its sample count, the samples.
+    std::vector<double> local;
+    for (std::size_t t = 0; t < work.recorded.size(); ++t)
+      {
+        local.push_back(static_cast<double>(first_trajectory + t));
+        local.push_back(static_cast<double>(work.recorded[t].size()));
+        for (const auto &x : work.recorded[t])
+          for (unsigned int i = 0; i < dim; ++i)
+            local.push_back(x[i]);
+      }
+    const double dt = parameters.time_step;
+    for (const auto &part : Utilities::MPI::all_gather(communicator, local))
+      for (std::size_t k = 0; k < part.size();)
+        {
+          const auto              id = static_cast<long long>(part[k]);
+          const auto              n  = static_cast<std::size_t>(part[k + 1]);
+          std::vector<double>     times(n);
+          std::vector<Point<dim>> points(n);
+          k += 2;
+          for (std::size_t j = 0; j < n; ++j)
+            {
+              times[j] = static_cast<double>(work.burn_in + j * work.interval) * dt;
+              for (unsigned int i = 0; i < dim; ++i)
+                points[j][i] = part[k++];
+            }
+          result.recorded.add_run(id, times, points);
+        }
   }
 
   template <int dim>
@@ -494,6 +533,9 @@ namespace FokkerPlanck::MonteCarlo
     work.interval = parameters.sampling_interval;
     work.end_step =
         work.burn_in + std::max<std::uint64_t>(1, steps(parameters.sampling_time)) + 1;
+    if (first_trajectory < parameters.recorded_trajectories)
+      work.recorded.resize(std::min<std::uint64_t>(
+          positions.size(), parameters.recorded_trajectories - first_trajectory));
     dispatch(work);
     return finish(work);
   }
@@ -515,6 +557,7 @@ namespace FokkerPlanck::MonteCarlo
 #define FP_INSTANTIATE(dim)                                                              \
   template void             Ensemble<dim>::dispatch(Work &);                             \
   template Observation<dim> Ensemble<dim>::finish(Work &);                               \
+  template void Ensemble<dim>::record_trajectories(Work &, Observation<dim> &) const;    \
   template Observation<dim> Ensemble<dim>::run_stationary();                             \
   template Observation<dim> Ensemble<dim>::observe(double);
   FP_FOR_EACH_DIM(FP_INSTANTIATE)

@@ -374,7 +374,11 @@ namespace FokkerPlanck
   {
     table.write(directory + "/monte_carlo.txt", discretization.communicator());
     if (Utilities::MPI::this_mpi_process(discretization.communicator()) == 0)
-      write_cells(directory);
+      {
+        write_cells(directory);
+        if (observation.recorded.n_runs() > 0)
+          observation.recorded.write_csv(directory + "/monte_carlo_trajectories.csv");
+      }
   }
 
   template class MonteCarloComparison<1>;

@@ -95,6 +95,14 @@ namespace FokkerPlanck
                         "sampling time (density, moments, current, e_p, "
                         "area rate).",
                         Patterns::Integer(1));
+      prm.add_parameter("Recorded trajectories",
+                        recorded_trajectories,
+                        "Stationary problems: write the samples of the first n "
+                        "trajectories (after the burn-in, every 'Sampling "
+                        "interval' steps) to monte_carlo_trajectories.csv in the "
+                        "output folder, in the trajectory format of "
+                        "'fokker-planck --estimate' (doc/estimation.md). 0: none.",
+                        Patterns::Integer(0));
       prm.add_parameter("Seed",
                         seed,
                         "Seed of the Philox counter-based generator: "

@@ -394,13 +394,6 @@ namespace FokkerPlanck::Sampling
       double degrees_of_freedom = 1.;
     };
 
-    double
-    quantile(std::vector<double> values, const double q)
-    {
-      const std::size_t k = static_cast<std::size_t>(q * (values.size() - 1));
-      std::nth_element(values.begin(), values.begin() + k, values.end());
-      return values[k];
-    }
   } // namespace
 
   template <int dim>
@@ -408,32 +401,6 @@ namespace FokkerPlanck::Sampling
   KramersMoyalEstimate<dim>::n_resolved() const
   {
     return static_cast<unsigned int>(std::count(resolved.begin(), resolved.end(), true));
-  }
-
-  template <int dim>
-  dealii::Tensor<1, dim>
-  auto_bandwidth(const Trajectories<dim> &trajectories)
-  {
-    const auto            &x = trajectories.points;
-    dealii::Tensor<1, dim> h;
-    const double n = std::max<double>(1., static_cast<double>(trajectories.n_pairs()));
-    for (unsigned int i = 0; i < dim; ++i)
-      {
-        std::vector<double> column(x.size());
-        double              mean = 0., square = 0.;
-        for (std::size_t k = 0; k < x.size(); ++k)
-          {
-            column[k] = x[k][i];
-            mean += x[k][i];
-            square += x[k][i] * x[k][i];
-          }
-        mean /= x.size();
-        const double sd  = std::sqrt(std::max(0., square / x.size() - mean * mean));
-        const double iqr = quantile(column, 0.75) - quantile(column, 0.25);
-        const double s   = iqr > 0. ? std::min(sd, iqr / 1.349) : sd;
-        h[i]             = std::sqrt(5.) * s * std::pow(n, -1. / (dim + 4));
-      }
-    return h;
   }
 
   template <int dim>
@@ -501,7 +468,6 @@ namespace FokkerPlanck::Sampling
 
 #define FP_INSTANTIATE(dim)                                                              \
   template struct KramersMoyalEstimate<dim>;                                             \
-  template dealii::Tensor<1, dim>    auto_bandwidth(const Trajectories<dim> &);          \
   template KramersMoyalEstimate<dim> estimate_kramers_moyal(                             \
       const Trajectories<dim> &,                                                         \
       const std::vector<dealii::Point<dim>> &,                                           \

@@ -44,8 +44,10 @@ namespace FokkerPlanck::Sgd
     Implementation(const Problem<dim> &problem,
                    const bool          stationary,
                    const unsigned int  band_draws,
-                   std::ostream       *log)
+                   std::ostream       *log,
+                   const std::string  &samples)
         : problem(problem)
+        , samples(samples)
         , stationary(stationary)
         , band_draws(band_draws)
         , grid(problem.geometry())
@@ -67,7 +69,9 @@ namespace FokkerPlanck::Sgd
                     TimeSteppingParameters        stepping,
                     const std::vector<double>    &times);
 
-    const Problem<dim>    &problem;
+    const Problem<dim> &problem;
+    /** Prefix of the sample columns and the table ("sgd", "trajectory"). */
+    const std::string      samples;
     const bool             stationary;
     const unsigned int     band_draws;
     Sampling::BoxGrid<dim> grid;
@@ -174,9 +178,10 @@ namespace FokkerPlanck::Sgd
       const TimeSteppingParameters &time_stepping,
       const unsigned int            band_draws,
       const std::vector<double>    &times,
-      std::ostream                 *log)
-      : implementation(
-            std::make_unique<Implementation>(problem, stationary, band_draws, log))
+      std::ostream                 *log,
+      const std::string            &samples)
+      : implementation(std::make_unique<Implementation>(
+            problem, stationary, band_draws, log, samples))
   {
     auto &self = *implementation;
     Timer timer(problem.communicator());
@@ -262,8 +267,8 @@ namespace FokkerPlanck::Sgd
                                   const double       sgd,
                                   const double       error,
                                   const double       fe) {
-      put("sgd_" + name, sgd);
-      put("sgd_" + name + "_error", error);
+      put(self.samples + "_" + name, sgd);
+      put(self.samples + "_" + name + "_error", error);
       put("fe_" + name, fe);
       row["within_99"][name] =
           std::abs(sgd - fe) <= z99 * error + 1e-9 * (1. + std::abs(fe));
@@ -327,14 +332,15 @@ namespace FokkerPlanck::Sgd
     const auto &self                 = *implementation;
     summary["comparison"]            = self.json;
     summary["comparison"]["problem"] = self.stationary ? "stationary" : "transient";
-    summary["comparison"]["files"]["table"] = "sgd_comparison.txt";
+    summary["comparison"]["files"]["table"] = self.samples + "_comparison.txt";
   }
 
   template <int dim>
   void
   FiniteElementComparison<dim>::write_files(const std::string &directory) const
   {
-    implementation->table.write(directory + "/sgd_comparison.txt",
+    implementation->table.write(directory + "/" + implementation->samples +
+                                    "_comparison.txt",
                                 implementation->problem.communicator());
   }
 

@@ -13,7 +13,10 @@ program=$1 ranks=$2 prm=$3 expected=$4 work=$5
 relative=${FP_RELATIVE_TOLERANCE:-1e-7}
 shift 5
 rm -rf "$work" && mkdir -p "$work"
-mpiexec -n "$ranks" "$program" "$prm" -s "Output/Directory=$work/out" "$@" > "$work/log.txt"
+# FP_RUN_FLAGS: flags before the file (e.g. --estimate); FP_TABLE: the table
+# compared (default statistics.txt).
+# shellcheck disable=SC2086
+mpiexec -n "$ranks" "$program" ${FP_RUN_FLAGS:-} "$prm" -s "Output/Directory=$work/out" "$@" > "$work/log.txt"
 
 filter() {
   # Keep columns whose header name is not run-dependent.
@@ -22,7 +25,7 @@ filter() {
     { line = ""; for (i = 1; i <= NF; ++i) if (keep[i]) line = line $i " "; print line }
   ' "$1"
 }
-filter "$work/out/statistics.txt" > "$work/statistics.filtered"
+filter "$work/out/${FP_TABLE:-statistics.txt}" > "$work/statistics.filtered"
 if [[ "${FP_UPDATE_EXPECTED:-0}" == 1 ]]; then
   cp "$work/statistics.filtered" "$expected"
   echo "updated $expected"

@@ -15,14 +15,12 @@
 // - bad trajectory files get one message naming the problem.
 
 #include <fokker_planck/base/input_error.h>
-#include <fokker_planck/monte_carlo/particle_dynamics.h>
-#include <fokker_planck/monte_carlo/stepper.h>
-#include <fokker_planck/sampling/box_grid.h>
+#include <fokker_planck/model/ornstein_uhlenbeck.h>
 #include <fokker_planck/sampling/kramers_moyal.h>
 
 #include <gtest/gtest.h>
 
-#include "test_case.h"
+#include "monte_carlo_case.h"
 
 #include <cmath>
 #include <filesystem>
@@ -35,48 +33,6 @@ using namespace FokkerPlanck::Testing;
 
 namespace
 {
-  /**
-   * @p runs trajectories of @p steps Euler–Maruyama steps of the case's
-   * model from x = 0 (after @p burn_in steps), by the Monte Carlo stepper,
-   * recording every @p every-th step.
-   */
-  template <int dim, class Dynamics>
-  Sampling::Trajectories<dim>
-  simulate(const TestCase<dim> &c,
-           const Dynamics      &dynamics,
-           const unsigned int   runs,
-           const unsigned int   steps,
-           const unsigned int   burn_in,
-           const unsigned int   every = 1)
-  {
-    const Sampling::BoxGrid<dim> grid(c.parameters.geometry);
-    const MonteCarlo::Stepper<dim, Dynamics, Sampling::BoxGrid<dim>> stepper(
-        dynamics, c.parameters.monte_carlo, grid, c.model->temperature());
-    const double                dt = c.parameters.monte_carlo.time_step;
-    Sampling::Trajectories<dim> trajectories;
-    for (unsigned int r = 0; r < runs; ++r)
-      {
-        const Sampling::RandomStream rng(7, r);
-        Point<dim>                   x, y;
-        Tensor<1, dim>               d, eta;
-        double                       clamped = 0.;
-        std::vector<double>          t;
-        std::vector<Point<dim>>      points;
-        for (unsigned int s = 0; s < burn_in + steps; ++s)
-          {
-            if (s >= burn_in && (s - burn_in) % every == 0)
-              {
-                t.push_back(s * dt);
-                points.push_back(x);
-              }
-            stepper.step(rng, s, x, y, d, eta, clamped);
-            x = y;
-          }
-        trajectories.add_run(r, t, points);
-      }
-    return trajectories;
-  }
-
   /** The vertices of the case's (box) mesh. */
   template <int dim>
   std::vector<Point<dim>>
@@ -126,19 +82,31 @@ TEST(KramersMoyal, OrnsteinUhlenbeckDriftAndNoiseWithinTheirErrors)
   const TestCase<2> c(text + monte_carlo);
   const TestCase<2> fine(text + "subsection Monte Carlo\n  set Time step = 0.001\nend\n");
   const auto       &ou = dynamic_cast<const OrnsteinUhlenbeckModel<2> &>(*c.model);
-  const MonteCarlo::OrnsteinUhlenbeckDynamics<2> dynamics(ou);
-  const Tensor<2, 2>                             H = ou.drift_matrix();
-  const SymmetricTensor<2, 2> noise                = 2. * 0.7 * ou.diffusion(Point<2>());
-  const auto                  points               = vertices(c);
+  const Tensor<2, 2>          H      = ou.drift_matrix();
+  const SymmetricTensor<2, 2> noise  = 2. * 0.7 * ou.diffusion(Point<2>());
+  const auto                  points = vertices(c);
+
+  // 'auto': a linear drift and a constant noise have no curvature, so the
+  // rule gives one robust spread, about the stationary standard deviation.
+  {
+    const auto trajectories = simulate_trajectories(c, 20, 10000, 500);
+    const auto h            = Sampling::auto_bandwidth(trajectories);
+    for (unsigned int i = 0; i < 2; ++i)
+      EXPECT_NEAR(
+          h[i], std::sqrt(design_sigma()[i][i]), 0.05 * std::sqrt(design_sigma()[i][i]));
+  }
 
   // (every recorded step, correction, expected to be unbiased)
   for (const auto &[every, correct] : {std::pair{1u, false}, {10u, true}, {10u, false}})
     {
       const auto trajectories = every == 1
-                                    ? simulate(c, dynamics, 100, 10000, 500)
-                                    : simulate(fine, dynamics, 100, 99991, 5000, 10);
+                                    ? simulate_trajectories(c, 100, 10000, 500)
+                                    : simulate_trajectories(fine, 100, 99991, 5000, 10);
       ASSERT_EQ(trajectories.n_pairs(), 100u * 9999u);
+      // Kernels narrower than half the vertex spacing 0.375: the
+      // estimates at different vertices use different pairs.
       Sampling::KramersMoyalSettings<2> settings;
+      settings.bandwidth         = Tensor<1, 2>({0.17, 0.1});
       settings.correct_time_step = correct;
       const auto estimate =
           Sampling::estimate_kramers_moyal(trajectories, points, settings);
@@ -178,9 +146,8 @@ TEST(KramersMoyal, OrnsteinUhlenbeckDriftAndNoiseWithinTheirErrors)
               diffusion.rate(), 0.95, 2.5758 * std::sqrt(0.95 * 0.05 / diffusion.n));
           EXPECT_LT(drift.largest, 4.5);
           EXPECT_LT(diffusion.largest, 4.5);
-          // The kernels of neighbouring vertices do not overlap (2h is
-          // less than the spacing 0.375), so the vertices are independent;
-          // the three entries at one vertex are not.
+          // The vertices are independent; the three entries at one vertex
+          // are not.
           EXPECT_LT(std::abs(bias), 3. / std::sqrt(well_sampled));
         }
       else
@@ -201,12 +168,16 @@ TEST(KramersMoyal, StateDependentDiffusionHasItsShape)
       "  subsection Parsed\n    set Drift = -x\n"
       "    set Diffusion = 1 + x^2/2\n  end\nend\n" +
       monte_carlo);
-  const auto trajectories =
-      simulate(c, MonteCarlo::GeneralDynamics<1>(*c.model), 50, 20000, 500);
-  const auto points   = vertices(c);
-  const auto estimate = Sampling::estimate_kramers_moyal(
+  const auto trajectories = simulate_trajectories(c, 50, 20000, 500);
+  const auto points       = vertices(c);
+  const auto estimate     = Sampling::estimate_kramers_moyal(
       trajectories, points, Sampling::KramersMoyalSettings<1>());
-  const double h       = estimate.bandwidth[0];
+  // 'auto' sees the curvature of D and narrows the kernel well below the
+  // spread of the samples (about 0.9).
+  const double h = estimate.bandwidth[0];
+  root_log() << "  auto bandwidth " << h << "\n";
+  EXPECT_LT(h, 0.3);
+  EXPECT_GT(h, 0.05);
   unsigned int checked = 0;
   for (std::size_t q = 0; q < points.size(); ++q)
     {

@@ -16,6 +16,7 @@
 #include <fokker_planck/model/model_parameters.h>
 #include <fokker_planck/monte_carlo/monte_carlo_parameters.h>
 #include <fokker_planck/output/output_parameters.h>
+#include <fokker_planck/sampling/estimation_parameters.h>
 #include <fokker_planck/sgd/sgd_parameters.h>
 #include <fokker_planck/solvers/linear_solver.h>
 #include <fokker_planck/solvers/transient_solver.h>
@@ -60,17 +61,18 @@ namespace FokkerPlanck
     /** Stationary density or transient evolution (entry "Problem"). */
     bool stationary = true;
 
-    GeometryParameters        geometry;
-    ModelParameters           model;
-    DiscretizationParameters  discretization;
-    LinearSolverParameters    linear_solver;
-    TimeSteppingParameters    time_stepping;
-    OutputParameters          output;
-    RelaxationParameters      relaxation;
-    Sgd::SimulationParameters sgd;
-    AnalysisParameters        analysis;
-    QuasiPotentialParameters  quasi_potential;
-    MonteCarloParameters      monte_carlo;
+    GeometryParameters             geometry;
+    ModelParameters                model;
+    DiscretizationParameters       discretization;
+    LinearSolverParameters         linear_solver;
+    TimeSteppingParameters         time_stepping;
+    OutputParameters               output;
+    RelaxationParameters           relaxation;
+    Sgd::SimulationParameters      sgd;
+    AnalysisParameters             analysis;
+    QuasiPotentialParameters       quasi_potential;
+    MonteCarloParameters           monte_carlo;
+    Sampling::EstimationParameters estimation;
   };
 
   /**

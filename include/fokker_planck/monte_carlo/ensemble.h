@@ -128,6 +128,9 @@ namespace FokkerPlanck::MonteCarlo
     dispatch(Work &work);
     Observation<dim>
     finish(Work &work);
+    /** The recorded trajectories of all ranks into @p result, in order. */
+    void
+    record_trajectories(Work &work, Observation<dim> &result) const;
     dealii::Point<dim>
     initial_position(std::uint64_t trajectory) const;
 

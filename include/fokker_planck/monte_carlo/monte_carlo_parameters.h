@@ -52,23 +52,25 @@ namespace FokkerPlanck
     /** What happens to a particle that leaves through a reflecting face. */
     using Reflection = Sampling::Reflection;
 
-    bool         enabled            = false;
-    unsigned int n_trajectories     = 10000;
-    double       time_step          = 1e-3;
-    double       burn_in            = 5.;
-    double       sampling_time      = 10.;
-    unsigned int sampling_interval  = 10;
-    unsigned int seed               = 1;
-    Scheme       scheme             = Scheme::euler_maruyama;
-    Noise        noise              = Noise::gaussian;
-    double       degrees_of_freedom = 5.;
-    double       stability_index    = 1.5;
-    StableShape  stable_shape       = StableShape::isotropic;
-    Reflection   reflection         = Reflection::conormal;
-    unsigned int n_batches          = 32;
-    unsigned int n_threads          = 1;
-    double       progress_interval  = 10.;
-    unsigned int band_draws         = 200;
+    bool         enabled           = false;
+    unsigned int n_trajectories    = 10000;
+    double       time_step         = 1e-3;
+    double       burn_in           = 5.;
+    double       sampling_time     = 10.;
+    unsigned int sampling_interval = 10;
+    /** Stationary runs: the first n trajectories' samples go to a CSV file. */
+    unsigned int recorded_trajectories = 0;
+    unsigned int seed                  = 1;
+    Scheme       scheme                = Scheme::euler_maruyama;
+    Noise        noise                 = Noise::gaussian;
+    double       degrees_of_freedom    = 5.;
+    double       stability_index       = 1.5;
+    StableShape  stable_shape          = StableShape::isotropic;
+    Reflection   reflection            = Reflection::conormal;
+    unsigned int n_batches             = 32;
+    unsigned int n_threads             = 1;
+    double       progress_interval     = 10.;
+    unsigned int band_draws            = 200;
     /** Empty: draw starting points from "Time stepping/Initial condition". */
     std::vector<double> initial_point;
     /** Named first-passage regions {x : expression(x) > 0}. */

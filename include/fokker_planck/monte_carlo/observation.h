@@ -9,6 +9,7 @@
 #include <deal.II/base/tensor.h>
 
 #include <fokker_planck/sampling/estimate.h>
+#include <fokker_planck/sampling/trajectories.h>
 
 #include <functional>
 #include <vector>
@@ -91,6 +92,12 @@ namespace FokkerPlanck::MonteCarlo
      * (Sampling::coordinate_tail_indices()). Empty otherwise.
      */
     std::vector<Estimate> tail_index;
+
+    /**
+     * Stationary runs with 'Recorded trajectories' = n: the samples of
+     * trajectories 0 … n − 1 (every rank holds them all). Empty otherwise.
+     */
+    Sampling::Trajectories<dim> recorded;
 
     /** f of the total sums, with the batch-means standard error. */
     Estimate

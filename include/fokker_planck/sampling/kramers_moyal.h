@@ -67,14 +67,38 @@ namespace FokkerPlanck::Sampling
   };
 
   /**
-   * The rule of 'Bandwidth = auto': h_k = sqrt(5) s_k n^(−1/(dim+4)), the
-   * Epanechnikov kernel with the variance of Scott's Gaussian kernel,
-   * with s_k = min(standard deviation, interquartile range / 1.349) of
-   * coordinate k over all samples and n the number of pairs.
+   * The rule of 'Bandwidth = auto': h_k = λ s_k, s_k = min(standard
+   * deviation, interquartile range / 1.349) of coordinate k, with λ the
+   * rule-of-thumb bandwidth of local-linear regression in the coordinates
+   * u = (x − mean)/s (the AMISE optimum with the curvature and residual
+   * variance of a global quadratic fit): λ^(d+4) = d σ² R^d V /
+   * (n μ₂² (tr ∇²m)²), R = 3/5 and μ₂ = 1/5 of the Epanechnikov kernel,
+   * V = 4^d, the smallest over the drift and noise responses, and at most 1.
+   * A drift that is nearly linear and a noise that is nearly constant give
+   * λ = 1.
    */
   template <int dim>
   dealii::Tensor<1, dim>
   auto_bandwidth(const Trajectories<dim> &trajectories);
+
+  /** A drift A x + c and a constant noise rate 2T D. */
+  template <int dim>
+  struct AffineModel
+  {
+    dealii::Tensor<2, dim>          drift_matrix;
+    dealii::Tensor<1, dim>          drift_offset;
+    dealii::SymmetricTensor<2, dim> noise;
+  };
+
+  /**
+   * The affine drift and the constant noise rate that fit the resolved
+   * points of @p estimate at @p points best: weighted least squares with
+   * weights 1/error² (at least dim + 1 resolved points).
+   */
+  template <int dim>
+  AffineModel<dim>
+  fit_affine_model(const KramersMoyalEstimate<dim>       &estimate,
+                   const std::vector<dealii::Point<dim>> &points);
 
   /** The estimate at @p points. */
   template <int dim>

@@ -52,6 +52,8 @@ namespace FokkerPlanck::Sgd
      * @param band_draws 'Monte Carlo/Band draws' of the TV band
      * @param times the SGD output times (transient)
      * @param log receives one line per comparison (rank 0), or null
+     * @param samples what the histograms are of: the prefix of their
+     *   columns and of the table <samples>_comparison.txt
      */
     FiniteElementComparison(const Problem<dim>           &problem,
                             bool                          stationary,
@@ -59,7 +61,8 @@ namespace FokkerPlanck::Sgd
                             const TimeSteppingParameters &time_stepping,
                             unsigned int                  band_draws,
                             const std::vector<double>    &times,
-                            std::ostream                 *log);
+                            std::ostream                 *log,
+                            const std::string            &samples = "sgd");
     ~FiniteElementComparison();
 
     /** True if SGD output @p output has an FE density (always if stationary). */
