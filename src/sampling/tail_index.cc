@@ -41,6 +41,52 @@ namespace FokkerPlanck::Sampling
     return hill_tail_index(std::move(magnitudes), k);
   }
 
+  double
+  block_stability_index(const std::vector<double> &values)
+  {
+    const std::size_t n  = values.size();
+    const std::size_t K1 = static_cast<std::size_t>(std::floor(std::sqrt(double(n))));
+    if (n < 4 || K1 < 2)
+      return std::numeric_limits<double>::quiet_NaN();
+    const std::size_t K2     = n / K1;
+    double            blocks = 0., singles = 0.;
+    for (std::size_t i = 0; i < K2; ++i)
+      {
+        double sum = 0.;
+        for (std::size_t j = 0; j < K1; ++j)
+          {
+            const double x = values[i * K1 + j];
+            sum += x;
+            singles += std::log(std::abs(x));
+          }
+        blocks += std::log(std::abs(sum));
+      }
+    const double inverse = (blocks / K2 - singles / (K1 * K2)) / std::log(double(K1));
+    return std::isfinite(inverse) && inverse > 0.
+               ? 1. / inverse
+               : std::numeric_limits<double>::quiet_NaN();
+  }
+
+  Estimate
+  mean_and_error(const std::vector<double> &estimates)
+  {
+    double      sum = 0., square = 0.;
+    std::size_t n = 0;
+    for (const double e : estimates)
+      if (std::isfinite(e))
+        {
+          sum += e;
+          square += e * e;
+          ++n;
+        }
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    if (n == 0)
+      return {nan, nan};
+    const double mean = sum / n;
+    return {mean,
+            n > 1 ? std::sqrt(std::max(0., square / n - mean * mean) / (n - 1)) : nan};
+  }
+
   std::vector<Estimate>
   coordinate_tail_indices(const std::vector<double> &coordinates, const unsigned int dim)
   {

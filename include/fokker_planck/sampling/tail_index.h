@@ -2,7 +2,10 @@
  * @file
  * Tail indices of samples: Hill's estimator of α in P(|X| > x) ~ C x^(−α)
  * from the largest order statistics, with the rule for their number and
- * the range of α where it holds (doc/heavy_tails.md).
+ * the range of α where it holds, and the block estimator of Mohammadi et
+ * al. (2015) for the stability index of (symmetric) α-stable samples, which
+ * Şimşekli et al. (2019) apply to stochastic gradient noise
+ * (doc/heavy_tails.md).
  */
 #pragma once
 
@@ -35,6 +38,24 @@ namespace FokkerPlanck::Sampling
   /** ceil(sqrt(n)), the default number of order statistics. */
   std::size_t
   hill_order(std::size_t n);
+
+  /**
+   * The block estimator of the stability index: with the n = K₁K₂ values
+   * cut into K₂ blocks of K₁ = floor(sqrt(n)) consecutive values and Y_i
+   * the block sums,
+   *   1/α̂ = (mean log|Y_i| − mean log|X_j|) / log K₁,
+   * which holds exactly in expectation for i.i.d. symmetric α-stable X
+   * (their block sums are K₁^(1/α) X in law) and gives 2 for any
+   * distribution of finite variance as K₁ grows. NaN for fewer than 4
+   * values or a zero value. Error bars come from independent sets of
+   * values (mean_and_error()).
+   */
+  double
+  block_stability_index(const std::vector<double> &values);
+
+  /** The mean of @p estimates (finite ones) and its standard error. */
+  Estimate
+  mean_and_error(const std::vector<double> &estimates);
 
   /**
    * Tail indices of the points @p coordinates (n points of @p dim values,
