@@ -129,10 +129,14 @@ namespace FokkerPlanck
     put("mc_time", observation.time);
     histogram.columns(observation.dispersion, dim == 1, put);
     row["tv_inside_band"] = histogram.total_variation <= histogram.band_99;
-    for (unsigned int i = 0; i < dim; ++i)
+    // With α-stable noise the sample moments estimate nothing for α < 2
+    // (infinite variance) and α ≤ 1 (no mean): they are left out.
+    const bool   stable = parameters.noise == MonteCarloParameters::Noise::alpha_stable;
+    const double alpha  = stable ? parameters.stability_index : 2.;
+    for (unsigned int i = 0; i < dim && alpha > 1.; ++i)
       put_estimate(
           std::string("mean_") + axis_name(i), observation.mean(i), reference.mean[i]);
-    for (unsigned int i = 0; i < dim; ++i)
+    for (unsigned int i = 0; i < dim && alpha >= 2.; ++i)
       for (unsigned int j = i; j < dim; ++j)
         put_estimate(std::string("cov_") + axis_name(i) + axis_name(j),
                      observation.covariance(i, j),
