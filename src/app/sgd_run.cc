@@ -87,8 +87,10 @@ namespace FokkerPlanck
                   ? &std::cout
                   : nullptr)
         , timer(communicator)
-        , prototype(Sgd::make_network<dim>(
-              parameters.model, parameters.time_stepping, parameters.sgd.seed))
+        , prototype(Sgd::make_network<dim>(parameters.model,
+                                           parameters.time_stepping,
+                                           parameters.sgd.seed,
+                                           parameters.sgd.label_noise))
         , ensemble(*prototype,
                    parameters.sgd,
                    parameters.model.learning_rate,

@@ -8,6 +8,7 @@
 #include <fokker_planck/sgd/network.h>
 #include <fokker_planck/solvers/transient_solver.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -27,6 +28,76 @@ namespace FokkerPlanck::Sgd
         z[d] = random.normal();
       return L * z;
     }
+
+    /**
+     * Draws of the label noise ε (LabelNoise) from the normal numbers of
+     * the run: a uniform is Φ(z) of a normal z, the Student-t is
+     * Z / sqrt(χ²_ν/ν) with χ²_ν = 2 Gamma(ν/2) (Marsaglia–Tsang), the
+     * α-stable number the Chambers–Mallows–Stuck draw of the Monte Carlo.
+     * The Gaussian law draws exactly one normal, as before.
+     */
+    class LabelNoiseDraw
+    {
+    public:
+      explicit LabelNoiseDraw(const LabelNoise &noise)
+          : noise(noise)
+          , scale(noise.law == LabelNoise::Law::student_t && noise.index > 2.
+                      ? std::sqrt((noise.index - 2.) / noise.index)
+                      : 1.)
+      {
+      }
+
+      double
+      operator()(NormalStream &random) const
+      {
+        switch (noise.law)
+          {
+            case LabelNoise::Law::student_t:
+              {
+                const double z = random.normal();
+                return scale * z /
+                       std::sqrt(2. * gamma(0.5 * noise.index, random) / noise.index);
+              }
+            case LabelNoise::Law::alpha_stable:
+              {
+                const double u = uniform(random);
+                return Sampling::RandomStream::symmetric_stable_from_uniforms(
+                    noise.index, u, uniform(random));
+              }
+            default:
+              return random.normal();
+          }
+      }
+
+    private:
+      static double
+      uniform(NormalStream &random)
+      {
+        return std::clamp(
+            0.5 * std::erfc(-random.normal() / std::sqrt(2.)), 1e-300, 1. - 1e-16);
+      }
+
+      /** Gamma(k, 1) by Marsaglia and Tsang (2000); k < 1 by Gamma(k + 1) U^(1/k). */
+      static double
+      gamma(const double k, NormalStream &random)
+      {
+        if (k < 1.)
+          return gamma(k + 1., random) * std::pow(uniform(random), 1. / k);
+        const double d = k - 1. / 3., c = 1. / std::sqrt(9. * d);
+        while (true)
+          {
+            const double z = random.normal();
+            const double v = std::pow(1. + c * z, 3);
+            if (v <= 0.)
+              continue;
+            if (std::log(uniform(random)) < 0.5 * z * z + d - d * v + d * std::log(v))
+              return d * v;
+          }
+      }
+
+      LabelNoise noise;
+      double     scale;
+    };
 
     /** Initial states N(m₀, Σ₀) of "Time stepping/Initial condition". */
     template <int dim>
@@ -67,8 +138,10 @@ namespace FokkerPlanck::Sgd
       LinearRegressionNetwork(const LinearRegressionParameters<dim> &p,
                               const GaussianStart<dim>              &start,
                               const double                           eta,
-                              const unsigned int                     B)
+                              const unsigned int                     B,
+                              const LabelNoise                      &label)
           : p(p)
+          , label(label)
           , start(start)
           , input_factor(cholesky(p.H))
           , sigma(std::sqrt(p.label_noise_variance))
@@ -90,7 +163,7 @@ namespace FokkerPlanck::Sgd
         for (unsigned int b = 0; b < B; ++b)
           {
             const Tensor<1, dim> x = correlated_normal(input_factor, random);
-            const double         y = p.teacher * x + sigma * random.normal();
+            const double         y = p.teacher * x + sigma * label(random);
             gradient += (w * x - y) * x;
           }
         w -= (eta / B) * gradient;
@@ -110,6 +183,7 @@ namespace FokkerPlanck::Sgd
 
     private:
       LinearRegressionParameters<dim> p;
+      LabelNoiseDraw                  label;
       GaussianStart<dim>              start;
       Tensor<2, dim>                  input_factor;
       double                          sigma, eta;
@@ -125,8 +199,10 @@ namespace FokkerPlanck::Sgd
       TwoLayerScalarNetwork(const TwoLayerScalarParameters &p,
                             const GaussianStart<dim>       &start,
                             const double                    eta,
-                            const unsigned int              B)
+                            const unsigned int              B,
+                            const LabelNoise               &label)
           : p(p)
+          , label(label)
           , start(start)
           , eta(eta)
           , B(B)
@@ -150,7 +226,7 @@ namespace FokkerPlanck::Sgd
         for (unsigned int b = 0; b < B; ++b)
           {
             const double x = sqrt_a * random.normal();
-            const double y = p.target * x + sigma * random.normal();
+            const double y = p.target * x + sigma * label(random);
             const double r = w2 * w1 * x - y;
             g1 += r * w2 * x;
             g2 += r * w1 * x;
@@ -176,6 +252,7 @@ namespace FokkerPlanck::Sgd
 
     private:
       TwoLayerScalarParameters p;
+      LabelNoiseDraw           label;
       GaussianStart<dim>       start;
       double                   eta;
       unsigned int             B;
@@ -272,8 +349,10 @@ namespace FokkerPlanck::Sgd
       DeepLinearNetwork(const DeepLinearParameters &p,
                         const std::uint64_t         seed,
                         const double                eta,
-                        const unsigned int          B)
+                        const unsigned int          B,
+                        const LabelNoise           &label)
           : p(p)
+          , label(label)
           , sigma(std::sqrt(p.label_noise_variance))
           , eta(eta)
           , B(B)
@@ -335,7 +414,7 @@ namespace FokkerPlanck::Sgd
             std::vector<double> delta  = h[L];
             const auto          target = U.times(projected);
             for (unsigned int i = 0; i < delta.size(); ++i)
-              delta[i] -= target[i] + sigma * random.normal();
+              delta[i] -= target[i] + sigma * label(random);
             for (unsigned int l = L; l-- > 0;)
               {
                 for (unsigned int i = 0; i < W[l].rows; ++i)
@@ -381,6 +460,7 @@ namespace FokkerPlanck::Sgd
 
     private:
       DeepLinearParameters p;
+      LabelNoiseDraw       label;
       double               sigma, eta;
       unsigned int         B;
       Matrix               U, V;
@@ -392,7 +472,8 @@ namespace FokkerPlanck::Sgd
   std::unique_ptr<Network<dim>>
   make_network(const ModelParameters        &model,
                const TimeSteppingParameters &start,
-               const std::uint64_t           seed)
+               const std::uint64_t           seed,
+               const LabelNoise             &label_noise)
   {
     require(model.name == "linear-regression" || model.name == "two-layer-scalar" ||
                 model.name == "deep-linear",
@@ -411,7 +492,8 @@ namespace FokkerPlanck::Sgd
           model.specific_as<typename LinearRegressionModel<dim>::Parameters>().network,
           GaussianStart<dim>(start),
           eta,
-          B);
+          B,
+          label_noise);
     if (model.name == "two-layer-scalar")
       {
         require(dim == 2, "dim", "must be 2 for the model 'two-layer-scalar'");
@@ -419,19 +501,30 @@ namespace FokkerPlanck::Sgd
             model.specific_as<typename TwoLayerScalarModel<dim>::Parameters>().network,
             GaussianStart<dim>(start),
             eta,
-            B);
+            B,
+            label_noise);
       }
     return std::make_unique<DeepLinearNetwork<dim>>(
         model.specific_as<typename DeepLinearModel<dim>::Parameters>().network,
         seed,
         eta,
-        B);
+        B,
+        label_noise);
   }
 
   template std::unique_ptr<Network<1>>
-  make_network<1>(const ModelParameters &, const TimeSteppingParameters &, std::uint64_t);
+  make_network<1>(const ModelParameters &,
+                  const TimeSteppingParameters &,
+                  std::uint64_t,
+                  const LabelNoise &);
   template std::unique_ptr<Network<2>>
-  make_network<2>(const ModelParameters &, const TimeSteppingParameters &, std::uint64_t);
+  make_network<2>(const ModelParameters &,
+                  const TimeSteppingParameters &,
+                  std::uint64_t,
+                  const LabelNoise &);
   template std::unique_ptr<Network<3>>
-  make_network<3>(const ModelParameters &, const TimeSteppingParameters &, std::uint64_t);
+  make_network<3>(const ModelParameters &,
+                  const TimeSteppingParameters &,
+                  std::uint64_t,
+                  const LabelNoise &);
 } // namespace FokkerPlanck::Sgd

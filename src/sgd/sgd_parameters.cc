@@ -1,4 +1,5 @@
 #include <fokker_planck/base/input_error.h>
+#include <fokker_planck/base/parsing.h>
 #include <fokker_planck/sgd/sgd_parameters.h>
 
 namespace FokkerPlanck::Sgd
@@ -51,6 +52,24 @@ namespace FokkerPlanck::Sgd
                         "Carlo/Band draws'), chi-square, KS in 1D, means and "
                         "covariances with standard errors.",
                         Patterns::Bool());
+      Parsing::add_selection(prm,
+                             "Label noise",
+                             label_noise.law,
+                             {{"gaussian", LabelNoise::Law::gaussian},
+                              {"student-t", LabelNoise::Law::student_t},
+                              {"alpha-stable", LabelNoise::Law::alpha_stable}},
+                             "The law of the label noise e in y = f(x) + sigma e of "
+                             "the networks: 'gaussian'; 'student-t' with nu = 'Label "
+                             "noise index' > 0 degrees of freedom (rescaled to unit "
+                             "variance for nu > 2); 'alpha-stable', symmetric with "
+                             "alpha = 'Label noise index' in (0, 2], E exp(ike) = "
+                             "exp(-|k|^alpha/2) (doc/heavy_tails.md). The "
+                             "Fokker-Planck model keeps the Gaussian sigma^2.");
+      prm.add_parameter("Label noise index",
+                        label_noise.index,
+                        "nu of 'student-t' (> 0) or alpha of 'alpha-stable' "
+                        "(0 < alpha <= 2).",
+                        Patterns::Double(0.));
     }
     prm.leave_subsection();
   }
@@ -60,5 +79,13 @@ namespace FokkerPlanck::Sgd
   {
     // Every entry is bound in declare_parameters(); what is left is the check.
     require(end_time > 0., "SGD simulation/End time", "must be > 0");
+    if (label_noise.law == LabelNoise::Law::student_t)
+      require(label_noise.index > 0.,
+              "SGD simulation/Label noise index",
+              "must be > 0 (the degrees of freedom nu of 'student-t')");
+    if (label_noise.law == LabelNoise::Law::alpha_stable)
+      require(label_noise.index > 0. && label_noise.index <= 2.,
+              "SGD simulation/Label noise index",
+              "must be in (0, 2] (the stability index alpha of 'alpha-stable')");
   }
 } // namespace FokkerPlanck::Sgd

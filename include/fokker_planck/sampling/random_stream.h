@@ -161,10 +161,20 @@ namespace FokkerPlanck::Sampling
                      const std::uint32_t w_angle,
                      const std::uint32_t w_exponential)
     {
-      const double V = M_PI * (uniform(w_angle) - 0.5);
+      return symmetric_stable_from_uniforms(
+          alpha, uniform(w_angle), uniform(w_exponential));
+    }
+
+    /** The same from two uniforms in (0, 1). */
+    static double
+    symmetric_stable_from_uniforms(const double alpha,
+                                   const double u_angle,
+                                   const double u_exponential)
+    {
+      const double V = M_PI * (u_angle - 0.5);
       if (alpha == 1.)
         return 0.5 * std::tan(V);
-      const double W = -std::log(uniform(w_exponential));
+      const double W = -std::log(u_exponential);
       return std::pow(2., -1. / alpha) * std::sin(alpha * V) /
              std::pow(std::cos(V), 1. / alpha) *
              std::pow(std::cos((1. - alpha) * V) / W, (1. - alpha) / alpha);

@@ -13,6 +13,7 @@
 
 #include <fokker_planck/model/model_parameters.h>
 #include <fokker_planck/sampling/random_stream.h>
+#include <fokker_planck/sgd/sgd_parameters.h>
 
 #include <cstdint>
 #include <memory>
@@ -70,11 +71,13 @@ namespace FokkerPlanck::Sgd
    * entries of the model's subsection). Linear regression and the two-layer
    * network start from "Time stepping/Initial condition" (@p start, a
    * Gaussian); the deep linear network from its own initialisation, drawn
-   * with 'SGD simulation/Seed' (@p seed). Throws InputError for other models.
+   * with 'SGD simulation/Seed' (@p seed). The label noise ε of every sample
+   * is drawn from @p label_noise. Throws InputError for other models.
    */
   template <int dim>
   std::unique_ptr<Network<dim>>
   make_network(const ModelParameters        &model,
                const TimeSteppingParameters &start,
-               std::uint64_t                 seed);
+               std::uint64_t                 seed,
+               const LabelNoise             &label_noise = LabelNoise());
 } // namespace FokkerPlanck::Sgd

@@ -10,6 +10,25 @@
 
 namespace FokkerPlanck::Sgd
 {
+  /**
+   * The law of the label noise ε in y = f*(x) + σε (entries "Label noise"
+   * and "Label noise index"): Gaussian, Student-t with ν > 0 degrees of
+   * freedom (rescaled to unit variance for ν > 2), or symmetric α-stable
+   * with E exp(ikε) = exp(−|k|^α/2), which is N(0, 1) at α = 2.
+   */
+  struct LabelNoise
+  {
+    enum class Law
+    {
+      gaussian,
+      student_t,
+      alpha_stable
+    };
+    Law law = Law::gaussian;
+    /** ν (Student-t) or α (α-stable). */
+    double index = 2.;
+  };
+
   /** Entries of subsection "SGD simulation" (used by 'fokker-planck --sgd'). */
   struct SimulationParameters
   {
@@ -32,6 +51,8 @@ namespace FokkerPlanck::Sgd
      * and compare the SGD histograms with it (sgd_comparison.txt).
      */
     bool compare_with_fe = true;
+    /** The law of the label noise of the networks. */
+    LabelNoise label_noise;
 
     void
     declare_parameters(dealii::ParameterHandler &prm);
