@@ -1,5 +1,6 @@
 #include <fokker_planck/base/axes.h>
 #include <fokker_planck/sampling/histogram_tests.h>
+#include <fokker_planck/sampling/tail_index.h>
 #include <fokker_planck/sgd/network_ensemble.h>
 
 #include <nlohmann/json.hpp>
@@ -86,6 +87,7 @@ namespace FokkerPlanck::Sgd
         runs.size(),
         std::vector<double>(targets.size(), std::numeric_limits<double>::infinity()));
     run_average.resize(runs.size());
+    noise_samples.resize(runs.size());
   }
 
   template <int dim>
@@ -123,7 +125,13 @@ namespace FokkerPlanck::Sgd
             if (x[a] > 0.5 * targets[a] && std::isinf(learned_time[k][a]))
               learned_time[k][a] = s * eta;
           if (s * eta >= parameters.averaging_start && s < n_total_steps)
-            pool(k, x);
+            {
+              pool(k, x);
+              Tensor<1, dim> noise;
+              if (noise_samples[k].size() < max_noise_samples &&
+                  networks[k]->gradient_noise(noise))
+                noise_samples[k].push_back(noise);
+            }
         }
     step = target_step;
 
@@ -258,10 +266,81 @@ namespace FokkerPlanck::Sgd
                 return std::isfinite(v);
               }) / double(times.size())}});
       }
+    summary["tail_indices"]  = tail_indices();
     summary["learning_rate"] = eta;
     summary["n_runs"]        = parameters.n_runs;
     summary["n_steps"]       = n_total_steps;
     summary["seed"]          = parameters.seed;
+  }
+
+  template <int dim>
+  nlohmann::json
+  NetworkEnsemble<dim>::tail_indices() const
+  {
+    // Per run: the block estimator of each coordinate of the gradient
+    // noise, Hill's index of its norm; across the independent runs their
+    // mean and standard error (doc/heavy_tails.md).
+    std::vector<double> local;
+    for (const auto &samples : noise_samples)
+      {
+        if (samples.size() < 16)
+          continue;
+        std::vector<double> column(samples.size()), norm(samples.size());
+        for (unsigned int i = 0; i < dim; ++i)
+          {
+            for (std::size_t j = 0; j < samples.size(); ++j)
+              column[j] = samples[j][i];
+            local.push_back(Sampling::block_stability_index(column));
+          }
+        for (std::size_t j = 0; j < samples.size(); ++j)
+          norm[j] = samples[j].norm();
+        local.push_back(Sampling::hill_tail_index(norm).value);
+      }
+    std::vector<std::vector<double>> per_entry(dim + 1);
+    for (const auto &part : Utilities::MPI::all_gather(communicator, local))
+      for (std::size_t k = 0; k < part.size(); ++k)
+        per_entry[k % (dim + 1)].push_back(part[k]);
+    const auto to_json = [](const Sampling::Estimate &e) {
+      return nlohmann::json{{"estimate", e.value}, {"standard_error", e.error}};
+    };
+    nlohmann::json result;
+    if (!per_entry[0].empty())
+      {
+        nlohmann::json noise;
+        for (unsigned int i = 0; i < dim; ++i)
+          noise[axis_name(i) + "_block"] =
+              to_json(Sampling::mean_and_error(per_entry[i]));
+        noise["norm_hill_per_run"] = to_json(Sampling::mean_and_error(per_entry[dim]));
+        noise["n_runs"]            = per_entry[0].size();
+        // Hill's index of all runs' noise samples pooled, per coordinate.
+        std::vector<double> flat;
+        for (const auto &samples : noise_samples)
+          for (const auto &n : samples)
+            for (unsigned int i = 0; i < dim; ++i)
+              flat.push_back(n[i]);
+        std::vector<double> pooled;
+        for (const auto &part : Utilities::MPI::all_gather(communicator, flat))
+          pooled.insert(pooled.end(), part.begin(), part.end());
+        const auto hill = Sampling::coordinate_tail_indices(pooled, dim);
+        for (unsigned int i = 0; i <= dim; ++i)
+          noise[(i < dim ? axis_name(i) : std::string("norm")) + "_hill_pooled"] =
+              to_json(hill[i]);
+        result["gradient_noise"] = noise;
+      }
+    // The current iterates of all runs (independent): Hill per coordinate
+    // about the median and for the norm.
+    std::vector<double> states;
+    for (const auto &network : networks)
+      for (unsigned int i = 0; i < dim; ++i)
+        states.push_back(network->coordinates()[i]);
+    std::vector<double> all;
+    for (const auto &part : Utilities::MPI::all_gather(communicator, states))
+      all.insert(all.end(), part.begin(), part.end());
+    const auto iterates = Sampling::coordinate_tail_indices(all, dim);
+    for (unsigned int i = 0; i <= dim; ++i)
+      result["iterates_hill"][i < dim ? axis_name(i) : std::string("norm")] =
+          to_json(iterates[i]);
+    return result;
   }
 
   template class NetworkEnsemble<1>;

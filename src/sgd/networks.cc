@@ -166,7 +166,15 @@ namespace FokkerPlanck::Sgd
             const double         y = p.teacher * x + sigma * label(random);
             gradient += (w * x - y) * x;
           }
+        noise = gradient / B - p.H * (w - p.teacher);
         w -= (eta / B) * gradient;
+      }
+
+      bool
+      gradient_noise(Tensor<1, dim> &result) const override
+      {
+        result = noise;
+        return true;
       }
 
       Point<dim>
@@ -186,6 +194,7 @@ namespace FokkerPlanck::Sgd
       LabelNoiseDraw                  label;
       GaussianStart<dim>              start;
       Tensor<2, dim>                  input_factor;
+      Tensor<1, dim>                  noise;
       double                          sigma, eta;
       unsigned int                    B;
       Point<dim>                      w;
@@ -231,8 +240,19 @@ namespace FokkerPlanck::Sgd
             g1 += r * w2 * x;
             g2 += r * w1 * x;
           }
+        // ∇L = a r (w₂, w₁) with r = w₂w₁ − v.
+        const double full = p.input_variance * (w2 * w1 - p.target);
+        noise[0]          = g1 / B - full * w2;
+        noise[dim - 1]    = g2 / B - full * w1;
         w1 -= eta / B * g1;
         w2 -= eta / B * g2;
+      }
+
+      bool
+      gradient_noise(Tensor<1, dim> &result) const override
+      {
+        result = noise;
+        return true;
       }
 
       Point<dim>
@@ -254,6 +274,7 @@ namespace FokkerPlanck::Sgd
       TwoLayerScalarParameters p;
       LabelNoiseDraw           label;
       GaussianStart<dim>       start;
+      Tensor<1, dim>           noise;
       double                   eta;
       unsigned int             B;
       double                   w1 = 0., w2 = 0.;

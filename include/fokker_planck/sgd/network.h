@@ -47,6 +47,19 @@ namespace FokkerPlanck::Sgd
     virtual void
     step(NormalStream &random) = 0;
 
+    /**
+     * The stochastic gradient noise of the last step(): the minibatch
+     * gradient minus the full gradient ∇L at the same weights, in the
+     * model's coordinates, into @p noise. False if the network does not
+     * provide it.
+     */
+    virtual bool
+    gradient_noise(dealii::Tensor<1, dim> &noise) const
+    {
+      (void)noise;
+      return false;
+    }
+
     /** The run projected onto the model's coordinates. */
     virtual dealii::Point<dim>
     coordinates() const = 0;

@@ -153,6 +153,16 @@ namespace FokkerPlanck::Sgd
     std::vector<Sampling::BoxHistogram<dim>> batches;
     double                                   n_pooled = 0.;
     Sampling::SampleMoments<dim>             averaged_moments;
+    /**
+     * Per run: the stochastic gradient noise of the steps from 'Averaging
+     * start time' on (at most max_noise_samples), for its tail index.
+     */
+    std::vector<std::vector<dealii::Tensor<1, dim>>> noise_samples;
+    static constexpr std::size_t                     max_noise_samples = 1024;
+
+    /** The section "tail_indices" of the summary (collective). */
+    nlohmann::json
+    tail_indices() const;
   };
 
   extern template class NetworkEnsemble<1>;
