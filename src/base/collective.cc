@@ -38,4 +38,13 @@ namespace FokkerPlanck
       throw InputError(std::get<1>(error), std::get<2>(error));
     throw std::runtime_error(std::get<2>(error));
   }
+
+  std::vector<double>
+  gather_concatenated(const MPI_Comm communicator, const std::vector<double> &local)
+  {
+    std::vector<double> all;
+    for (const auto &part : dealii::Utilities::MPI::all_gather(communicator, local))
+      all.insert(all.end(), part.begin(), part.end());
+    return all;
+  }
 } // namespace FokkerPlanck

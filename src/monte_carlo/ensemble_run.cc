@@ -1,6 +1,7 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/utilities.h>
 
+#include <fokker_planck/base/collective.h>
 #include <fokker_planck/base/instantiate.h>
 #include <fokker_planck/monte_carlo/ensemble.h>
 #include <fokker_planck/monte_carlo/particle_dynamics.h>
@@ -477,10 +478,8 @@ namespace FokkerPlanck::MonteCarlo
           if (alive[t])
             for (unsigned int i = 0; i < dim; ++i)
               local.push_back(positions[t][i]);
-        std::vector<double> all;
-        for (const auto &part : Utilities::MPI::all_gather(communicator, local))
-          all.insert(all.end(), part.begin(), part.end());
-        result.tail_index = Sampling::coordinate_tail_indices(all, dim);
+        result.tail_index = Sampling::coordinate_tail_indices(
+            gather_concatenated(communicator, local), dim);
       }
     if (work.stationary && parameters.recorded_trajectories > 0)
       record_trajectories(work, result);
@@ -501,23 +500,23 @@ namespace FokkerPlanck::MonteCarlo
           for (unsigned int i = 0; i < dim; ++i)
             local.push_back(x[i]);
       }
-    const double dt = parameters.time_step;
-    for (const auto &part : Utilities::MPI::all_gather(communicator, local))
-      for (std::size_t k = 0; k < part.size();)
-        {
-          const auto              id = static_cast<long long>(part[k]);
-          const auto              n  = static_cast<std::size_t>(part[k + 1]);
-          std::vector<double>     times(n);
-          std::vector<Point<dim>> points(n);
-          k += 2;
-          for (std::size_t j = 0; j < n; ++j)
-            {
-              times[j] = static_cast<double>(work.burn_in + j * work.interval) * dt;
-              for (unsigned int i = 0; i < dim; ++i)
-                points[j][i] = part[k++];
-            }
-          result.recorded.add_run(id, times, points);
-        }
+    const double              dt  = parameters.time_step;
+    const std::vector<double> all = gather_concatenated(communicator, local);
+    for (std::size_t k = 0; k < all.size();)
+      {
+        const auto              id = static_cast<long long>(all[k]);
+        const auto              n  = static_cast<std::size_t>(all[k + 1]);
+        std::vector<double>     times(n);
+        std::vector<Point<dim>> points(n);
+        k += 2;
+        for (std::size_t j = 0; j < n; ++j)
+          {
+            times[j] = static_cast<double>(work.burn_in + j * work.interval) * dt;
+            for (unsigned int i = 0; i < dim; ++i)
+              points[j][i] = all[k++];
+          }
+        result.recorded.add_run(id, times, points);
+      }
   }
 
   template <int dim>

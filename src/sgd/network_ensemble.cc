@@ -1,4 +1,5 @@
 #include <fokker_planck/base/axes.h>
+#include <fokker_planck/base/collective.h>
 #include <fokker_planck/sampling/histogram_tests.h>
 #include <fokker_planck/sampling/tail_index.h>
 #include <fokker_planck/sgd/network_ensemble.h>
@@ -253,10 +254,8 @@ namespace FokkerPlanck::Sgd
         std::vector<double> local;
         for (const auto &t : learned_time)
           local.push_back(t[a]);
-        std::vector<double> times;
-        for (const auto &part : Utilities::MPI::all_gather(communicator, local))
-          times.insert(times.end(), part.begin(), part.end());
-        const double t = median(times);
+        const std::vector<double> times = gather_concatenated(communicator, local);
+        const double              t     = median(times);
         summary["modes"].push_back(
             {{"target", targets[a]},
              {"median_time_learned",
@@ -297,9 +296,9 @@ namespace FokkerPlanck::Sgd
         local.push_back(Sampling::hill_tail_index(norm).value);
       }
     std::vector<std::vector<double>> per_entry(dim + 1);
-    for (const auto &part : Utilities::MPI::all_gather(communicator, local))
-      for (std::size_t k = 0; k < part.size(); ++k)
-        per_entry[k % (dim + 1)].push_back(part[k]);
+    const std::vector<double>        all_runs = gather_concatenated(communicator, local);
+    for (std::size_t k = 0; k < all_runs.size(); ++k)
+      per_entry[k % (dim + 1)].push_back(all_runs[k]);
     const auto to_json = [](const Sampling::Estimate &e) {
       return nlohmann::json{{"estimate", e.value}, {"standard_error", e.error}};
     };
@@ -318,10 +317,8 @@ namespace FokkerPlanck::Sgd
           for (const auto &n : samples)
             for (unsigned int i = 0; i < dim; ++i)
               flat.push_back(n[i]);
-        std::vector<double> pooled;
-        for (const auto &part : Utilities::MPI::all_gather(communicator, flat))
-          pooled.insert(pooled.end(), part.begin(), part.end());
-        const auto hill = Sampling::coordinate_tail_indices(pooled, dim);
+        const auto hill = Sampling::coordinate_tail_indices(
+            gather_concatenated(communicator, flat), dim);
         for (unsigned int i = 0; i <= dim; ++i)
           noise[(i < dim ? axis_name(i) : std::string("norm")) + "_hill_pooled"] =
               to_json(hill[i]);
@@ -333,10 +330,8 @@ namespace FokkerPlanck::Sgd
     for (const auto &network : networks)
       for (unsigned int i = 0; i < dim; ++i)
         states.push_back(network->coordinates()[i]);
-    std::vector<double> all;
-    for (const auto &part : Utilities::MPI::all_gather(communicator, states))
-      all.insert(all.end(), part.begin(), part.end());
-    const auto iterates = Sampling::coordinate_tail_indices(all, dim);
+    const auto iterates =
+        Sampling::coordinate_tail_indices(gather_concatenated(communicator, states), dim);
     for (unsigned int i = 0; i <= dim; ++i)
       result["iterates_hill"][i < dim ? axis_name(i) : std::string("norm")] =
           to_json(iterates[i]);

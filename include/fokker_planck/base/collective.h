@@ -8,6 +8,7 @@
 #include <deal.II/base/mpi.h>
 
 #include <functional>
+#include <vector>
 
 namespace FokkerPlanck
 {
@@ -19,4 +20,8 @@ namespace FokkerPlanck
    */
   void
   run_collectively(MPI_Comm communicator, const std::function<void()> &local_work);
+
+  /** The @p local values of all ranks, concatenated in rank order, on every rank. */
+  std::vector<double>
+  gather_concatenated(MPI_Comm communicator, const std::vector<double> &local);
 } // namespace FokkerPlanck
