@@ -409,12 +409,19 @@ namespace FokkerPlanck::Sampling
                          const std::vector<dealii::Point<dim>> &points,
                          const KramersMoyalSettings<dim>       &settings)
   {
-    const double           nan      = std::numeric_limits<double>::quiet_NaN();
-    dealii::Tensor<1, dim> h        = settings.bandwidth;
-    const auto             fallback = auto_bandwidth(trajectories);
+    const double           nan = std::numeric_limits<double>::quiet_NaN();
+    dealii::Tensor<1, dim> h   = settings.bandwidth;
+    // The rule (two global fits over all pairs) only where no width is given.
+    bool given = true;
     for (unsigned int i = 0; i < dim; ++i)
-      if (!(h[i] > 0.))
-        h[i] = fallback[i];
+      given = given && h[i] > 0.;
+    if (!given)
+      {
+        const auto fallback = auto_bandwidth(trajectories);
+        for (unsigned int i = 0; i < dim; ++i)
+          if (!(h[i] > 0.))
+            h[i] = fallback[i];
+      }
     const PairIndex<dim> index(trajectories, h);
 
     KramersMoyalEstimate<dim> result;
